@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders that discover and fetch articles, plus the crawl-wide components."""

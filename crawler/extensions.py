@@ -1,0 +1,79 @@
+"""Crawl-wide components driven by signals: story clustering after each indexed batch, live progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from scrapy import signals
+from twisted.internet import task
+
+from crawler import signals as newsagg_signals
+from crawler.store import store_for
+from newsagg.stories import StoryClusterer, StorySettings
+
+
+class StoryClusteringExtension:
+    """Assigns every freshly indexed article to a story (earliest first, so stories are founded by the
+    earliest article of the batch and ids do not depend on download order within a batch)."""
+
+    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
+        self.settings = StorySettings.from_settings(crawler.settings)
+        self.clusterer: StoryClusterer | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        extension = cls(crawler)
+        crawler.signals.connect(extension.articles_indexed, signal=newsagg_signals.articles_indexed)
+        return extension
+
+    def articles_indexed(self, articles: list[dict]) -> None:
+        if self.clusterer is None:
+            self.clusterer = StoryClusterer(store_for(self.crawler), self.settings)
+        ordered = sorted(articles, key=lambda a: (a.get("duplicate_of") is not None,
+                                                  a.get("published_utc") or float("inf"), a["id"]))
+        for article in ordered:
+            story_id = self.clusterer.assign(article)
+            self.crawler.stats.set_value(f"newsagg/story_seen/{story_id}", 1)
+
+
+class ProgressExtension:
+    """Live crawl progress on a terminal (pages, articles, items/s, errors), silent elsewhere."""
+
+    def __init__(self, crawler, interval: float) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
+        self.interval = interval
+        self.started = time.monotonic()
+        self.task: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        extension = cls(crawler, crawler.settings.getfloat("NEWSAGG_PROGRESS_INTERVAL", 1.0))
+        enabled = crawler.settings.getbool("NEWSAGG_PROGRESS", sys.stderr.isatty())
+        if enabled:
+            crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+            crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.task = task.LoopingCall(self.render)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.task and self.task.running:
+            self.task.stop()
+        sys.stderr.write("\n")
+
+    def render(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        pages = stats.get("response_received_count", 0)
+        articles = stats.get("item_scraped_count", 0)
+        errors = sum(v for k, v in stats.items() if k.startswith("newsagg/errors/"))
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        sys.stderr.write(
+            f"\r  pages {pages:>6}  articles {articles:>6}  {articles / elapsed:6.1f} items/s  errors {errors:>4}"
+            f"  {elapsed:6.1f}s "
+        )
+        sys.stderr.flush()

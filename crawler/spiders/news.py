@@ -1,0 +1,218 @@
+"""The news spider: discover article URLs from every registered outlet's feeds, sitemaps and sections.
+
+Run with ``newsagg crawl`` or ``scrapy crawl news -a registry=PATH [-a outlets=a,b] [-a story="terms"]
+[-a seed_url=URL] [-a since=2026-11-26] [-a until=2026-11-28]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
+from crawler.focus import StoryFocus
+from crawler.items import ArticleItem
+from newsagg.config import DEFAULT_REGISTRY
+from newsagg.registry import Outlet, Registry
+from newsagg.text import entities
+from newsagg.urls import canonicalize_url, host_of
+
+_NOT_ARTICLE = re.compile(
+    r"\.(?:css|js|json|xml|rss|atom|png|jpe?g|gif|svg|webp|ico|pdf|zip|mp3|mp4|woff2?)$|"
+    r"/(?:tag|tags|autor|author|authors|search|buscar|login|suscribete|subscribe|newsletter)(?:/|$)",
+    re.IGNORECASE,
+)
+_ALLOWED_SCHEMES = ("http", "https")
+SEED_TERMS = 6
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        registry: str | None = None,
+        outlets: str | None = None,
+        story: str | None = None,
+        seed_url: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.registry_path = registry
+        self.outlet_ids = [o.strip() for o in (outlets or "").split(",") if o.strip()]
+        self.focus = StoryFocus.from_args(story, since, until)
+        self.seed_url = seed_url
+        # Best date hint per article URL from any feed/sitemap entry (the first discovery may lack one).
+        self.hints: dict[str, DiscoveredLink] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        path = spider.registry_path or crawler.settings.get("NEWSAGG_REGISTRY") or DEFAULT_REGISTRY
+        spider.registry = Registry.load(path)
+        spider.selected = spider.registry.select(spider.outlet_ids)
+        return spider
+
+    # --- start --------------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.seed_url:
+            yield scrapy.Request(self.seed_url, callback=self.parse_seed, errback=self.on_error,
+                                 meta={"newsagg_kind": "seed"}, priority=100)
+            return
+        for request in self.discovery_requests():
+            yield request
+
+    def discovery_requests(self) -> Iterator[scrapy.Request]:
+        for outlet in self.selected:
+            meta = {"outlet": outlet.id}
+            for url in outlet.feeds:
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=30,
+                                     meta={**meta, "newsagg_kind": "feed"})
+            for url in outlet.sitemaps:
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                                     meta={**meta, "newsagg_kind": "sitemap"})
+            for url in (*outlet.sections, outlet.home):
+                yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error, priority=10,
+                                     meta={**meta, "newsagg_kind": "section"})
+
+    def parse_seed(self, response: Response) -> Iterator[Any]:
+        """The seed article defines the story: its most frequent names become the focus terms."""
+        if isinstance(response, TextResponse):
+            text = " ".join(response.xpath("//h1//text() | //p//text()").getall())
+            names = [n for n, _ in entities(text).most_common(SEED_TERMS * 2) if not n.startswith("#")]
+            self.focus.terms = names[:SEED_TERMS]
+            self.logger.info("story focus from seed article %s: %s", response.url, ", ".join(self.focus.terms))
+            outlet = self.registry.for_url(response.url)
+            if outlet:
+                yield from self.parse_article(response, outlet_id=outlet.id, via="seed")
+        yield from self.discovery_requests()
+
+    # --- discovery ----------------------------------------------------------------------------------
+    def _outlet(self, response: Response) -> Outlet:
+        return self.registry.get(response.meta["outlet"])  # type: ignore[return-value]
+
+    def _article_request(self, link: DiscoveredLink, outlet: Outlet, via: str) -> scrapy.Request | None:
+        url = link.url
+        if urlsplit(url).scheme not in _ALLOWED_SCHEMES:
+            self.crawler.stats.inc_value("newsagg/skipped/odd_scheme")
+            return None
+        canonical = canonicalize_url(url)
+        previous = self.hints.get(canonical)
+        if previous is None or (link.published and not previous.published):
+            self.hints[canonical] = link
+        when = link.published.value if link.published else None
+        if not self.focus.in_window(when):
+            self.crawler.stats.inc_value("newsagg/skipped/outside_window")
+            return None
+        return scrapy.Request(
+            canonical,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": via},
+            cb_kwargs={"outlet_id": outlet.id, "via": via},
+        )
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        outlet = self._outlet(response)
+        try:
+            links = parse_feed(response.body)
+        except DiscoveryError as exc:
+            self.logger.warning("feed %s of %s skipped: %s", response.url, outlet.id, exc)
+            self.crawler.stats.inc_value("newsagg/errors/broken_feed")
+            return
+        self.crawler.stats.inc_value("newsagg/feeds_read")
+        for link in links:
+            request = self._article_request(link, outlet, "feed")
+            if request:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        outlet = self._outlet(response)
+        try:
+            kind, links = parse_sitemap(response.body)
+        except DiscoveryError as exc:
+            self.logger.warning("sitemap %s of %s skipped: %s", response.url, outlet.id, exc)
+            self.crawler.stats.inc_value("newsagg/errors/broken_sitemap")
+            return
+        self.crawler.stats.inc_value("newsagg/sitemaps_read")
+        max_links = self.crawler.settings.getint("NEWSAGG_SITEMAP_MAX_LINKS", 50_000)
+        for link in links[:max_links]:
+            if kind == "index":
+                yield scrapy.Request(link.url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                                     meta={"outlet": outlet.id, "newsagg_kind": "sitemap"})
+            else:
+                request = self._article_request(link, outlet, "sitemap")
+                if request:
+                    yield request
+
+    def parse_section(self, response: Response) -> Iterator[Any]:
+        outlet = self._outlet(response)
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("newsagg/skipped/non_html")
+            return
+        self.crawler.stats.inc_value("newsagg/sections_read")
+        listed = {canonicalize_url(u) for u in (*outlet.sections, outlet.home, *outlet.feeds, *outlet.sitemaps)}
+        for href in dict.fromkeys(response.xpath("//a/@href").getall()):
+            url = urljoin(response.url, href.strip())
+            if host_of(url) not in outlet.hosts or _NOT_ARTICLE.search(urlsplit(url).path):
+                continue
+            if canonicalize_url(url) in listed or urlsplit(url).path.count("/") < 2:
+                continue
+            request = self._article_request(DiscoveredLink(url), outlet, "section")
+            if request:
+                yield request
+
+    # --- articles -----------------------------------------------------------------------------------
+    def parse_article(self, response: Response, outlet_id: str, via: str) -> Iterator[ArticleItem]:
+        if not isinstance(response, TextResponse):
+            content_type = response.headers.get(b"Content-Type", b"?").decode("latin-1")
+            self.logger.warning("skipped %s: not HTML (Content-Type %s)", response.url, content_type)
+            self.crawler.stats.inc_value("newsagg/skipped/non_html")
+            return
+        if not response.body.strip():
+            self.logger.warning("skipped %s: empty page", response.url)
+            self.crawler.stats.inc_value("newsagg/skipped/empty_page")
+            return
+        hint = self.hints.get(canonicalize_url(response.url)) or self.hints.get(
+            canonicalize_url(response.request.url)
+        )
+        yield ArticleItem(
+            url=response.url,
+            body=response.body,
+            response_encoding=_declared_charset(response),
+            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+            status=response.status,
+            fetched_at=datetime.now(UTC),
+            feed_published=hint.published if hint else None,
+            feed_title=hint.title if hint else None,
+            outlet_id=outlet_id,
+            discovered_via=via,
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("newsagg_kind", "page")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"http_{status}"
+        else:
+            reason = failure.type.__name__ if failure.type else "error"
+        self.logger.warning("%s %s failed: %s", kind, request.url, reason)
+        self.crawler.stats.inc_value(f"newsagg/errors/{reason}")
+
+
+def _declared_charset(response: TextResponse) -> str | None:
+    """The charset the server *declared* (may be wrong; extraction double-checks it)."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    match = re.search(r"charset=([\w.-]+)", content_type)
+    return match.group(1) if match else None

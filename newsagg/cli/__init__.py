@@ -1,0 +1,274 @@
+"""The ``newsagg`` command line: demo, crawl, search, stories, export, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from newsagg.cli.output import ListFormat, console, emit, err_console
+
+app = typer.Typer(
+    help="newsagg: crawl regional news, group articles into stories, search and export coverage.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+stories_app = typer.Typer(help="List and inspect story clusters.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure quality on evaluation data sets.", no_args_is_help=True)
+app.add_typer(stories_app, name="stories")
+app.add_typer(eval_app, name="eval")
+
+HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
+                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def _store(home: Path | None):  # type: ignore[no-untyped-def]
+    from newsagg.crawl import build_settings
+    from newsagg.storage import StorageError, open_store
+
+    settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
+    try:
+        return open_store(settings.get("NEWSAGG_BACKEND", "sqlite"), home=settings.get("NEWSAGG_HOME"))
+    except StorageError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _filter(language, country, outlet, story, since, until):  # type: ignore[no-untyped-def]
+    from crawler.focus import parse_when
+    from newsagg.storage import ArticleFilter
+
+    try:
+        return ArticleFilter(language=language, country=country, outlet=outlet, story_id=story,
+                             since=parse_when(since), until=parse_when(until, end_of_day=True))
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+# --- crawl ----------------------------------------------------------------------------------------------
+def print_crawl_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    figures = summary.as_dict()
+    console.print(
+        f"[bold]Crawl finished[/] in {figures['seconds']}s: {figures['pages']} pages, {figures['articles']} articles "
+        f"({figures['inserted']} new, {figures['updated']} updated, {figures['unchanged']} unchanged), "
+        f"{sum(figures['duplicates'].values())} duplicates, {figures['stories_touched']} stories touched"
+    )
+    for label in ("skipped", "errors", "duplicates"):
+        if figures[label]:
+            console.print(f"  {label}: " + ", ".join(f"{k}={v}" for k, v in figures[label].items()))
+    if figures["spooled"]:
+        console.print(f"  [yellow]{figures['spooled']} articles spooled[/] (store unavailable); replayed next run")
+    if figures["log_file"]:
+        console.print(f"  log: {figures['log_file']}")
+
+
+@app.command()
+def crawl(
+    registry: Annotated[Path | None, typer.Option(help="Outlet registry YAML (default settings/sources.yaml).")] = None,
+    outlets: Annotated[str | None, typer.Option(help="Comma-separated outlet ids to crawl (default: all).")] = None,
+    story: Annotated[str | None, typer.Option(help="Keep only articles about these terms.")] = None,
+    seed_url: Annotated[str | None, typer.Option(help="Keep only articles about the story of this article.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest publication date (YYYY-MM-DD, ISO, '2 days ago').")] = (
+        None
+    ),
+    until: Annotated[str | None, typer.Option(help="Latest publication date.")] = None,
+    home: HomeOption = None,
+    log_level: Annotated[str, typer.Option(help="Log level of the crawl log file.")] = "INFO",
+    progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="Summary as 'table' or 'json'.")] = "table",
+    setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy/newsagg setting KEY=VALUE.")] = None,
+) -> None:
+    """Crawl the registered outlets into the store, cluster stories, print a summary."""
+    from newsagg.crawl import run_crawl
+    from newsagg.registry import Registry, RegistryError
+
+    overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level}
+    if registry:
+        try:
+            Registry.load(registry)
+        except RegistryError as exc:
+            raise _fail(str(exc)) from exc
+        overrides["NEWSAGG_REGISTRY"] = str(registry)
+    if progress is not None:
+        overrides["NEWSAGG_PROGRESS"] = progress
+    for item in setting or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _fail(f"--set expects KEY=VALUE, got {item!r}")
+        overrides[key.strip()] = value
+    if since or until:
+        from crawler.focus import parse_when
+
+        try:
+            parse_when(since)
+            parse_when(until)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+    summary = run_crawl(
+        {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
+    )
+    if output_format == "json":
+        sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
+    else:
+        print_crawl_summary(summary)
+
+
+# --- search ---------------------------------------------------------------------------------------------
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (all must match; 'a OR b' for either).")],
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 code, e.g. es.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2, e.g. CL.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet id.")] = None,
+    story: Annotated[str | None, typer.Option(help="Story id.")] = None,
+    since: Annotated[str | None, typer.Option()] = None,
+    until: Annotated[str | None, typer.Option()] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Full-text search of stored articles (BM25), with highlighted snippets."""
+    flt = _filter(language, country, outlet, story, since, until)
+    with _store(home) as store:
+        page = store.search(query, flt, limit=limit, offset=offset)
+    rows = [
+        {
+            "score": round(hit.score, 3),
+            "published_at": hit.article.get("published_at"),
+            "outlet": hit.article.get("outlet_name"),
+            "country": hit.article.get("country"),
+            "language": hit.article.get("language"),
+            "title": hit.article.get("title"),
+            "story_id": hit.article.get("story_id"),
+            "snippet": hit.snippet,
+            "url": hit.article.get("url"),
+            "id": hit.article.get("id"),
+        }
+        for hit in page.hits
+    ]
+    columns = ["score", "published_at", "outlet", "country", "language", "title", "snippet"]
+    if fmt != ListFormat.table:
+        columns = list(rows[0]) if rows else columns
+    emit(rows, columns, fmt, title=f"{page.total} articles match {query!r}",
+         payload={"total": page.total, "hits": rows})
+
+
+# --- stories --------------------------------------------------------------------------------------------
+def _story_row(story: dict) -> dict:
+    first = story.get("first_published_utc")
+    return {
+        "id": story["id"],
+        "articles": story.get("article_count"),
+        "first_published": datetime.fromtimestamp(first, UTC).isoformat(timespec="minutes") if first else None,
+        "label": story.get("label"),
+        "keywords": story.get("keywords"),
+    }
+
+
+@stories_app.command("list")
+def stories_list(
+    min_articles: Annotated[int, typer.Option(help="Hide stories smaller than this.")] = 1,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Stories, largest first."""
+    from newsagg.coverage import story_document
+
+    with _store(home) as store:
+        stories = store.list_stories(min_articles=min_articles, limit=limit)
+        rows = [_story_row(s) for s in stories]
+        for row in rows:
+            summary = story_document(store, store.get_story(row["id"]))["summary"]  # type: ignore[arg-type]
+            row.update(countries=sorted(summary["countries"]), languages=sorted(summary["languages"]),
+                       outlets=len(summary["outlets"]), duplicates=summary["duplicates"])
+    emit(rows, ["id", "articles", "outlets", "countries", "languages", "duplicates", "first_published", "label"],
+         fmt, title="Stories")
+
+
+@stories_app.command("show")
+def stories_show(
+    story_id: Annotated[str, typer.Argument(help="Story id (from 'stories list').")],
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """One story: its coverage table (outlet, country, language, time, who copied whom)."""
+    from newsagg.coverage import story_document
+
+    with _store(home) as store:
+        story = store.get_story(story_id)
+        if story is None:
+            raise _fail(f"no story {story_id!r}; see 'newsagg stories list'", code=1)
+        document = story_document(store, story)
+    if fmt == ListFormat.table:
+        summary = document["summary"]
+        console.print(f"[bold]{escape(story.get('label') or story['id'])}[/]  ({story['id']})")
+        console.print(f"{summary['articles']} articles · countries {summary['countries']} · "
+                      f"languages {summary['languages']} · {summary['duplicates']} copies")
+    emit(document["coverage"],
+         ["published_at", "outlet_name", "country", "language", "title", "duplicate_of_outlet"],
+         fmt, title="Coverage", payload=document)
+
+
+# --- export ---------------------------------------------------------------------------------------------
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="json | ndjson | csv | html")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    story: Annotated[str | None, typer.Option(help="Only this story.")] = None,
+    min_articles: Annotated[int, typer.Option(help="Only stories with at least this many articles.")] = 1,
+    home: HomeOption = None,
+) -> None:
+    """Export story clusters with their articles, duplicate links and coverage table."""
+    from newsagg.coverage import iter_story_documents
+    from newsagg.export import FORMATS
+    from newsagg.export import export as write
+
+    if output_format not in FORMATS:
+        raise _fail(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
+    with _store(home) as store:
+        try:
+            count = write(iter_story_documents(store, story_id=story, min_articles=min_articles), output_format,
+                          output)
+        except KeyError as exc:
+            raise _fail(f"no story {story!r}", code=1) from exc
+    unit = "rows" if output_format == "csv" else "stories"
+    console.print(f"wrote {count} {unit} to {output}")
+
+
+# --- eval -----------------------------------------------------------------------------------------------
+@eval_app.command("extraction")
+def eval_extraction(
+    data: Annotated[Path, typer.Option(help="Folder with html/<key>.html.gz and ground-truth.json.")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N pages.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Body F1, title, authors and dates against gold data, next to bare trafilatura."""
+    from newsagg.evaluation.extraction import evaluate_extraction, render_table
+
+    if not (data / "ground-truth.json").is_file():
+        raise _fail(f"{data} has no ground-truth.json")
+    result = evaluate_extraction(data, limit=limit)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+    else:
+        console.print(render_table(result))
+
+
+from newsagg.cli.demo import demo  # noqa: E402  (registers the command)
+
+app.command()(demo)
+
+if __name__ == "__main__":
+    app()

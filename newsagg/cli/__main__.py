@@ -1,0 +1,5 @@
+"""``python -m newsagg.cli`` runs the CLI (what tests use to drive it in a subprocess)."""
+
+from newsagg.cli import app
+
+app()

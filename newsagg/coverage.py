@@ -1,0 +1,82 @@
+"""Story documents: a story with its articles, duplicate links and coverage table (the export unit)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from newsagg.storage.base import ArticleFilter, ArticleStore, Story
+
+COVERAGE_COLUMNS = ("outlet_name", "country", "language", "published_at", "title", "duplicate_of_outlet", "url")
+
+
+def _day(article: dict[str, Any]) -> str | None:
+    stamp = article.get("published_utc") or article.get("discovered_utc")
+    return datetime.fromtimestamp(stamp, UTC).date().isoformat() if stamp else None
+
+
+def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
+    """Everything a reader needs about one story, JSON-ready."""
+    articles = list(store.iter_articles(ArticleFilter(story_id=story["id"])))
+    by_id = {a["id"]: a for a in articles}
+    duplicates = []
+    coverage = []
+    for article in articles:
+        original = by_id.get(article.get("duplicate_of") or "") or (
+            store.get_article(article["duplicate_of"]) if article.get("duplicate_of") else None
+        )
+        if original:
+            duplicates.append(
+                {
+                    "copy": article["id"],
+                    "copy_outlet": article.get("outlet_name"),
+                    "original": original["id"],
+                    "original_outlet": original.get("outlet_name"),
+                    "kind": article.get("duplicate_kind"),
+                    "similarity": article.get("similarity"),
+                }
+            )
+        coverage.append(
+            {
+                "article_id": article["id"],
+                "outlet_id": article.get("outlet_id"),
+                "outlet_name": article.get("outlet_name"),
+                "country": article.get("country"),
+                "language": article.get("language"),
+                "published_at": article.get("published_at"),
+                "published_source": article.get("published_source"),
+                "title": article.get("title"),
+                "duplicate_of": article.get("duplicate_of"),
+                "duplicate_of_outlet": original.get("outlet_name") if original else None,
+                "url": article.get("url"),
+            }
+        )
+    return {
+        "story": story,
+        "summary": {
+            "articles": len(articles),
+            "outlets": sorted({a.get("outlet_name") or "?" for a in articles}),
+            "countries": dict(Counter(a.get("country") or "?" for a in articles)),
+            "languages": dict(Counter(a.get("language") or "?" for a in articles)),
+            "by_day": dict(sorted(Counter(d for a in articles if (d := _day(a))).items())),
+            "duplicates": len(duplicates),
+        },
+        "coverage": coverage,
+        "duplicates": duplicates,
+        "articles": articles,
+    }
+
+
+def iter_story_documents(
+    store: ArticleStore, *, story_id: str | None = None, min_articles: int = 1, limit: int = 1000
+) -> Iterator[dict[str, Any]]:
+    if story_id:
+        story = store.get_story(story_id)
+        if story is None:
+            raise KeyError(story_id)
+        yield story_document(store, story)
+        return
+    for story in store.list_stories(min_articles=min_articles, limit=limit):
+        yield story_document(store, story)

@@ -1,0 +1,100 @@
+"""Running a crawl in this process: settings assembly, Scrapy's CrawlerProcess, and the run summary."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsagg.config import env_overrides, newsagg_home
+
+
+def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("settings.default", priority="project")
+    for key, value in env_overrides().items():
+        settings.set(key, value, priority="project")
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            settings.set(key, value, priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlSummary:
+    seconds: float
+    stats: dict[str, Any] = field(default_factory=dict)
+    log_file: str | None = None
+
+    def _sum(self, prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: int(v) for k, v in sorted(self.stats.items()) if k.startswith(prefix)}
+
+    @property
+    def pages(self) -> int:
+        return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def articles(self) -> int:
+        return int(self.stats.get("item_scraped_count", 0))
+
+    @property
+    def errors(self) -> dict[str, int]:
+        return self._sum("newsagg/errors/")
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        return self._sum("newsagg/skipped/")
+
+    @property
+    def duplicates(self) -> dict[str, int]:
+        return self._sum("newsagg/duplicates/")
+
+    @property
+    def stories_touched(self) -> int:
+        return len(self._sum("newsagg/story_seen/"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seconds": round(self.seconds, 2),
+            "pages": self.pages,
+            "articles": self.articles,
+            "inserted": int(self.stats.get("newsagg/articles_inserted", 0)),
+            "updated": int(self.stats.get("newsagg/articles_updated", 0)),
+            "unchanged": int(self.stats.get("newsagg/articles_unchanged", 0)),
+            "duplicates": self.duplicates,
+            "stories_touched": self.stories_touched,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "spooled": int(self.stats.get("newsagg/spooled", 0)),
+            "replayed": int(self.stats.get("newsagg/replayed", 0)),
+            "log_file": self.log_file,
+        }
+
+
+def run_crawl(
+    spider_args: dict[str, Any], overrides: dict[str, Any] | None = None, *, log_to_file: bool = True
+) -> CrawlSummary:
+    """Run the news spider to completion in this process (Scrapy's reactor runs once per process)."""
+    settings = build_settings(overrides)
+    log_file = None
+    if log_to_file and not settings.get("LOG_FILE"):
+        logs = newsagg_home(settings.get("NEWSAGG_HOME")) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log_file = str(logs / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.log")
+        settings.set("LOG_FILE", log_file, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler("news")
+    started = time.monotonic()
+    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+    process.start()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    return CrawlSummary(seconds=time.monotonic() - started, stats=stats, log_file=log_file)
+
+
+def log_path(summary: CrawlSummary) -> Path | None:
+    return Path(summary.log_file) if summary.log_file else None

@@ -1,0 +1,45 @@
+"""A durable on-disk spool of article batches the store could not take yet.
+
+Each batch is one JSON-lines file written to a temp name, fsynced, then renamed: a crash leaves either the
+whole batch or nothing, never half a file. Files are replayed oldest first and removed only after the store
+accepted them; since writes are idempotent by article id, a replay interrupted halfway is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+class Spool:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def append(self, records: list[dict[str, Any]]) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        final = self.directory / f"{time.time_ns():020d}-{os.getpid()}.jsonl"
+        temp = final.with_suffix(".tmp")
+        with temp.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.rename(final)
+        return final
+
+    def pending(self) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
+        if not self.directory.is_dir():
+            return
+        for path in sorted(self.directory.glob("*.jsonl")):
+            with path.open(encoding="utf-8") as handle:
+                yield path, [json.loads(line) for line in handle if line.strip()]
+
+    def done(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def count(self) -> int:
+        return sum(len(records) for _, records in self.pending())

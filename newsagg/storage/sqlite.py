@@ -1,0 +1,408 @@
+"""Embedded default store: one SQLite file with FTS5 (BM25 ranking, highlighted snippets).
+
+Zero set-up: the file lives in ``NEWSAGG_HOME`` (or the per-user data dir). WAL mode lets ``newsagg search``
+read while a crawl writes; writes are batched into one transaction per call, with no per-item fsync
+(``synchronous=NORMAL`` is durable across application crashes in WAL mode).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsagg.storage.base import (
+    ARTICLE_FIELDS,
+    Article,
+    ArticleFilter,
+    ArticleStore,
+    SearchHit,
+    SearchPage,
+    StorageError,
+    Story,
+    UpsertResult,
+)
+
+_JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
+#: Fields owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
+_STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
+#: Fields whose change makes a re-crawl an update rather than 'unchanged'.
+_CONTENT_FIELDS = tuple(
+    f for f in ARTICLE_FIELDS if f not in _STICKY_FIELDS and not f.startswith("discovered_")
+)
+
+_NUMERIC = frozenset({"published_utc", "modified_utc", "discovered_utc", "published_confidence",
+                      "similarity", "word_count"})
+
+
+def _column_type(name: str) -> str:
+    if name == "id":
+        return "TEXT UNIQUE NOT NULL"
+    return "REAL" if name in _NUMERIC else "TEXT"
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    {", ".join(f"{name} {_column_type(name)}" for name in ARTICLE_FIELDS)},
+    first_seen TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    last_seen TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_group ON articles(dup_group);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    label TEXT,
+    keywords TEXT,
+    created_at TEXT,
+    updated_at TEXT,
+    first_published_utc REAL,
+    last_published_utc REAL,
+    article_count INTEGER DEFAULT 0,
+    merged_into TEXT
+);
+"""
+
+SCHEMA_VERSION = "1"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _encode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _JSON_FIELDS:
+        return json.dumps(list(value), ensure_ascii=False)
+    if name in _NUMERIC:
+        return float(value)
+    return str(value)
+
+
+def _decode_row(row: sqlite3.Row) -> Article:
+    article: Article = {}
+    for name in ARTICLE_FIELDS:
+        value = row[name]
+        if name in _JSON_FIELDS:
+            value = json.loads(value) if value else []
+        elif name == "word_count" and value is not None:
+            value = int(value)
+        article[name] = value
+    return article
+
+
+def fts_query(text: str, *, any_term: bool = False) -> str:
+    """Turn user text into a safe FTS5 query: every word quoted (no syntax errors from user input).
+
+    Words are ANDed (``any_term`` ORs them); an explicit ``OR`` between words is honoured.
+    """
+    words = _WORD.findall(text)
+    parts: list[str] = []
+    for word in words:
+        if word == "OR" and parts and parts[-1] != "OR":
+            parts.append("OR")
+            continue
+        parts.append(f'"{word}"')
+    if parts and parts[-1] == "OR":
+        parts.pop()
+    return " OR ".join(p for p in parts if p != "OR") if any_term else " ".join(parts)
+
+
+class SQLiteStore(ArticleStore):
+    """ArticleStore on one SQLite file."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+            self._db.commit()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite store {self.path}: {exc}") from exc
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"SQLite query failed ({exc}) in {self.path}") from exc
+
+    def _write(self, fn) -> Any:  # type: ignore[no-untyped-def]
+        with self._lock:
+            try:
+                with self._db:
+                    return fn(self._db)
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"SQLite write failed ({exc}) in {self.path}") from exc
+
+    @staticmethod
+    def _where(flt: ArticleFilter | None, prefix: str = "a.") -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt is None:
+            return "1=1", params
+        for column, value in (
+            ("language", flt.language),
+            ("country", flt.country),
+            ("outlet_id", flt.outlet),
+            ("story_id", flt.story_id),
+        ):
+            if value is not None:
+                clauses.append(f"{prefix}{column} = ?")
+                params.append(value.upper() if column == "country" else value)
+        when = f"COALESCE({prefix}published_utc, {prefix}discovered_utc)"
+        if flt.since is not None:
+            clauses.append(f"{when} >= ?")
+            params.append(flt.since_utc())
+        if flt.until is not None:
+            clauses.append(f"{when} <= ?")
+            params.append(flt.until_utc())
+        if not flt.include_duplicates:
+            clauses.append(f"{prefix}duplicate_of IS NULL")
+        return (" AND ".join(clauses) or "1=1"), params
+
+    # --- articles --------------------------------------------------------------------------------
+    def upsert_articles(self, articles: Sequence[Article]) -> UpsertResult:
+        def write(db: sqlite3.Connection) -> UpsertResult:
+            inserted = updated = unchanged = 0
+            for article in articles:
+                row = db.execute("SELECT * FROM articles WHERE id = ?", (article["id"],)).fetchone()
+                values = {name: _encode(name, article.get(name)) for name in ARTICLE_FIELDS}
+                if row is None:
+                    columns = ", ".join(ARTICLE_FIELDS)
+                    marks = ", ".join("?" for _ in ARTICLE_FIELDS)
+                    db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values()))
+                    inserted += 1
+                    continue
+                for name in _STICKY_FIELDS:
+                    if values[name] is None:
+                        values[name] = row[name]
+                # The first discovery is history: keep it.
+                for name in ("discovered_at", "discovered_utc", "discovered_via"):
+                    values[name] = row[name] if row[name] is not None else values[name]
+                if all(row[n] == values[n] for n in _CONTENT_FIELDS) and all(
+                    row[n] == values[n] for n in _STICKY_FIELDS
+                ):
+                    unchanged += 1
+                    db.execute(
+                        "UPDATE articles SET last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+                        (article["id"],),
+                    )
+                    continue
+                assignments = ", ".join(f"{name} = ?" for name in ARTICLE_FIELDS if name != "id")
+                params = [values[n] for n in ARTICLE_FIELDS if n != "id"] + [article["id"]]
+                db.execute(
+                    f"UPDATE articles SET {assignments}, last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+                    "WHERE id = ?",
+                    params,
+                )
+                updated += 1
+            return UpsertResult(inserted, updated, unchanged)
+
+        return self._write(write)
+
+    def get_article(self, article_id: str) -> Article | None:
+        rows = self._query("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return _decode_row(rows[0]) if rows else None
+
+    def get_articles(self, article_ids: Iterable[str]) -> list[Article]:
+        ids = list(article_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self._query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+        by_id = {row["id"]: _decode_row(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find_by_content_hash(self, content_hash: str) -> list[Article]:
+        rows = self._query("SELECT * FROM articles WHERE content_hash = ?", (content_hash,))
+        return [_decode_row(r) for r in rows]
+
+    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+        where, params = self._where(flt)
+        return int(self._query(f"SELECT COUNT(*) FROM articles a WHERE {where}", params)[0][0])
+
+    def iter_articles(self, flt: ArticleFilter | None = None) -> Iterator[Article]:
+        where, params = self._where(flt)
+        rows = self._query(
+            f"SELECT * FROM articles a WHERE {where} "
+            "ORDER BY a.published_utc IS NULL, a.published_utc, a.discovered_utc, a.id",
+            params,
+        )
+        for row in rows:
+            yield _decode_row(row)
+
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        match = fts_query(query)
+        if not match:
+            return SearchPage(total=0)
+        where, params = self._where(flt)
+        base = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid " \
+               f"WHERE articles_fts MATCH ? AND {where}"
+        total = int(self._query(f"SELECT COUNT(*) {base}", [match, *params])[0][0])
+        rows = self._query(
+            f"SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score, "
+            f"snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip {base} "
+            "ORDER BY score LIMIT ? OFFSET ?",
+            [match, *params, limit, offset],
+        )
+        hits = [SearchHit(article=_decode_row(r), score=-float(r["score"]), snippet=r["snip"]) for r in rows]
+        return SearchPage(total=total, hits=hits)
+
+    def candidates(
+        self,
+        terms: Sequence[str],
+        *,
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Article]:
+        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(w for term in terms for w in _WORD.findall(term)))
+        if not match:
+            return []
+        clauses = ["articles_fts MATCH ?", "a.story_id IS NOT NULL"]
+        params: list[Any] = [match]
+        when = "COALESCE(a.published_utc, a.discovered_utc)"
+        if since_utc is not None:
+            clauses.append(f"({when} >= ? OR {when} IS NULL)")
+            params.append(since_utc)
+        if until_utc is not None:
+            clauses.append(f"({when} <= ? OR {when} IS NULL)")
+            params.append(until_utc)
+        if exclude_id is not None:
+            clauses.append("a.id != ?")
+            params.append(exclude_id)
+        rows = self._query(
+            "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"WHERE {' AND '.join(clauses)} ORDER BY bm25(articles_fts, 2.0, 1.0) LIMIT ?",
+            [*params, limit],
+        )
+        return [_decode_row(r) for r in rows]
+
+    # --- duplicates ------------------------------------------------------------------------------
+    def resolve_duplicate_groups(self, groups: Iterable[str]) -> None:
+        group_list = [g for g in dict.fromkeys(groups) if g]
+
+        def write(db: sqlite3.Connection) -> None:
+            for group in group_list:
+                members = db.execute(
+                    "SELECT id FROM articles WHERE dup_group = ? ORDER BY published_utc IS NULL, "
+                    "published_utc, discovered_utc, rowid",
+                    (group,),
+                ).fetchall()
+                if not members:
+                    continue
+                original = members[0]["id"]
+                db.execute(
+                    "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, similarity = NULL "
+                    "WHERE id = ?",
+                    (original,),
+                )
+                db.execute(
+                    "UPDATE articles SET duplicate_of = ? WHERE dup_group = ? AND id != ?",
+                    (original, group, original),
+                )
+
+        self._write(write)
+
+    def save_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
+        self._write(lambda db: db.executemany(
+            "INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)", signatures
+        ))
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        for row in self._query("SELECT article_id, minhash FROM signatures ORDER BY article_id"):
+            yield row[0], bytes(row[1])
+
+    # --- stories ---------------------------------------------------------------------------------
+    def assign_story(self, article_id: str, story_id: str) -> None:
+        self._write(lambda db: db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)))
+
+    def save_story(self, story: Story) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO stories(id, label, keywords, created_at, updated_at, first_published_utc, "
+                "last_published_utc, article_count, merged_into) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET label=excluded.label, keywords=excluded.keywords, "
+                "updated_at=excluded.updated_at, first_published_utc=excluded.first_published_utc, "
+                "last_published_utc=excluded.last_published_utc, article_count=excluded.article_count, "
+                "merged_into=excluded.merged_into",
+                (
+                    story["id"],
+                    story.get("label"),
+                    json.dumps(story.get("keywords", []), ensure_ascii=False),
+                    story.get("created_at"),
+                    story.get("updated_at"),
+                    story.get("first_published_utc"),
+                    story.get("last_published_utc"),
+                    int(story.get("article_count", 0)),
+                    story.get("merged_into"),
+                ),
+            )
+
+        self._write(write)
+
+    @staticmethod
+    def _decode_story(row: sqlite3.Row) -> Story:
+        story = dict(row)
+        story["keywords"] = json.loads(story["keywords"]) if story.get("keywords") else []
+        return story
+
+    def get_story(self, story_id: str) -> Story | None:
+        seen: set[str] = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            rows = self._query("SELECT * FROM stories WHERE id = ?", (story_id,))
+            if not rows:
+                return None
+            story = self._decode_story(rows[0])
+            if not story.get("merged_into"):
+                return story
+            story_id = story["merged_into"]
+        return None
+
+    def list_stories(self, *, min_articles: int = 1, limit: int = 100) -> list[Story]:
+        rows = self._query(
+            "SELECT * FROM stories WHERE merged_into IS NULL AND article_count >= ? "
+            "ORDER BY article_count DESC, first_published_utc, id LIMIT ?",
+            (min_articles, limit),
+        )
+        return [self._decode_story(r) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,59 @@
+"""Article fields in their stored form: stable id from the canonical URL, outlet/country/region from the
+registry, tz-aware dates (kept with their original offset) plus UTC timestamps and provenance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from itemadapter import ItemAdapter
+
+from newsagg.dates import DatedValue
+from newsagg.text import content_hash
+from newsagg.urls import article_id, canonicalize_url
+
+
+def _set_date(adapter: ItemAdapter, prefix: str, value: DatedValue | None) -> None:
+    adapter[f"{prefix}_at"] = value.isoformat() if value else None
+    adapter[f"{prefix}_utc"] = value.utc_timestamp() if value else None
+    adapter[f"{prefix}_source"] = value.source if value else None
+    if prefix == "published":
+        adapter["published_precision"] = value.precision if value else None
+        adapter["published_confidence"] = value.confidence if value else None
+
+
+class NormalizePipeline:
+    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        return cls(crawler)
+
+    def process_item(self, item):  # type: ignore[no-untyped-def]
+        adapter = ItemAdapter(item)
+        extracted = adapter.pop("extraction")
+        outlet = self.crawler.spider.registry.get(adapter["outlet_id"])
+        canonical = canonicalize_url(extracted.canonical_url or adapter["url"])
+        adapter["canonical_url"] = canonical
+        adapter["id"] = article_id(canonical)
+        adapter["title"] = extracted.title or adapter.get("feed_title")
+        adapter["text"] = extracted.text
+        adapter["authors"] = list(extracted.authors)
+        adapter["description"] = extracted.description
+        adapter["site_name"] = extracted.site_name
+        adapter["section"] = extracted.section
+        adapter["keywords"] = list(extracted.keywords)
+        adapter["warnings"] = list(extracted.warnings)
+        adapter["language"] = extracted.language or (outlet.language if outlet else None)
+        if outlet:
+            adapter["outlet_name"] = outlet.name
+            adapter["country"] = outlet.country
+            adapter["region"] = outlet.region
+        _set_date(adapter, "published", extracted.published)
+        _set_date(adapter, "modified", extracted.modified)
+        fetched = adapter.get("fetched_at") or datetime.now(UTC)
+        adapter["discovered_at"] = fetched.isoformat()
+        adapter["discovered_utc"] = fetched.timestamp()
+        adapter["content_hash"] = content_hash(extracted.text)
+        adapter["word_count"] = len(extracted.text.split())
+        return item

@@ -1,0 +1,1 @@
+"""Scrapy settings (``settings.default``) and the outlet registries (``sources.yaml``)."""

@@ -1,0 +1,135 @@
+"""The storage contract: every backend must pass these (parametrized by the ``store`` fixture)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsagg.storage.base import ArticleFilter, ArticleStore
+from tests.factories import T0, article
+
+
+def test_upsert_is_idempotent_and_detects_updates(store: ArticleStore) -> None:
+    first = store.upsert_articles([article("a1"), article("a2")])
+    assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
+    again = store.upsert_articles([article("a1"), article("a2")])
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    changed = store.upsert_articles([article("a1", title="Titular corregido")])
+    assert (changed.inserted, changed.updated) == (0, 1)
+    assert store.get_article("a1")["title"] == "Titular corregido"
+    assert store.count_articles() == 2
+
+
+def test_rewrite_keeps_story_and_duplicate_links(store: ArticleStore) -> None:
+    store.upsert_articles([article("a1")])
+    store.assign_story("a1", "st-1")
+    store.upsert_articles([article("a1", title="Nuevo título", story_id=None)])
+    stored = store.get_article("a1")
+    assert stored["story_id"] == "st-1"
+    assert stored["title"] == "Nuevo título"
+    assert stored["authors"] == ["Ana Pérez"]
+
+
+def test_first_discovery_is_kept(store: ArticleStore) -> None:
+    store.upsert_articles([article("a1")])
+    store.upsert_articles([article("a1", discovered_at="2026-12-01T00:00:00+00:00", discovered_utc=T0 + 99999)])
+    assert store.get_article("a1")["discovered_at"] == "2026-11-27T12:30:00+00:00"
+
+
+def test_get_articles_keeps_order_and_skips_missing(store: ArticleStore) -> None:
+    store.upsert_articles([article("a1"), article("a2")])
+    assert [a["id"] for a in store.get_articles(["a2", "missing", "a1"])] == ["a2", "a1"]
+    assert store.get_article("missing") is None
+
+
+def test_search_ranks_highlights_and_filters(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article("a1", title="Kast visita el CECOT", text="El presidente electo Kast recorrió la cárcel CECOT."),
+        article("a2", title="Cosecha de café", text="La cosecha de café en Costa Rica crece.", country="CR"),
+        article("a3", title="Kast in El Salvador", text="Kast toured the CECOT prison.", language="en",
+                country="US"),
+    ])
+    page = store.search("Kast CECOT")
+    assert page.total == 2
+    assert {h.article["id"] for h in page.hits} == {"a1", "a3"}
+    assert all("«" in h.snippet and "»" in h.snippet for h in page.hits)
+    assert store.search("Kast", ArticleFilter(language="en")).total == 1
+    assert store.search("Kast", ArticleFilter(country="cl")).hits[0].article["id"] == "a1"
+    assert store.search("café", ArticleFilter(outlet="nope")).total == 0
+
+
+def test_search_folds_accents_and_survives_query_syntax(store: ArticleStore) -> None:
+    store.upsert_articles([article("a1", text="La región de Atacama y la cárcel.")])
+    assert store.search("region").total == 1
+    assert store.search("CARCEL").total == 1
+    for hostile in ['"unbalanced', "AND OR NOT", "(((", "title:x*", "NEAR(a b)", "", "  "]:
+        assert store.search(hostile).total >= 0
+
+
+def test_search_date_range_and_paging(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article(f"d{i}", text=f"Noticia de la cárcel número {i}", published_utc=T0 + i * 86400) for i in range(5)
+    ])
+    window = ArticleFilter(since=datetime.fromtimestamp(T0 + 86400, UTC),
+                           until=datetime.fromtimestamp(T0 + 3 * 86400, UTC))
+    assert store.search("cárcel", window).total == 3
+    first = store.search("cárcel", limit=2)
+    second = store.search("cárcel", limit=2, offset=2)
+    assert first.total == 5
+    assert not {h.article["id"] for h in first.hits} & {h.article["id"] for h in second.hits}
+
+
+def test_candidates_only_clustered_articles_in_window(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article("c1", text="Bukele y Kast en el CECOT"),
+        article("c2", text="Bukele recibe a Kast"),
+        article("c3", text="Kast habla del CECOT", published_utc=T0 - 30 * 86400),
+        article("c4", text="Kast sin historia asignada"),
+    ])
+    for article_id in ("c1", "c2", "c3"):
+        store.assign_story(article_id, "st-" + article_id)
+    found = store.candidates(["Kast", "CECOT"], since_utc=T0 - 86400, until_utc=T0 + 86400, exclude_id="c2")
+    assert [a["id"] for a in found] == ["c1"]
+
+
+def test_duplicate_groups_point_at_earliest(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article("late", dup_group="g", published_utc=T0 + 3600),
+        article("early", dup_group="g", published_utc=T0 - 3600),
+        article("mid", dup_group="g", published_utc=T0),
+        article("alone"),
+    ])
+    store.resolve_duplicate_groups(["g", "alone"])
+    assert store.get_article("early")["duplicate_of"] is None
+    assert store.get_article("mid")["duplicate_of"] == "early"
+    assert store.get_article("late")["duplicate_of"] == "early"
+    assert store.get_article("alone")["duplicate_of"] is None
+    assert store.count_articles(ArticleFilter(include_duplicates=False)) == 2
+
+
+def test_signatures_round_trip(store: ArticleStore) -> None:
+    store.save_signatures([("a1", b"\x00\x01"), ("a2", b"\xff" * 16)])
+    store.save_signatures([("a1", b"\x02")])
+    assert dict(store.iter_signatures()) == {"a1": b"\x02", "a2": b"\xff" * 16}
+
+
+def test_stories_save_list_and_follow_merges(store: ArticleStore) -> None:
+    store.save_story({"id": "st-a", "label": "Kast en El Salvador", "keywords": ["kast", "bukele"],
+                      "article_count": 5, "first_published_utc": T0})
+    store.save_story({"id": "st-b", "label": "Café", "keywords": [], "article_count": 1})
+    store.save_story({"id": "st-old", "label": "viejo", "article_count": 2, "merged_into": "st-a"})
+    assert store.get_story("st-a")["keywords"] == ["kast", "bukele"]
+    assert store.get_story("st-old")["id"] == "st-a"
+    assert [s["id"] for s in store.list_stories()] == ["st-a", "st-b"]
+    assert [s["id"] for s in store.list_stories(min_articles=2)] == ["st-a"]
+    assert store.get_story("nope") is None
+
+
+def test_iter_articles_oldest_first_with_story_filter(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article("x2", published_utc=T0 + 10),
+        article("x1", published_utc=T0),
+        article("x0", published_utc=None, published_at=None),
+    ])
+    for article_id in ("x0", "x1", "x2"):
+        store.assign_story(article_id, "st-x")
+    assert [a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-x"))] == ["x1", "x2", "x0"]
