@@ -1,0 +1,1 @@
+"""Evaluation of newsagg stages against real-world reference data (extraction, later clustering)."""

@@ -1,0 +1,426 @@
+"""Publication / modification dates: candidates from every place a page states them, then one choice.
+
+Each candidate is a :class:`~newsagg.dates.DatedValue` whose ``confidence`` says how much its place is
+trusted (structured data with an offset > structured data localized to the outlet timezone > visible text >
+URL > HTTP header). A date without a time keeps day precision; a naive time is localized to the outlet
+timezone, or kept as UTC with a lower confidence and a warning.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsagg.dates import DatedValue, DateSource, Precision
+
+from .page import Page
+
+MIN_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:recs:publishtime",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "originalpublicationdate",
+    "article_date_original",
+    "og:pubdate",
+    "published_time",
+    "publication_date",
+    "release_date",
+    "displaydate",
+    "bt:pubdate",
+    "ga_date",
+    "timestamp",
+    "citation_publication_date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "article.updated",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+    "parsely-updated",
+    "modified_time",
+)
+LD_PUBLISHED = ("datePublished", "dateCreated", "uploadDate")
+LD_MODIFIED = ("dateModified",)
+
+_ISO_LIKE = re.compile(r"^\d{4}-?\d{2}-?\d{2}([T ]|$)")
+_HAS_TIME = re.compile(r"\d{1,2}\s*(:|h\b|h\d|\.\d{2}\s*(uhr|h\b))|\b\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
+_HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_EXPLICIT_TZ = re.compile(
+    r"(\b(UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST|JST|KST|AEST|AEDT|WIB|EET|EEST|WET|WEST|MSK|ART|BRT|CLT|CLST|COT|"
+    r"PET|VET)\b|[+-]\d{2}:?\d{2}\b(?!\d))"
+)
+_URL_DATE = (
+    re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])"),
+    re.compile(r"[/_-]((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"),
+    re.compile(r"[/_-]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"),
+)
+_DATEISH_ATTR = re.compile(
+    r"date|time|fecha|datum|data|dato|tarih|zeit|hora|byline|publish|posted|dateline|timestamp|info|meta|"
+    r"technicalline|publicado|published",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(
+    r"(\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b)"
+    r"([\s,|·–-]*(?:um|a las|às|at|alle|kl\.?|,)?\s*\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*(?:uhr|h|hrs|horas)\b)?(?:\s*(?:[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}))?)?",
+    re.IGNORECASE,
+)
+_LAST_DATE_PART = re.compile(r".*(\d{1,2}[:.h]\d{2}(\s*[ap]\.?m\.?)?(\s*[A-Z]{2,5}\b)?|\b\d{4}\b)", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^\s*((published|updated|posted|last updated|first published|publicado|actualizado|publicada|"
+    r"atualizado|atualizada|veröffentlicht|aktualisiert|zuletzt aktualisiert|stand|erstellt|publié|"
+    r"mis à jour|pubblicato|aggiornato|gepubliceerd|bijgewerkt|opublikowano|publikováno|"
+    r"on|el|am|le|em|il|op|de|the)\b[\s:,.-]*)+",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b(ago|hace|vor|il y a|há|fa\b|geleden|temu|minut|hour|hora|stunde|heure|día|dia|tag|jour|day|"
+    r"just now|yesterday|ayer|gestern|hier|ontem|today|hoy|heute)",
+    re.IGNORECASE,
+)
+_RELATIVE_DAYS = re.compile(r"\b(day|día|dia|tag|jour|yesterday|ayer|gestern|hier|ontem|giorn)", re.IGNORECASE)
+
+_PRECISION_RANK = {"day": 0, "minute": 1, "second": 2}
+
+
+@dataclass
+class DateContext:
+    fetched_at: datetime
+    tz: tzinfo | None
+    tz_name: str | None
+    languages: list[str] | None
+    warnings: list[str]
+
+
+def resolve_tz(name: str | None, warnings: list[str]) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        warnings.append(f"unknown timezone {name!r}: ignored")
+        return None
+
+
+def _precision_of(raw: str) -> Precision:
+    if not _HAS_TIME.search(raw):
+        return "day"
+    return "second" if _HAS_SECONDS.search(raw) else "minute"
+
+
+def _finish(
+    value: datetime,
+    raw: str,
+    source: DateSource,
+    confidence: float,
+    ctx: DateContext,
+    precision: Precision | None = None,
+) -> DatedValue:
+    """Make ``value`` tz-aware (localizing naive times) and wrap it."""
+    precision = precision or _precision_of(raw)
+    if precision != "day" and value.hour == 0 and value.minute == 0 and value.second == 0:
+        # "2024-04-24T00:00:00": a date serialised as midnight, not a midnight publication
+        precision = "day"
+    if value.tzinfo is None or value.utcoffset() is None:
+        if ctx.tz is not None:
+            value = value.replace(tzinfo=ctx.tz)
+            if precision != "day":
+                confidence -= 0.05
+        else:
+            value = value.replace(tzinfo=UTC)
+            if precision != "day":
+                confidence -= 0.3
+                ctx.warnings.append(f"naive date {raw!r} from {source}: no outlet timezone, assumed UTC")
+    if precision == "day":
+        value = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    elif precision == "minute":
+        value = value.replace(second=0, microsecond=0)
+    return DatedValue(value=value, source=source, precision=precision, confidence=round(confidence, 3), raw=raw)
+
+
+def parse_structured(raw: Any, source: DateSource, confidence: float, ctx: DateContext) -> DatedValue | None:
+    """ISO 8601 / RFC 2822 / other machine dates from JSON-LD, meta tags and ``<time datetime>``."""
+    if isinstance(raw, (int, float)) and 631152000 <= raw < 10**13:  # epoch seconds or ms
+        seconds = raw / 1000 if raw > 10**11 else raw
+        return _finish(datetime.fromtimestamp(seconds, UTC), str(raw), source, confidence, ctx, "second")
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if not text or len(text) > 80:
+        return None
+    if text.isdigit() and len(text) in (10, 13):
+        return parse_structured(int(text), source, confidence, ctx)
+    value = None
+    if _ISO_LIKE.match(text):
+        iso = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+        iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)  # nanoseconds
+        iso = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", iso)
+        iso = re.sub(r"\s*(UTC|GMT)$", "+00:00", iso)
+        try:
+            value = datetime.fromisoformat(iso)
+        except ValueError:
+            value = None
+    if value is None:
+        try:
+            value = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            value = None
+    if value is None:
+        return parse_text(text, source, confidence - 0.1, ctx)
+    return _finish(value, text, source, confidence, ctx)
+
+
+def _clean_text_date(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\b([ap])\.\s?m\.", r"\1m", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})\b", r"\1:\2", text)
+    text = re.sub(r"\b(\d{1,2})\.(\d{2})\s*(uhr|h)\b", r"\1:\2", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<=\d:\d\d)\s*(uhr|hrs?\.?|horas?|h\.?)(?=\W|$)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"[|·•–—,;/]\s*(?=\D)|\s[-|]\s", " ", text)
+    text = _PREFIX.sub("", text)
+    return re.sub(r"\s+", " ", text).strip(" :.-")
+
+
+def parse_text(raw: str, source: DateSource, confidence: float, ctx: DateContext) -> DatedValue | None:
+    """A human date ("viernes 27 de noviembre de 2026 | 14:05", "hace 3 horas") via dateparser."""
+    numeric = _NUMERIC_DATE.search(raw)
+    if numeric:
+        raw_date = numeric.group(0)
+    else:
+        tail = _LAST_DATE_PART.match(raw)  # drop what follows the last time/year ("| Von Max Muster")
+        raw_date = tail.group(0) if tail else raw
+    text = _clean_text_date(raw_date)
+    if not text or len(text) > 100 or (not re.search(r"\d", text) and not _RELATIVE.search(text)):
+        return None
+    import dateparser  # heavy import: only when a text date is needed
+
+    base = ctx.fetched_at.astimezone(ctx.tz) if ctx.tz else ctx.fetched_at.astimezone(UTC)
+    settings = {
+        "TIMEZONE": ctx.tz_name or "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": base.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        "STRICT_PARSING": False,
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
+    if re.search(r"\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b", text):
+        settings["DATE_ORDER"] = "YMD"
+    elif re.search(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b", text) or (
+        re.search(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b", text) and ctx.languages and ctx.languages[0] != "en"
+    ):
+        settings["DATE_ORDER"] = "DMY"  # dotted dates are day-first everywhere; slashes outside English too
+    relative = bool(_RELATIVE.search(text)) and not re.search(r"\d{4}", text)
+    if relative:
+        settings.pop("REQUIRE_PARTS")
+    words = text.split(" ")
+    value = None
+    for start in range(min(3, len(words))):
+        candidate = " ".join(words[start:])
+        try:
+            value = dateparser.parse(candidate, languages=ctx.languages, settings=settings)
+        except Exception:  # dateparser raises assorted errors on odd input
+            value = None
+        if value is not None:
+            break
+    if value is None:
+        return None
+    explicit = bool(_EXPLICIT_TZ.search(text))
+    if relative:
+        precision: Precision = "day" if _RELATIVE_DAYS.search(text) else "minute"
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ctx.tz or UTC)
+        return _finish(value, raw.strip(), source, confidence - 0.15, ctx, precision)
+    precision = _precision_of(text)
+    if not explicit and ctx.tz is None:
+        value = value.replace(tzinfo=None)  # dateparser assumed UTC: let _finish warn about it
+    elif explicit:
+        confidence += 0.05
+    return _finish(value, raw.strip(), source, confidence, ctx, precision)
+
+
+def _ld_dates(page: Page, keys: tuple[str, ...], ctx: DateContext) -> list[DatedValue]:
+    out = []
+    for key in keys:
+        raw = page.ld(key)
+        if isinstance(raw, list) and raw:
+            raw = raw[0]
+        parsed = parse_structured(raw, "json-ld", 0.95, ctx)
+        if parsed:
+            out.append(parsed)
+    return out
+
+
+def _meta_dates(page: Page, keys: tuple[str, ...], ctx: DateContext) -> list[DatedValue]:
+    out = []
+    for rank, key in enumerate(keys):
+        for raw in page.meta_values(key)[:1]:
+            parsed = parse_structured(raw, "meta", 0.9 - min(rank, 20) * 0.002, ctx)
+            if parsed:
+                out.append(parsed)
+    return out
+
+
+def _time_tag_dates(page: Page, ctx: DateContext, modified: bool = False) -> list[DatedValue]:
+    out = []
+    prop = "dateModified" if modified else "datePublished"
+    for el in page.tree.xpath(f'//*[@itemprop="{prop}"][@datetime or @content]')[:2]:
+        parsed = parse_structured(el.get("datetime") or el.get("content"), "time-tag", 0.88, ctx)
+        if parsed:
+            out.append(parsed)
+    if modified:
+        return out
+    for i, el in enumerate(page.tree.xpath("//time[@datetime]")[:3]):
+        marked = el.get("pubdate") is not None or "publi" in (el.get("class") or "").lower()
+        parsed = parse_structured(el.get("datetime"), "time-tag", (0.8 if marked else 0.7) - 0.05 * i, ctx)
+        if parsed:
+            out.append(parsed)
+    return out
+
+
+def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
+    out: list[DatedValue] = []
+    seen: set[str] = set()
+    xpath = (
+        "//time[not(@datetime)] | //*[self::span or self::div or self::p or self::small or self::li"
+        " or self::header or self::dd][@class or @id]"
+    )
+    tried = 0
+    for el in page.tree.xpath(xpath):
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag != "time" and not _DATEISH_ATTR.search(attrs):
+            continue
+        text = " ".join(el.text_content().split())
+        if not 6 <= len(text) <= 120 or text in seen or not re.search(r"\d", text):
+            continue
+        seen.add(text)
+        tried += 1
+        parsed = parse_text(text, "text", 0.6, ctx)
+        if parsed:
+            out.append(parsed)
+            break
+        if tried >= 4:
+            break
+    return out
+
+
+def _url_date(url: str, ctx: DateContext) -> DatedValue | None:
+    path = urlsplit(url).path
+    for confidence, pattern in zip((0.5, 0.5, 0.35), _URL_DATE, strict=True):
+        match = pattern.search(path)
+        if match:
+            try:
+                day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                continue
+            value = datetime(day.year, day.month, day.day, tzinfo=ctx.tz or UTC)
+            return DatedValue(value=value, source="url", precision="day", confidence=confidence, raw=path)
+    return None
+
+
+def _http_date(headers: dict[str, str], ctx: DateContext) -> DatedValue | None:
+    raw = headers.get("last-modified")
+    if not raw:
+        return None
+    try:
+        value = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return DatedValue(value=value, source="http-header", precision="second", confidence=0.15, raw=raw)
+
+
+def _plausible(value: DatedValue, ctx: DateContext, what: str) -> bool:
+    limit = ctx.fetched_at + timedelta(days=1)
+    if value.value > limit:
+        ctx.warnings.append(
+            f"{what} date rejected: in the future ({value.isoformat()} from {value.source}, "
+            f"fetched {ctx.fetched_at.isoformat()})"
+        )
+        return False
+    if value.value < MIN_DATE:
+        ctx.warnings.append(f"{what} date rejected: before 1990 ({value.isoformat()} from {value.source})")
+        return False
+    return True
+
+
+def _local_day(value: DatedValue) -> date:
+    return value.value.date()
+
+
+def choose(candidates: list[DatedValue], ctx: DateContext, what: str) -> DatedValue | None:
+    """Best candidate: confidence first, then precision; a day-only winner takes the time of an agreeing one."""
+    valid = [c for c in candidates if _plausible(c, ctx, what)]
+    if not valid:
+        return None
+    best = max(valid, key=lambda c: (c.confidence, _PRECISION_RANK[c.precision]))
+    if best.precision == "day":
+        timed = [c for c in valid if c.precision != "day" and _local_day(c) == _local_day(best)]
+        if timed:
+            upgrade = max(timed, key=lambda c: (c.confidence, _PRECISION_RANK[c.precision]))
+            return replace(upgrade, confidence=max(upgrade.confidence, best.confidence))
+    return best
+
+
+def find_dates(
+    page: Page,
+    *,
+    ctx: DateContext,
+    headers: dict[str, str],
+    feed_published: DatedValue | None,
+) -> tuple[DatedValue | None, DatedValue | None]:
+    """``(published, modified)`` of a page."""
+    published = _ld_dates(page, LD_PUBLISHED, ctx) + _meta_dates(page, PUBLISHED_META, ctx)
+    published += _time_tag_dates(page, ctx)
+    if feed_published is not None:
+        published.append(feed_published)
+    url_date = _url_date(page.url, ctx)
+    if url_date:
+        published.append(url_date)
+    strong = [c for c in published if c.confidence >= 0.75 and c.precision != "day"]
+    if not strong:
+        published += _text_dates(page, ctx)
+    if not published:
+        header = _http_date(headers, ctx)
+        if header:
+            published.append(header)
+    chosen = choose(published, ctx, "published")
+
+    modified_candidates = _ld_dates(page, LD_MODIFIED, ctx) + _meta_dates(page, MODIFIED_META, ctx)
+    modified_candidates += _time_tag_dates(page, ctx, modified=True)
+    header = _http_date(headers, ctx)
+    if header:
+        modified_candidates.append(header)
+    modified = choose(modified_candidates, ctx, "modified")
+    if chosen and modified and modified.value < chosen.value and modified.precision != "day":
+        modified = None
+    return chosen, modified

@@ -1,0 +1,158 @@
+"""One parsed page: the lxml tree plus the structured data everything else reads (meta tags, JSON-LD)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = (
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "medicalwebpage",
+    "videoobject",
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+_META_SEP = re.compile(r"[._:]+")
+
+
+def meta_key(key: str) -> str:
+    """``article:published_time`` / ``article.published.time`` / ``Article_Published_Time`` -> one key."""
+    return _META_SEP.sub(":", key.strip().lower())
+
+
+def _loads(raw: str) -> Any:
+    raw = raw.strip()
+    if raw.startswith("<!--"):
+        raw = raw[4:]
+    if raw.endswith("-->"):
+        raw = raw[:-3]
+    raw = raw.strip().removeprefix("//<![CDATA[").removesuffix("//]]>").strip().rstrip(";")
+    try:
+        return json.loads(raw, strict=False)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw)), strict=False)
+    except ValueError:
+        return None
+
+
+def _walk(obj: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every dict in a JSON-LD document that carries an @type (flattening @graph and lists)."""
+    if depth > 6:
+        return
+    if isinstance(obj, list):
+        for item in obj:
+            yield from _walk(item, depth + 1)
+    elif isinstance(obj, dict):
+        if "@type" in obj:
+            yield obj
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in obj:
+                yield from _walk(obj[key], depth + 1)
+
+
+def type_names(obj: dict[str, Any]) -> list[str]:
+    types = obj.get("@type")
+    if isinstance(types, str):
+        types = [types]
+    if not isinstance(types, list):
+        return []
+    return [t.rsplit("/", 1)[-1].lower() for t in types if isinstance(t, str)]
+
+
+@dataclass
+class Page:
+    tree: Any  # lxml HtmlElement
+    url: str
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    article_ld: dict[str, Any] | None = None  # the JSON-LD object describing the article, if any
+
+    @classmethod
+    def build(cls, tree: Any, url: str) -> Page:
+        page = cls(tree=tree, url=url)
+        for el in tree.iter("meta"):
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            content = el.get("content")
+            if key and content is not None and content.strip():
+                page.meta.setdefault(meta_key(key), []).append(content.strip())
+        for script in tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
+            data = _loads(script.text or "")
+            if data is not None:
+                page.jsonld.extend(_walk(data))
+        page.article_ld = page._pick_article_ld()
+        return page
+
+    def _pick_article_ld(self) -> dict[str, Any] | None:
+        best, best_score = None, 0
+        for obj in self.jsonld:
+            names = type_names(obj)
+            score = 0
+            for rank, name in enumerate(ARTICLE_TYPES):
+                if name in names:
+                    score = max(score, 100 - rank)
+            if not score and any(n.endswith("article") for n in names):
+                score = 50
+            if not score and "webpage" in names and ("datePublished" in obj or "headline" in obj):
+                score = 10
+            if score and ("headline" in obj or "datePublished" in obj or "articleBody" in obj):
+                score += 20
+            if score > best_score:
+                best, best_score = obj, score
+        return best
+
+    def meta_values(self, key: str) -> list[str]:
+        return self.meta.get(meta_key(key), [])
+
+    def meta_first(self, *keys: str) -> str | None:
+        for key in keys:
+            values = self.meta.get(meta_key(key))
+            if values:
+                return values[0]
+        return None
+
+    def ld(self, key: str) -> Any:
+        return self.article_ld.get(key) if self.article_ld else None
+
+    def html_lang(self) -> str | None:
+        lang = self.tree.get("lang") or self.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+        return lang.strip() if lang and lang.strip() else None
+
+
+def parse_html(text: str) -> Any | None:
+    """lxml tree of a page, or ``None`` when there is nothing to parse."""
+    if not text or not text.strip():
+        return None
+    try:
+        from trafilatura.utils import load_html
+
+        tree = load_html(text)
+    except Exception:  # lxml/trafilatura raise many types on hostile input
+        tree = None
+    if tree is None:
+        try:
+            tree = lxml_html.document_fromstring(text)
+        except Exception:
+            return None
+    return tree
