@@ -51,14 +51,31 @@ def content_terms(text: str | None) -> Counter[str]:
     return Counter(t for t in tokens(text) if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
 
 
+_SENTENCE_START = frozenset(".!?¿¡:;\"“”«»—-\n")
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """True when only spaces separate ``position`` from a sentence boundary (or the text start)."""
+    index = position - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index < 0 or text[index] in _SENTENCE_START
+
+
 def entities(text: str | None) -> Counter[str]:
-    """Capitalized names, acronyms and numbers (folded): the language-independent core of a story."""
+    """Capitalized names, acronyms and numbers (folded): the language-independent core of a story.
+
+    Sentence-initial words are skipped: there capitalization says nothing about being a name.
+    """
     found: Counter[str] = Counter()
-    for match in _CAPITALIZED.finditer(text or ""):
+    text = text or ""
+    for match in _CAPITALIZED.finditer(text):
         word = fold(match.group(1)).strip("’'-")
+        if _starts_sentence(text, match.start()) and not match.group(1).isupper():
+            continue
         if len(word) > 2 and word not in STOPWORDS:
             found[word] += 1
-    for match in _NUMBER.finditer(text or ""):
+    for match in _NUMBER.finditer(text):
         digits = re.sub(r"[.,]", "", match.group(0))
         if len(digits) >= 2:
             found["#" + digits] += 1

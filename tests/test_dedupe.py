@@ -63,7 +63,9 @@ def test_earliest_published_is_the_original_whatever_the_crawl_order(tmp_path: P
     check(detector, store, "copy", WIRE, published_utc=T0 + 7200)
     check(detector, store, "wire", WIRE, published_utc=T0)
     assert store.get_article("wire")["duplicate_of"] is None
+    assert store.get_article("wire")["duplicate_kind"] is None
     assert store.get_article("copy")["duplicate_of"] == "wire"
+    assert store.get_article("copy")["duplicate_kind"] == "exact"
 
 
 def test_signatures_survive_a_restart(tmp_path: Path) -> None:

@@ -133,3 +133,14 @@ def test_iter_articles_oldest_first_with_story_filter(store: ArticleStore) -> No
     for article_id in ("x0", "x1", "x2"):
         store.assign_story(article_id, "st-x")
     assert [a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-x"))] == ["x1", "x2", "x0"]
+
+
+def test_term_stats_count_documents_per_folded_term(store: ArticleStore) -> None:
+    store.upsert_articles([
+        article("t1", text="La cárcel de Bukele y la región"),
+        article("t2", text="Bukele habla otra vez de Bukele"),
+        article("t3", text="Café de Costa Rica"),
+    ])
+    total, frequencies = store.term_stats(["bukele", "carcel", "cafe", "inexistente"])
+    assert total == 3
+    assert frequencies == {"bukele": 2, "carcel": 1, "cafe": 1}

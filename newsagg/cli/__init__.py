@@ -255,7 +255,7 @@ def eval_extraction(
     output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Body F1, title, authors and dates against gold data, next to bare trafilatura."""
-    from newsagg.evaluation.extraction import evaluate_extraction, render_table
+    from newsagg.evaluation.extraction import evaluate_extraction, print_result
 
     if not (data / "ground-truth.json").is_file():
         raise _fail(f"{data} has no ground-truth.json")
@@ -263,7 +263,7 @@ def eval_extraction(
     if output_format == "json":
         sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
     else:
-        console.print(render_table(result))
+        print_result(result)
 
 
 from newsagg.cli.demo import demo  # noqa: E402  (registers the command)

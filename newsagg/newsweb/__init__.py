@@ -23,13 +23,13 @@ What a crawler meets here (the traps are deliberate):
 - ``diario-morazanico``'s only feed answers 200 with an HTML error page (kind ``feed-not-xml``); its articles
   are found through its Google News sitemap and section pages. Its wire reprint of the seed story declares no
   date anywhere on the page: the date comes only from ``news:publication_date`` in that sitemap.
-- ``el-faro-del-sur`` shows day-only dates ("viernes 27 de noviembre de 2026"); the full time of its seed
+- ``el-faro-del-sur`` shows day-only dates ("viernes 20 de noviembre de 2026"); the full time of its seed
   story is only in its RSS ``pubDate`` (and sitemap ``lastmod``). Its copper-strike page is day precision
-  everywhere (sitemap ``lastmod`` 2026-11-26) and is truncated, malformed HTML. Its sitemap is an index.
+  everywhere (sitemap ``lastmod`` 2026-11-19) and is truncated, malformed HTML. Its sitemap is an index.
 - ``prensa-cuscatleca`` has the Atom feed; its "fecha: pronto" article has no date at all (no feed or
   sitemap entry, no date in the URL, no Last-Modified) and is reachable only from its "nacionales" section;
   its Bukele-meeting article is latin-1 bytes under a ``charset=utf-8`` header with no meta charset.
-  Its visible dates are naive "27/11/2026 10:35" in America/El_Salvador.
+  Its visible dates are naive "20/11/2026 10:35" in America/El_Salvador.
 - ``diario-tiquicia``'s coffee article is served as ISO-8859-1 (header and meta agree); its feed lists a
   robots-disallowed ``/impresa/`` URL; one of its section links is a PDF.
 - ``harbor-ledger``'s feed links its seed article with ``?utm_source=rss&utm_medium=feed``; the page's

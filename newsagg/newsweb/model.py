@@ -171,5 +171,5 @@ def twelve_hour(dt: datetime, style: str = "ap") -> str:
 
 
 def es_long_date(d: date) -> str:
-    """viernes 27 de noviembre de 2026"""
+    """viernes 20 de noviembre de 2026"""
     return f"{ES_DAYS[d.weekday()]} {d.day} de {ES_MONTHS[d.month - 1]} de {d.year}"

@@ -86,7 +86,7 @@ OUTLETS: list[dict] = [
             "economia": "Economía",
         },
         "disallow": ["/impresa/"],
-        "trap_paths": ["/impresa/2026/11/27/edicion-digital/"],
+        "trap_paths": ["/impresa/2026/11/20/edicion-digital/"],
     },
     {
         "id": "diario-morazanico",

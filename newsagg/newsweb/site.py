@@ -26,7 +26,7 @@ from .templates import (
     simple_page,
 )
 
-DEFAULT_MODIFIED = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+DEFAULT_MODIFIED = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -60,7 +60,7 @@ BROKEN = [
     {
         "outlet": "diario-cordillera",
         "kind": "404",
-        "path": "/politica/2026/11/26/senado-despacha-reforma-de-pensiones/",
+        "path": "/politica/2026/11/19/senado-despacha-reforma-de-pensiones/",
         "title": "Senado despacha la reforma de pensiones a tercer trámite",
         "linked_from": "feed",
         "note": "removed article still listed in the RSS feed; answers 404",
@@ -76,7 +76,7 @@ BROKEN = [
     {
         "outlet": "diario-tiquicia",
         "kind": "not-html",
-        "path": "/economia/2026/11/26/informe-cosecha-cafe-icafe/",
+        "path": "/economia/2026/11/19/informe-cosecha-cafe-icafe/",
         "title": "Descargue el informe de cosecha del Instituto del Café",
         "linked_from": "section:economia",
         "note": "article-looking URL served as application/pdf",
@@ -447,13 +447,13 @@ def _rss(o: Outlet, items: list[Article], url_of: dict[str, str], fpath: str) ->
         if b["outlet"] == o.id and b["linked_from"] == "feed":
             entries.append(
                 f"<item><title>{xml_escape(b['title'])}</title><link>{xml_escape(o.url(b['path']))}</link>"
-                f"<pubDate>Thu, 26 Nov 2026 19:40:00 -0300</pubDate><description>{xml_escape(b['note'])}"
+                f"<pubDate>Thu, 19 Nov 2026 19:40:00 -0300</pubDate><description>{xml_escape(b['note'])}"
                 "</description></item>"
             )
     if o.id == "diario-tiquicia":  # a feed item that robots.txt disallows
         entries.append(
             f"<item><title>Edición impresa digital del viernes</title><link>{xml_escape(o.url(o.trap_paths[0]))}"
-            "</link><pubDate>Fri, 27 Nov 2026 05:00:00 -0600</pubDate><description>Hojee la edición del día."
+            "</link><pubDate>Fri, 20 Nov 2026 05:00:00 -0600</pubDate><description>Hojee la edición del día."
             "</description></item>"
         )
     last = items[0].published if items else DEFAULT_MODIFIED

@@ -39,35 +39,35 @@ def attr(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _cordillera_date(dt: datetime) -> str:  # viernes 27 de noviembre de 2026 | 14:05 h
+def _cordillera_date(dt: datetime) -> str:  # viernes 20 de noviembre de 2026 | 14:05 h
     return f"{es_long_date(dt)} | {dt:%H:%M} h"
 
 
-def _faro_date(d: date) -> str:  # viernes 27 de noviembre de 2026 (day only, never a time)
+def _faro_date(d: date) -> str:  # viernes 20 de noviembre de 2026 (day only, never a time)
     return es_long_date(d if not isinstance(d, datetime) else d.date())
 
 
-def _cuscatleca_date(dt: datetime) -> str:  # 27/11/2026 10:35 (naive, local time)
+def _cuscatleca_date(dt: datetime) -> str:  # 20/11/2026 10:35 (naive, local time)
     return f"{dt:%d/%m/%Y %H:%M}"
 
 
-def _tiquicia_date(dt: datetime) -> str:  # Publicado el 27 de noviembre de 2026 a las 11:15
+def _tiquicia_date(dt: datetime) -> str:  # Publicado el 20 de noviembre de 2026 a las 11:15
     return f"Publicado el {dt.day} de {ES_MONTHS[dt.month - 1]} de {dt.year} a las {dt:%H:%M}"
 
 
-def _morazanico_date(dt: datetime) -> str:  # Publicado: 26/11/2026 06:00 PM
+def _morazanico_date(dt: datetime) -> str:  # Publicado: 19/11/2026 06:00 PM
     return f"Publicado: {dt:%d/%m/%Y} {dt.hour % 12 or 12:02d}:{dt.minute:02d} {'AM' if dt.hour < 12 else 'PM'}"
 
 
-def _acn_es_date(dt: datetime) -> str:  # 27 nov. 2026 - 11:52 EST
+def _acn_es_date(dt: datetime) -> str:  # 20 nov. 2026 - 11:52 EST
     return f"{dt.day} {ES_MONTHS_ABBR[dt.month - 1]} {dt.year} - {dt:%H:%M} {dt.tzname()}"
 
 
-def _acn_en_date(dt: datetime) -> str:  # November 27, 2026 at 12:10 PM EST
+def _acn_en_date(dt: datetime) -> str:  # November 20, 2026 at 12:10 PM EST
     return f"{EN_MONTHS[dt.month - 1]} {dt.day}, {dt.year} at {twelve_hour(dt, 'AMPM')} {dt.tzname()}"
 
 
-def _ledger_date(dt: datetime) -> str:  # Nov. 27, 2026 2:05 p.m. EST
+def _ledger_date(dt: datetime) -> str:  # Nov. 20, 2026 2:05 p.m. EST
     return f"{EN_MONTHS_AP[dt.month - 1]} {dt.day}, {dt.year} {twelve_hour(dt)} {dt.tzname()}"
 
 

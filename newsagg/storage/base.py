@@ -157,6 +157,10 @@ class ArticleStore(ABC):
         Used by clustering: the backend proposes, Python decides.
         """
 
+    @abstractmethod
+    def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many articles are stored and, per (folded) term, how many contain it: IDF for clustering."""
+
     # --- duplicates -----------------------------------------------------------------------------
     @abstractmethod
     def resolve_duplicate_groups(self, groups: Iterable[str]) -> None:

@@ -71,6 +71,7 @@ CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, text ON articles
     INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_vocab USING fts5vocab(articles_fts, 'row');
 CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
@@ -313,6 +314,17 @@ class SQLiteStore(ArticleStore):
         )
         return [_decode_row(r) for r in rows]
 
+    def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        total = int(self._query("SELECT COUNT(*) FROM articles")[0][0])
+        wanted = list(dict.fromkeys(t for t in terms if t))
+        frequencies: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._query(f"SELECT term, doc FROM articles_vocab WHERE term IN ({marks})", chunk):
+                frequencies[row[0]] = int(row[1])
+        return total, frequencies
+
     # --- duplicates ------------------------------------------------------------------------------
     def resolve_duplicate_groups(self, groups: Iterable[str]) -> None:
         group_list = [g for g in dict.fromkeys(groups) if g]
@@ -320,21 +332,27 @@ class SQLiteStore(ArticleStore):
         def write(db: sqlite3.Connection) -> None:
             for group in group_list:
                 members = db.execute(
-                    "SELECT id FROM articles WHERE dup_group = ? ORDER BY published_utc IS NULL, "
-                    "published_utc, discovered_utc, rowid",
+                    "SELECT id, content_hash, duplicate_kind, similarity FROM articles WHERE dup_group = ? "
+                    "ORDER BY published_utc IS NULL, published_utc, discovered_utc, rowid",
                     (group,),
                 ).fetchall()
                 if not members:
                     continue
-                original = members[0]["id"]
+                original = members[0]
+                # If the original arrived after a copy, it carries the match verdict: hand it to the copies.
+                kind, similarity = original["duplicate_kind"] or "near", original["similarity"]
                 db.execute(
                     "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, similarity = NULL "
                     "WHERE id = ?",
-                    (original,),
+                    (original["id"],),
                 )
                 db.execute(
-                    "UPDATE articles SET duplicate_of = ? WHERE dup_group = ? AND id != ?",
-                    (original, group, original),
+                    "UPDATE articles SET duplicate_of = ?, "
+                    "duplicate_kind = CASE WHEN content_hash = ? THEN 'exact' ELSE COALESCE(duplicate_kind, ?) END, "
+                    "similarity = CASE WHEN content_hash = ? THEN 1.0 ELSE COALESCE(similarity, ?) END "
+                    "WHERE dup_group = ? AND id != ?",
+                    (original["id"], original["content_hash"], kind, original["content_hash"], similarity, group,
+                     original["id"]),
                 )
 
         self._write(write)

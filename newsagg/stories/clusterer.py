@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
-from newsagg.stories.similarity import ArticleFeatures, similarity
+from newsagg.stories.similarity import ArticleFeatures, idf_from_stats, similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +61,22 @@ class StoryClusterer:
         window = self.settings.window_hours * 3600.0
         when = features.when_utc
         candidates = self.store.candidates(
-            features.top_terms(),
+            features.query_terms(),
             since_utc=when - window if when is not None else None,
             until_utc=when + window if when is not None else None,
             exclude_id=article["id"],
             limit=self.settings.candidate_limit,
         )
+        others = [ArticleFeatures.of(c) for c in candidates]
+        total, frequencies = self.store.term_stats(
+            sorted(set(features.terms).union(*(o.terms for o in others)))
+        )
+        idf = idf_from_stats(total, frequencies)
+        features.weigh(idf)
         by_story: dict[str, list[float]] = defaultdict(list)
-        for candidate in candidates:
-            score = similarity(features, ArticleFeatures.of(candidate))
-            by_story[candidate["story_id"]].append(score)
+        for candidate, other in zip(candidates, others, strict=True):
+            other.weigh(idf)
+            by_story[candidate["story_id"]].append(similarity(features, other))
         best_story, best_score = None, 0.0
         for story_id, scores in sorted(by_story.items()):
             top = sorted(scores, reverse=True)[: self.settings.members_compared]

@@ -1,8 +1,10 @@
 """Pairwise article similarity for story clustering, backend-independent.
 
 Two signals, because one story crosses languages:
-- *text*: cosine of log-scaled content-term vectors (same language only; words differ across languages);
-- *entities*: overlap of capitalized names, acronyms and numbers, which survive translation
+- *text*: cosine of TF-IDF content-term vectors (same language only; words differ across languages), with
+  document frequencies from the store so that words every article uses ("gobierno", "president") weigh
+  little;
+- *names*: overlap of each article's most frequent names, acronyms and numbers, which survive translation
   ("Kast", "Bukele", "CECOT", "40.000" / "40,000").
 Time distance damps both: stories are bursts.
 """
@@ -11,12 +13,29 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsagg.text import content_terms, entities
 
-TOP_ENTITIES = 25
+TOP_NAMES = 10
 HALF_LIFE_HOURS = 72.0
+TEXT_WEIGHT = 0.5
+
+Idf = Callable[[str], float]
+
+
+def flat_idf(_term: str) -> float:
+    return 1.0
+
+
+def idf_from_stats(total: int, frequencies: dict[str, int]) -> Idf:
+    """Smoothed IDF (always > 0) from a store's ``term_stats``."""
+
+    def idf(term: str) -> float:
+        return math.log((total + 1) / (frequencies.get(term, 0) + 1)) + 1.0
+
+    return idf
 
 
 @dataclass(slots=True)
@@ -25,8 +44,9 @@ class ArticleFeatures:
     language: str | None
     when_utc: float | None
     terms: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
     names: dict[str, float] = field(default_factory=dict)
+    vector: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
 
     @classmethod
     def of(cls, article: dict) -> ArticleFeatures:
@@ -34,42 +54,45 @@ class ArticleFeatures:
         body = article.get("text") or ""
         # The headline counts double: it states the story.
         counts = content_terms(body) + content_terms(title) + content_terms(title)
-        terms = {t: 1.0 + math.log(c) for t, c in counts.items()}
         found: Counter[str] = entities(body) + entities(title) + entities(title)
-        names = {n: 1.0 + math.log(c) for n, c in found.most_common(TOP_ENTITIES)}
         when = article.get("published_utc") or article.get("discovered_utc")
-        return cls(
+        features = cls(
             article_id=article["id"],
             language=article.get("language"),
             when_utc=float(when) if when is not None else None,
-            terms=terms,
-            norm=math.sqrt(sum(v * v for v in terms.values())),
-            names=names,
+            terms={t: 1.0 + math.log(c) for t, c in counts.items()},
+            names={n: 1.0 + math.log(c) for n, c in found.most_common(TOP_NAMES)},
         )
+        features.weigh(flat_idf)
+        return features
 
-    def top_terms(self, n: int = 12) -> list[str]:
-        ranked = sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))
-        picked = [name.lstrip("#") for name, _ in ranked if not name.startswith("#")][: n // 2]
-        picked += [t for t, _ in sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0])) if t not in picked]
+    def weigh(self, idf: Idf) -> None:
+        """(Re)build the TF-IDF vector with the given IDF."""
+        self.vector = {t: w * idf(t) for t, w in self.terms.items()}
+        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
+
+    def query_terms(self, n: int = 12) -> list[str]:
+        """Words to ask the store for candidates: the top names, then the heaviest terms."""
+        picked = [name for name in self.names if not name.startswith("#")][: n // 2]
+        ranked = sorted(self.vector.items(), key=lambda kv: (-kv[1], kv[0]))
+        picked += [t for t, _ in ranked if t not in picked]
         return picked[:n]
 
 
-def _cosine(a: ArticleFeatures, b: ArticleFeatures) -> float:
+def text_cosine(a: ArticleFeatures, b: ArticleFeatures) -> float:
     if not a.norm or not b.norm:
         return 0.0
-    small, large = (a.terms, b.terms) if len(a.terms) < len(b.terms) else (b.terms, a.terms)
+    small, large = (a.vector, b.vector) if len(a.vector) < len(b.vector) else (b.vector, a.vector)
     dot = sum(v * large.get(t, 0.0) for t, v in small.items())
     return dot / (a.norm * b.norm)
 
 
-def _entity_overlap(a: ArticleFeatures, b: ArticleFeatures) -> float:
-    """Weighted Jaccard over the two articles' top entities."""
-    keys = a.names.keys() | b.names.keys()
-    if not keys:
+def name_overlap(a: ArticleFeatures, b: ArticleFeatures) -> float:
+    """Weighted overlap coefficient of the two articles' top names (1.0: one's names are all the other's)."""
+    if not a.names or not b.names:
         return 0.0
-    shared = sum(min(a.names.get(k, 0.0), b.names.get(k, 0.0)) for k in keys)
-    total = sum(max(a.names.get(k, 0.0), b.names.get(k, 0.0)) for k in keys)
-    return shared / total if total else 0.0
+    shared = sum(min(a.names[k], b.names[k]) for k in a.names.keys() & b.names.keys())
+    return shared / min(sum(a.names.values()), sum(b.names.values()))
 
 
 def time_factor(a: ArticleFeatures, b: ArticleFeatures) -> float:
@@ -81,9 +104,9 @@ def time_factor(a: ArticleFeatures, b: ArticleFeatures) -> float:
 
 def similarity(a: ArticleFeatures, b: ArticleFeatures) -> float:
     """0..1 score that a and b report the same story."""
-    names = _entity_overlap(a, b)
+    names = name_overlap(a, b)
     if a.language and b.language and a.language != b.language:
         score = names
     else:
-        score = 0.6 * _cosine(a, b) + 0.4 * names
+        score = TEXT_WEIGHT * text_cosine(a, b) + (1 - TEXT_WEIGHT) * names
     return score * time_factor(a, b)

@@ -1,5 +1,5 @@
 """The seed story: Chile's president-elect José Antonio Kast visits El Salvador's CECOT mega-prison before
-meeting President Nayib Bukele (Friday 27 November 2026 in our fiction), plus its follow-ups.
+meeting President Nayib Bukele (Friday 20 November 2026 in our fiction), plus its follow-ups.
 
 All texts are written for the test web. The Spanish wire text (``WIRE_ES``) of the Agencia Continental de
 Noticias is reprinted verbatim by El Faro del Sur (Chile) and Diario Morazánico (Honduras, under another
@@ -15,7 +15,7 @@ STORY = "kast-cecot"
 WIRE_ES_TITLE = "Kast recorre la megacárcel de Bukele antes de reunirse con el mandatario salvadoreño"
 
 WIRE_ES = [
-    "SAN SALVADOR, 27 nov (ACN) - El presidente electo de Chile, José Antonio Kast, recorrió este viernes el "
+    "SAN SALVADOR, 20 nov (ACN) - El presidente electo de Chile, José Antonio Kast, recorrió este viernes el "
     "Centro de Confinamiento del Terrorismo (CECOT), la megacárcel construida por el Gobierno de Nayib Bukele, "
     "antes de una reunión privada con el mandatario salvadoreño en la que ambos abordarán estrategias contra "
     "el crimen organizado.",
@@ -75,12 +75,12 @@ ARTICLES: list[dict] = [
         "key": "acn-es-kast-cecot",
         "outlet": "agencia-continental",
         "story": STORY,
-        "path": "/noticias/2026-11-27/kast-recorre-megacarcel-bukele",
+        "path": "/noticias/2026-11-20/kast-recorre-megacarcel-bukele",
         "section": "america-latina",
         "title": WIRE_ES_TITLE,
         "authors": ["María Fernanda Ríos"],
-        "published": "2026-11-27T11:52:00-05:00",
-        "modified": "2026-11-27T13:10:00-05:00",
+        "published": "2026-11-20T11:52:00-05:00",
+        "modified": "2026-11-20T13:10:00-05:00",
         "page_dates": ["json-ld", "meta", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -96,7 +96,7 @@ ARTICLES: list[dict] = [
         "section": "mundo",
         "title": WIRE_ES_TITLE,
         "authors": ["María Fernanda Ríos"],
-        "published": "2026-11-27T17:30:00-03:00",
+        "published": "2026-11-20T17:30:00-03:00",
         "page_dates": ["text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -114,7 +114,7 @@ ARTICLES: list[dict] = [
         "section": "mundo",
         "title": "Presidente electo chileno conoce el CECOT y se reúne con Bukele",
         "authors": [],
-        "published": "2026-11-27T12:40:00-06:00",
+        "published": "2026-11-20T12:40:00-06:00",
         "page_dates": [],
         "in_feed": True,
         "in_sitemap": True,
@@ -128,12 +128,12 @@ ARTICLES: list[dict] = [
         "key": "tiquicia-kast-cecot",
         "outlet": "diario-tiquicia",
         "story": STORY,
-        "path": "/internacional/2026/11/27/presidente-electo-de-chile-visita-carcel-de-bukele/",
+        "path": "/internacional/2026/11/20/presidente-electo-de-chile-visita-carcel-de-bukele/",
         "section": "internacional",
         "title": "Presidente electo de Chile visita la cárcel de máxima seguridad de Bukele",
         "authors": [],
-        "published": "2026-11-27T11:15:00-06:00",
-        "modified": "2026-11-27T11:40:00-06:00",
+        "published": "2026-11-20T11:15:00-06:00",
+        "modified": "2026-11-20T11:40:00-06:00",
         "page_dates": ["json-ld", "meta", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -147,11 +147,11 @@ ARTICLES: list[dict] = [
         "key": "cordillera-kast-cecot",
         "outlet": "diario-cordillera",
         "story": STORY,
-        "path": "/mundo/2026/11/27/kast-visita-el-cecot-necesitamos-importar-buenas-ideas/",
+        "path": "/mundo/2026/11/20/kast-visita-el-cecot-necesitamos-importar-buenas-ideas/",
         "section": "mundo",
         "title": "Kast visita el CECOT en El Salvador: “Necesitamos importar buenas ideas”",
         "authors": ["Catalina Henríquez Soto"],
-        "published": "2026-11-27T14:05:00-03:00",
+        "published": "2026-11-20T14:05:00-03:00",
         "page_dates": ["json-ld", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -185,16 +185,16 @@ ARTICLES: list[dict] = [
             "gobierno.",
         ],
     },
-    # ---- Diario La Cordillera follow-up (28 Nov), not in the feed ----------------------------------------------
+    # ---- Diario La Cordillera follow-up (21 Nov), not in the feed ----------------------------------------------
     {
         "key": "cordillera-kast-bukele-mesa-tecnica",
         "outlet": "diario-cordillera",
         "story": STORY,
-        "path": "/politica/2026/11/28/kast-cierra-gira-en-el-salvador-mesa-tecnica-con-bukele/",
+        "path": "/politica/2026/11/21/kast-cierra-gira-en-el-salvador-mesa-tecnica-con-bukele/",
         "section": "politica",
         "title": "Kast cierra su gira en El Salvador y anuncia una mesa técnica con el gobierno de Bukele",
         "authors": ["Catalina Henríquez Soto", "Tomás Valdebenito"],
-        "published": "2026-11-28T09:30:00-03:00",
+        "published": "2026-11-21T09:30:00-03:00",
         "page_dates": ["json-ld", "text"],
         "in_feed": False,
         "in_sitemap": True,
@@ -233,7 +233,7 @@ ARTICLES: list[dict] = [
         "section": "internacionales",
         "title": "Presidente electo de Chile recorre el CECOT en Tecoluca",
         "authors": ["Karla Menjívar"],
-        "published": "2026-11-27T10:35:00-06:00",
+        "published": "2026-11-20T10:35:00-06:00",
         "page_dates": ["text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -273,7 +273,7 @@ ARTICLES: list[dict] = [
         "section": "nacionales",
         "title": "Bukele y Kast acuerdan cooperación en seguridad tras reunión en Casa Presidencial",
         "authors": ["Óscar Rivas Alfaro"],
-        "published": "2026-11-27T19:20:00-06:00",
+        "published": "2026-11-20T19:20:00-06:00",
         "page_dates": ["time-tag", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -308,18 +308,18 @@ ARTICLES: list[dict] = [
         "key": "acn-en-kast-cecot",
         "outlet": "acn-english",
         "story": STORY,
-        "path": "/news/2026/11/27/chile-president-elect-tours-el-salvador-mega-prison",
+        "path": "/news/2026/11/20/chile-president-elect-tours-el-salvador-mega-prison",
         "section": "world",
         "title": "Chile’s president-elect tours El Salvador’s mega-prison ahead of talks with Bukele",
         "authors": ["Daniel Whitaker"],
-        "published": "2026-11-27T12:10:00-05:00",
-        "modified": "2026-11-27T15:02:00-05:00",
+        "published": "2026-11-20T12:10:00-05:00",
+        "modified": "2026-11-20T15:02:00-05:00",
         "page_dates": ["json-ld", "time-tag", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": "José Antonio Kast visited the CECOT prison to study Nayib Bukele’s anti-gang model.",
         "body": [
-            "SAN SALVADOR, Nov 27 (ACN) - Chile’s President-elect José Antonio Kast on Friday toured El "
+            "SAN SALVADOR, Nov 20 (ACN) - Chile’s President-elect José Antonio Kast on Friday toured El "
             "Salvador’s Terrorism Confinement Center, the vast prison that has become the emblem of President "
             "Nayib Bukele’s war on gangs, hours before a private meeting with the Salvadoran leader.",
             "Kast, a hard-right politician who won Chile’s presidential runoff on promises to restore order, flew "
@@ -349,12 +349,12 @@ ARTICLES: list[dict] = [
         "key": "ledger-kast-cecot",
         "outlet": "harbor-ledger",
         "story": STORY,
-        "path": "/world/2026/11/27/chile-kast-bukele-prison-model.html",
+        "path": "/world/2026/11/20/chile-kast-bukele-prison-model.html",
         "section": "world",
         "title": "Chile’s Kast studies Bukele’s prison model as crime politics reshape Latin America",
         "authors": ["Rebecca Lindqvist"],
-        "published": "2026-11-27T14:05:00-05:00",
-        "modified": "2026-11-27T16:18:00-05:00",
+        "published": "2026-11-20T14:05:00-05:00",
+        "modified": "2026-11-20T16:18:00-05:00",
         "page_dates": ["meta", "text"],
         "in_feed": True,
         "in_sitemap": True,

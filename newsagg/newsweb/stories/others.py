@@ -13,11 +13,11 @@ ARTICLES: list[dict] = [
         "key": "cordillera-huelga-quebrada-honda",
         "outlet": "diario-cordillera",
         "story": "chile-copper-strike",
-        "path": "/economia/2026/11/26/trabajadores-de-quebrada-honda-inician-huelga-indefinida/",
+        "path": "/economia/2026/11/19/trabajadores-de-quebrada-honda-inician-huelga-indefinida/",
         "section": "economia",
         "title": "Trabajadores de la mina Quebrada Honda inician huelga indefinida",
         "authors": ["Ignacio Fuenzalida"],
-        "published": "2026-11-26T08:15:00-03:00",
+        "published": "2026-11-19T08:15:00-03:00",
         "page_dates": ["json-ld", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -54,7 +54,7 @@ ARTICLES: list[dict] = [
         "section": "pais",
         "title": "Sindicatos del Biobío anuncian apoyo a la huelga de los mineros de Quebrada Honda",
         "authors": ["Valentina Cifuentes"],
-        "published": "2026-11-26",
+        "published": "2026-11-19",
         "page_dates": ["text"],
         "in_feed": False,
         "in_sitemap": True,
@@ -89,17 +89,17 @@ ARTICLES: list[dict] = [
         "key": "acn-en-quebrada-honda-strike",
         "outlet": "acn-english",
         "story": "chile-copper-strike",
-        "path": "/news/2026/11/26/workers-strike-at-chile-quebrada-honda-copper-mine",
+        "path": "/news/2026/11/19/workers-strike-at-chile-quebrada-honda-copper-mine",
         "section": "business",
         "title": "Workers strike at Chile’s Quebrada Honda copper mine after wage talks fail",
         "authors": ["Lucía Ferrer"],
-        "published": "2026-11-26T15:40:00-05:00",
+        "published": "2026-11-19T15:40:00-05:00",
         "page_dates": ["json-ld", "time-tag", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": ("About 2,300 workers walked off the job at the Quebrada Honda copper mine in northern Chile."),
         "body": [
-            "SANTIAGO, Nov 26 (ACN) - Some 2,300 workers at the Quebrada Honda copper mine in northern Chile went "
+            "SANTIAGO, Nov 19 (ACN) - Some 2,300 workers at the Quebrada Honda copper mine in northern Chile went "
             "on strike on Thursday after rejecting a final wage offer from operator Minera Altiplano, the union "
             "said.",
             "The stoppage at the mine, which produces about 310,000 metric tons of copper a year, comes as prices "
@@ -128,11 +128,11 @@ ARTICLES: list[dict] = [
         "key": "tiquicia-cosecha-cafe",
         "outlet": "diario-tiquicia",
         "story": "cr-coffee-harvest",
-        "path": "/economia/2026/11/25/cosecha-de-cafe-arranca-con-escasez-de-recolectores/",
+        "path": "/economia/2026/11/18/cosecha-de-cafe-arranca-con-escasez-de-recolectores/",
         "section": "economia",
         "title": "Cosecha de café arranca con escasez de recolectores en la zona de Los Santos",
         "authors": ["Andrea Solís Mora"],
-        "published": "2026-11-25T07:00:00-06:00",
+        "published": "2026-11-18T07:00:00-06:00",
         "page_dates": ["meta", "text"],
         "in_feed": False,
         "in_sitemap": True,
@@ -165,17 +165,17 @@ ARTICLES: list[dict] = [
         "key": "acn-es-cafe-costa-rica",
         "outlet": "agencia-continental",
         "story": "cr-coffee-harvest",
-        "path": "/noticias/2026-11-25/costa-rica-preve-cosecha-cafe-mayor",
+        "path": "/noticias/2026-11-18/costa-rica-preve-cosecha-cafe-mayor",
         "section": "economia",
         "title": "Costa Rica prevé una cosecha de café 6% mayor pese a la falta de mano de obra",
         "authors": ["Esteban Quirós"],
-        "published": "2026-11-25T13:20:00-05:00",
+        "published": "2026-11-18T13:20:00-05:00",
         "page_dates": ["json-ld", "meta", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": "El Instituto del Café proyecta 1,6 millones de fanegas para la cosecha 2026-2027.",
         "body": [
-            "SAN JOSÉ, 25 nov (ACN) - Costa Rica espera recoger alrededor de 1,6 millones de fanegas de café en la "
+            "SAN JOSÉ, 18 nov (ACN) - Costa Rica espera recoger alrededor de 1,6 millones de fanegas de café en la "
             "cosecha 2026-2027, un 6% más que en la temporada anterior, aunque los productores alertaron de que la "
             "escasez de recolectores podría impedir levantar todo el grano.",
             "El Instituto del Café atribuyó la mejora a un régimen de lluvias más estable durante la floración y a "
@@ -202,11 +202,11 @@ ARTICLES: list[dict] = [
         "key": "ledger-fed-rates",
         "outlet": "harbor-ledger",
         "story": "us-rates",
-        "path": "/business/2026/11/25/fed-officials-signal-patience-on-rate-cuts.html",
+        "path": "/business/2026/11/18/fed-officials-signal-patience-on-rate-cuts.html",
         "section": "business",
         "title": "Fed officials signal patience on further rate cuts as inflation lingers",
         "authors": ["Michael Okafor"],
-        "published": "2026-11-25T16:30:00-05:00",
+        "published": "2026-11-18T16:30:00-05:00",
         "page_dates": ["time-tag", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -240,17 +240,17 @@ ARTICLES: list[dict] = [
         "key": "acn-en-treasury-yields",
         "outlet": "acn-english",
         "story": "us-rates",
-        "path": "/news/2026/11/25/treasury-yields-rise-after-fed-minutes",
+        "path": "/news/2026/11/18/treasury-yields-rise-after-fed-minutes",
         "section": "business",
         "title": "Treasury yields rise after Fed minutes point to slower pace of rate cuts",
         "authors": ["Priya Raman"],
-        "published": "2026-11-25T17:05:00-05:00",
+        "published": "2026-11-18T17:05:00-05:00",
         "page_dates": ["json-ld", "time-tag", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": "Two-year yields climbed as traders pared bets on a December cut.",
         "body": [
-            "NEW YORK, Nov 25 (ACN) - U.S. Treasury yields rose on Wednesday after minutes of the Federal "
+            "NEW YORK, Nov 18 (ACN) - U.S. Treasury yields rose on Wednesday after minutes of the Federal "
             "Reserve’s latest policy meeting showed officials in no hurry to cut interest rates again while "
             "inflation stays above target.",
             "The yield on the two-year note, which is sensitive to expectations for monetary policy, climbed 7 "
@@ -282,7 +282,7 @@ ARTICLES: list[dict] = [
         "section": "nacionales",
         "title": "Tormenta tropical Ximena deja inundaciones y miles de evacuados en el valle de Sula",
         "authors": ["Juan Carlos Midence"],
-        "published": "2026-11-26T18:00:00-06:00",
+        "published": "2026-11-19T18:00:00-06:00",
         "page_dates": ["json-ld", "text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -353,17 +353,17 @@ ARTICLES: list[dict] = [
         "key": "acn-es-tormenta-ximena",
         "outlet": "agencia-continental",
         "story": "honduras-storm",
-        "path": "/noticias/2026-11-26/tormenta-ximena-muertos-honduras-el-salvador",
+        "path": "/noticias/2026-11-19/tormenta-ximena-muertos-honduras-el-salvador",
         "section": "america-latina",
         "title": "Tormenta Ximena deja al menos tres muertos y miles de evacuados en Honduras",
         "authors": ["Esteban Quirós"],
-        "published": "2026-11-26T21:15:00-05:00",
+        "published": "2026-11-19T21:15:00-05:00",
         "page_dates": ["json-ld", "meta", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": "Las lluvias desbordaron los ríos Ulúa y Chamelecón en el norte hondureño.",
         "body": [
-            "TEGUCIGALPA, 26 nov (ACN) - Al menos tres personas murieron y más de 6.000 fueron evacuadas en el "
+            "TEGUCIGALPA, 19 nov (ACN) - Al menos tres personas murieron y más de 6.000 fueron evacuadas en el "
             "norte de Honduras por las lluvias de la tormenta tropical Ximena, que desbordaron los ríos Ulúa y "
             "Chamelecón, informaron las autoridades.",
             "La agencia de gestión de riesgos, Copeco, decretó alerta roja en los departamentos de Cortés y Yoro, "
@@ -395,7 +395,7 @@ ARTICLES: list[dict] = [
         "section": "nacionales",
         "title": "Gobierno inicia construcción de cárcel para pandilleros en las Islas del Cisne",
         "authors": ["Gabriela Zelaya"],
-        "published": "2026-11-28T08:00:00-06:00",
+        "published": "2026-11-21T08:00:00-06:00",
         "page_dates": ["text"],
         "in_feed": True,
         "in_sitemap": True,
@@ -426,17 +426,17 @@ ARTICLES: list[dict] = [
         "key": "acn-es-honduras-prision-isla",
         "outlet": "agencia-continental",
         "story": "honduras-island-prison",
-        "path": "/noticias/2026-11-28/honduras-comienza-construir-prision-isla-caribe",
+        "path": "/noticias/2026-11-21/honduras-comienza-construir-prision-isla-caribe",
         "section": "america-latina",
         "title": "Honduras comienza a construir una prisión en una isla del Caribe para líderes de pandillas",
         "authors": ["Esteban Quirós"],
-        "published": "2026-11-28T10:05:00-05:00",
+        "published": "2026-11-21T10:05:00-05:00",
         "page_dates": ["json-ld", "meta", "text"],
         "in_feed": True,
         "in_sitemap": True,
         "summary": "El penal en las Islas del Cisne podrá recluir a 2.000 presos de alta peligrosidad.",
         "body": [
-            "TEGUCIGALPA, 28 nov (ACN) - Honduras comenzó este sábado a construir una cárcel de máxima seguridad "
+            "TEGUCIGALPA, 21 nov (ACN) - Honduras comenzó este sábado a construir una cárcel de máxima seguridad "
             "en las Islas del Cisne, en el mar Caribe, para aislar a los líderes de las pandillas que, según el "
             "Gobierno, dirigen la extorsión desde los penales del país.",
             "Un buque de la Fuerza Naval trasladó a las islas a los primeros trabajadores y la maquinaria para "
