@@ -267,7 +267,7 @@ def test_seed_story_coverage(web):
     assert len({countries[e["outlet"]] for e in seed}) >= 4
     assert {e["language"] for e in seed} == {"es", "en"}
     for e in seed:
-        assert e["published"][:10] in ("2026-11-27", "2026-11-28")
+        assert e["published"][:10] in ("2026-11-20", "2026-11-21")
     copies = [e for e in seed if e["copy_of"]]
     edited = [e for e in seed if e["edited_copy_of"]]
     assert len(copies) == 2 and len(edited) == 1
