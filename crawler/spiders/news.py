@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -205,6 +206,12 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"http_{status}"
+        elif failure.check(IgnoreRequest):
+            # Not an error of the site: our own policy (robots.txt, size cap) declined the request.
+            reason = "robots_disallowed" if "robots.txt" in str(failure.value) else "ignored_by_policy"
+            self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
+            self.crawler.stats.inc_value(f"newsagg/skipped/{reason}")
+            return
         else:
             reason = failure.type.__name__ if failure.type else "error"
         self.logger.warning("%s %s failed: %s", kind, request.url, reason)
