@@ -26,6 +26,7 @@ RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ConciseLogFormatter"
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

@@ -175,3 +175,23 @@ def test_recrawl_updates_instead_of_duplicating(crawled: Crawled) -> None:
     assert summary["inserted"] == 0
     after = {a["id"]: (a["story_id"], a["duplicate_of"]) for a in crawled.store.iter_articles()}
     assert after == before
+
+
+def test_story_focus_keeps_only_that_story(crawled: Crawled, tmp_path: Path) -> None:
+    home = tmp_path / "focused"
+    registry = crawled.home / "registry.yaml"
+    result = run_cli("crawl", "--registry", str(registry), "--story", "Kast Bukele CECOT", "--since", "2026-11-19",
+                     "--until", "2026-11-22", "--format", "json", *FAST, home=home)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["skipped"].get("outside_story", 0) >= 5
+    focused = SQLiteStore(home / "newsagg.sqlite")
+    try:
+        stored_ids = {a["id"] for a in focused.iter_articles()}
+    finally:
+        focused.close()
+    seed_ids = {crawled.stored(e["url"])["id"] for e in crawled.web.expected() if e["story"] == SEED}
+    unrelated = {crawled.stored(e["url"])["id"] for e in crawled.web.expected()
+                 if e["story"] in ("us-rates", "cr-coffee-harvest", "chile-copper-strike", "honduras-storm")}
+    assert seed_ids <= stored_ids
+    assert not stored_ids & unrelated
