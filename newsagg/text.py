@@ -15,6 +15,7 @@ from collections import Counter
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CAPITALIZED = re.compile(r"(?<![\w.])([A-ZÁÉÍÓÚÑÜ][\w’'-]*[\w]|[A-Z]{2,})", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 STOPWORDS: frozenset[str] = frozenset(
     """
@@ -31,6 +32,9 @@ STOPWORDS: frozenset[str] = frozenset(
     very just during while however because if though although up down out off again further once here both
     mr mrs ms according told added monday tuesday wednesday thursday friday saturday sunday lunes martes
     miercoles jueves viernes sabado domingo year years ano anos week weeks semana semanas day days dia dias
+    january february march april june july august september october november december jan feb mar apr jun jul
+    aug sep sept oct nov dec enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
+    diciembre ene abr ago dic
     """.split()
 )
 
@@ -70,7 +74,7 @@ def entities(text: str | None) -> Counter[str]:
     found: Counter[str] = Counter()
     text = text or ""
     for match in _CAPITALIZED.finditer(text):
-        word = fold(match.group(1)).strip("’'-")
+        word = _POSSESSIVE.sub("", fold(match.group(1))).strip("’'-")
         if _starts_sentence(text, match.start()) and not match.group(1).isupper():
             continue
         if len(word) > 2 and word not in STOPWORDS:

@@ -1,32 +1,45 @@
 """Incremental story assignment: each new article joins the best matching story or starts one.
 
 The backend proposes candidates (full-text match on the article's key terms within a time window); the
-decision is plain Python, so every backend yields the same stories. Story ids are derived from the founding
-article's id, so they are stable as the story grows and across re-runs in the same order.
+decision is plain Python, so every backend yields the same stories: the article is compared with each
+candidate story's profile (centroid of its members, see ``profile.py``), joins the best one above the
+threshold or founds a new story. When an article matches two stories strongly and those stories' profiles
+agree, they have converged and are merged (the absorbed id stays as an alias). Story ids derive from the
+founding article's id, so they are stable as the story grows.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
-from newsagg.stories.similarity import ArticleFeatures, idf_from_stats, similarity
+from newsagg.stories.profile import StoryProfile
+from newsagg.stories.similarity import ArticleFeatures, Idf, idf_from_stats
 
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    threshold: float = 0.22
+    threshold: float = 0.25
+    #: Across languages only names can match, and name-only scores run lower than text+name scores.
+    cross_lingual_threshold: float = 0.18
+    merge_threshold: float = 0.6
+    text_weight: float = 0.8
     window_hours: float = 96.0
     candidate_limit: int = 60
-    members_compared: int = 5
+    profile_cache: int = 20_000
 
     @classmethod
     def from_settings(cls, settings) -> StorySettings:  # type: ignore[no-untyped-def]
+        defaults = cls()
         return cls(
-            threshold=settings.getfloat("NEWSAGG_STORY_THRESHOLD", cls.threshold),
-            window_hours=settings.getfloat("NEWSAGG_STORY_WINDOW_HOURS", cls.window_hours),
+            threshold=settings.getfloat("NEWSAGG_STORY_THRESHOLD", defaults.threshold),
+            merge_threshold=settings.getfloat("NEWSAGG_STORY_MERGE_THRESHOLD", defaults.merge_threshold),
+            cross_lingual_threshold=settings.getfloat(
+                "NEWSAGG_STORY_CROSS_LINGUAL_THRESHOLD", defaults.cross_lingual_threshold
+            ),
+            window_hours=settings.getfloat("NEWSAGG_STORY_WINDOW_HOURS", defaults.window_hours),
         )
 
 
@@ -40,24 +53,70 @@ class StoryClusterer:
     def __init__(self, store: ArticleStore, settings: StorySettings | None = None) -> None:
         self.store = store
         self.settings = settings or StorySettings()
+        # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
+        self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
 
+    # --- profiles --------------------------------------------------------------------------------------
+    def _profile(self, story_id: str) -> StoryProfile:
+        profile = self._profiles.get(story_id)
+        if profile is None:
+            profile = StoryProfile(story_id)
+            for member in self.store.iter_articles(ArticleFilter(story_id=story_id)):
+                profile.add(ArticleFeatures.of(member))
+            self._profiles[story_id] = profile
+        self._profiles.move_to_end(story_id)
+        while len(self._profiles) > self.settings.profile_cache:
+            self._profiles.popitem(last=False)
+        return profile
+
+    def _idf(self, features: ArticleFeatures, profiles: list[StoryProfile]) -> Idf:
+        terms = set(features.terms) | set(features.names)
+        for profile in profiles:
+            terms.update(profile.names)
+            for bucket in profile.terms.values():
+                terms.update(bucket)
+        total, frequencies = self.store.term_stats(sorted(t for t in terms if not t.startswith("#")))
+        base = idf_from_stats(total, frequencies)
+        # Numbers are not FTS terms in the store; give them a fixed, fairly high weight (they are specific).
+        number_weight = base("#")
+
+        def idf(term: str) -> float:
+            return number_weight if term.startswith("#") else base(term)
+
+        return idf
+
+    # --- assignment ------------------------------------------------------------------------------------
     def assign(self, article: Article) -> str:
         """Give ``article`` a story id (persisted) and refresh that story's summary."""
-        story_id = self._decide(article)
-        self.store.assign_story(article["id"], story_id)
+        features = ArticleFeatures.of(article)
+        story_id = self._decide(article, features)
+        if article.get("story_id") != story_id or story_id not in self._profiles:
+            self.store.assign_story(article["id"], story_id)
         article["story_id"] = story_id
         self.refresh_story(story_id)
         return story_id
 
-    def _decide(self, article: Article) -> str:
-        if article.get("story_id") and self.store.get_story(article["story_id"]):
-            return self.store.get_story(article["story_id"])["id"]  # type: ignore[index]
+    def _existing(self, article: Article) -> str | None:
+        """A re-crawled article keeps its story; a copy joins its original's story."""
+        current = article.get("story_id")
+        if current:
+            story = self.store.get_story(current)
+            if story:
+                return story["id"]
         original_id = article.get("duplicate_of")
         if original_id:
             original = self.store.get_article(original_id)
             if original and original.get("story_id"):
-                return original["story_id"]
-        features = ArticleFeatures.of(article)
+                story = self.store.get_story(original["story_id"])
+                return story["id"] if story else original["story_id"]
+        return None
+
+    def _decide(self, article: Article, features: ArticleFeatures) -> str:
+        existing = self._existing(article)
+        if existing:
+            if existing in self._profiles and article.get("story_id") != existing:
+                self._profiles[existing].add(features)
+            return existing
         window = self.settings.window_hours * 3600.0
         when = features.when_utc
         candidates = self.store.candidates(
@@ -67,26 +126,51 @@ class StoryClusterer:
             exclude_id=article["id"],
             limit=self.settings.candidate_limit,
         )
-        others = [ArticleFeatures.of(c) for c in candidates]
-        total, frequencies = self.store.term_stats(
-            sorted(set(features.terms).union(*(o.terms for o in others)))
+        story_ids = []
+        for candidate in candidates:
+            story = self.store.get_story(candidate["story_id"])
+            resolved = story["id"] if story else candidate["story_id"]
+            if resolved not in story_ids:
+                story_ids.append(resolved)
+        profiles = [self._profile(s) for s in story_ids]
+        if not profiles:
+            return self._found(article, features)
+        idf = self._idf(features, profiles)
+        scored = sorted(
+            ((p.score(features, idf, self.settings.text_weight), p.story_id) for p in profiles),
+            key=lambda pair: (-pair[0], pair[1]),
         )
-        idf = idf_from_stats(total, frequencies)
-        features.weigh(idf)
-        by_story: dict[str, list[float]] = defaultdict(list)
-        for candidate, other in zip(candidates, others, strict=True):
-            other.weigh(idf)
-            by_story[candidate["story_id"]].append(similarity(features, other))
-        best_story, best_score = None, 0.0
-        for story_id, scores in sorted(by_story.items()):
-            top = sorted(scores, reverse=True)[: self.settings.members_compared]
-            score = 0.5 * top[0] + 0.5 * (sum(top) / len(top))
-            if score > best_score:
-                best_story, best_score = story_id, score
-        if best_story is not None and best_score >= self.settings.threshold:
-            resolved = self.store.get_story(best_story)
-            return resolved["id"] if resolved else best_story
-        return story_id_for(article["id"])
+        best_score, best_id = scored[0]
+        same_language = (features.language or "?") in self._profile(best_id).terms
+        threshold = self.settings.threshold if same_language else self.settings.cross_lingual_threshold
+        if best_score < threshold:
+            return self._found(article, features)
+        winner = self._profile(best_id)
+        winner.add(features)
+        for score, other_id in scored[1:]:
+            if score < self.settings.threshold:
+                break
+            other = self._profile(other_id)
+            if winner.similarity_to(other, idf, self.settings.text_weight) >= self.settings.merge_threshold:
+                self._merge(winner, other)
+        return best_id
+
+    def _found(self, article: Article, features: ArticleFeatures) -> str:
+        story_id = story_id_for(article["id"])
+        profile = StoryProfile(story_id)
+        profile.add(features)
+        self._profiles[story_id] = profile
+        return story_id
+
+    def _merge(self, keep: StoryProfile, absorbed: StoryProfile) -> None:
+        """Fold ``absorbed`` into ``keep``: its articles move, its id becomes an alias."""
+        for member in list(self.store.iter_articles(ArticleFilter(story_id=absorbed.story_id))):
+            self.store.assign_story(member["id"], keep.story_id)
+        keep.merge(absorbed)
+        self._profiles.pop(absorbed.story_id, None)
+        old = self.store.get_story(absorbed.story_id) or {"id": absorbed.story_id}
+        self.store.save_story({**old, "id": absorbed.story_id, "merged_into": keep.story_id, "article_count": 0})
+        self.refresh_story(keep.story_id)
 
     def refresh_story(self, story_id: str) -> None:
         members = list(self.store.iter_articles(ArticleFilter(story_id=story_id)))
@@ -94,9 +178,8 @@ class StoryClusterer:
             return
         originals = [m for m in members if not m.get("duplicate_of")] or members
         label_source = originals[0]
-        names: Counter[str] = Counter()
-        for member in originals[:30]:
-            names.update({n: 1 for n in ArticleFeatures.of(member).names if not n.startswith("#")})
+        profile = self._profiles.get(story_id)
+        keywords = [n for n, _ in (profile.names if profile else Counter()).most_common(12) if not n.startswith("#")]
         times = [m["published_utc"] for m in members if m.get("published_utc") is not None]
         existing = self.store.get_story(story_id)
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -104,7 +187,7 @@ class StoryClusterer:
             {
                 "id": story_id,
                 "label": label_source.get("title") or label_source.get("url"),
-                "keywords": [n for n, _ in names.most_common(8)],
+                "keywords": keywords[:8],
                 "created_at": (existing or {}).get("created_at") or now,
                 "updated_at": now,
                 "first_published_utc": min(times) if times else None,
