@@ -50,3 +50,38 @@ def test_html_report_escapes_every_field(tmp_path: Path) -> None:
     assert "<script>" not in html and "onerror=alert(1)>" not in html
     assert "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def _chromium() -> str | None:
+    import os
+    import shutil
+
+    import pytest
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Debian's chromium for the HTML report check (.ci/run installs it)")
+        pytest.skip("chromium not installed: HTML report not checked in a real browser (apt-get install chromium)")
+    return found
+
+
+def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    import subprocess
+
+    browser = _chromium()
+    store = _store(tmp_path)
+    report = tmp_path / "report.html"
+    export(iter_story_documents(store), "html", report)
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    assert "Kast y Bukele" in dom and "Who copied the wire text" in dom
+    assert "<script" not in dom.lower(), "an article field became a live script element"
+    assert "onerror" not in dom.replace("onerror=alert(1)&gt;", "")
+    shot = tmp_path / "report.png"
+    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
