@@ -43,6 +43,10 @@ class StorySettings:
         )
 
 
+DF_CACHE = 200_000
+DF_GROWTH = 1.1
+
+
 def story_id_for(article_id: str) -> str:
     return f"st-{article_id[:12]}"
 
@@ -55,6 +59,10 @@ class StoryClusterer:
         self.settings = settings or StorySettings()
         # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
         self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
+        # Document frequencies drift slowly: cache them (bounded) and start over when the store has grown by
+        # DF_GROWTH, so an assignment asks the store only for the terms it has not seen lately.
+        self._df: OrderedDict[str, int] = OrderedDict()
+        self._df_total = 0
 
     # --- profiles --------------------------------------------------------------------------------------
     def _profile(self, story_id: str) -> StoryProfile:
@@ -75,8 +83,20 @@ class StoryClusterer:
             terms.update(profile.names)
             for bucket in profile.terms.values():
                 terms.update(bucket)
-        total, frequencies = self.store.term_stats(sorted(t for t in terms if not t.startswith("#")))
-        base = idf_from_stats(total, frequencies)
+        wanted = [t for t in terms if not t.startswith("#")]
+        missing = sorted(t for t in wanted if t not in self._df)
+        total, frequencies = self.store.term_stats(missing)
+        if total > DF_GROWTH * self._df_total + 10:
+            # The store grew enough for cached frequencies to mislead: start over.
+            self._df.clear()
+            self._df_total = total
+            missing = sorted(wanted)
+            total, frequencies = self.store.term_stats(missing)
+        for term in missing:
+            self._df[term] = frequencies.get(term, 0)
+        while len(self._df) > DF_CACHE:
+            self._df.popitem(last=False)
+        base = idf_from_stats(total, {t: self._df.get(t, 0) for t in wanted})
         # Numbers are not FTS terms in the store; give them a fixed, fairly high weight (they are specific).
         number_weight = base("#")
 
@@ -89,11 +109,12 @@ class StoryClusterer:
     def assign(self, article: Article) -> str:
         """Give ``article`` a story id (persisted) and refresh that story's summary."""
         features = ArticleFeatures.of(article)
+        previous = article.get("story_id")
         story_id = self._decide(article, features)
-        if article.get("story_id") != story_id or story_id not in self._profiles:
+        if previous != story_id:
             self.store.assign_story(article["id"], story_id)
-        article["story_id"] = story_id
-        self.refresh_story(story_id)
+            article["story_id"] = story_id
+            self._count_in(story_id, article)
         return story_id
 
     def _existing(self, article: Article) -> str | None:
@@ -160,6 +181,10 @@ class StoryClusterer:
         profile = StoryProfile(story_id)
         profile.add(features)
         self._profiles[story_id] = profile
+        if self.store.get_story(story_id) is None:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            self.store.save_story({"id": story_id, "label": article.get("title") or article.get("url"),
+                                   "keywords": [], "article_count": 0, "created_at": now, "updated_at": now})
         return story_id
 
     def _merge(self, keep: StoryProfile, absorbed: StoryProfile) -> None:
@@ -172,7 +197,30 @@ class StoryClusterer:
         self.store.save_story({**old, "id": absorbed.story_id, "merged_into": keep.story_id, "article_count": 0})
         self.refresh_story(keep.story_id)
 
+    def _count_in(self, story_id: str, article: Article) -> None:
+        """Update the story's summary with one new member, without reading all members again."""
+        story = self.store.get_story(story_id)
+        if story is None or story["id"] != story_id:
+            self.refresh_story(story_id)
+            return
+        when = article.get("published_utc")
+        first, last = story.get("first_published_utc"), story.get("last_published_utc")
+        earlier = when is not None and (first is None or when < first)
+        if earlier and not article.get("duplicate_of"):
+            story["label"] = article.get("title") or article.get("url")
+        profile = self._profiles.get(story_id)
+        if profile:
+            story["keywords"] = [n for n, _ in profile.names.most_common(12) if not n.startswith("#")][:8]
+        story.update(
+            article_count=int(story.get("article_count") or 0) + 1,
+            first_published_utc=when if earlier else first,
+            last_published_utc=when if when is not None and (last is None or when > last) else last,
+            updated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.store.save_story(story)
+
     def refresh_story(self, story_id: str) -> None:
+        """Recompute a story's summary from all its members (new stories, merges)."""
         members = list(self.store.iter_articles(ArticleFilter(story_id=story_id)))
         if not members:
             return
