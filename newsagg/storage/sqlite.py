@@ -57,6 +57,7 @@ CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_group ON articles(dup_group);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
+CREATE INDEX IF NOT EXISTS articles_discovered ON articles(discovered_utc) WHERE published_utc IS NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rowid',
     tokenize = 'unicode61 remove_diacritics 2'
@@ -307,6 +308,22 @@ class SQLiteStore(ArticleStore):
         if exclude_id is not None:
             clauses.append("a.id != ?")
             params.append(exclude_id)
+        if since_utc is not None and until_utc is not None:
+            # Articles arrive roughly in time order, so the window's rowids form a compact range; bounding
+            # the FTS scan by it keeps the cost tied to the window, not to the whole store.
+            bounds = self._query(
+                "SELECT MIN(r), MAX(r) FROM ("
+                "SELECT MIN(rowid) AS r FROM articles WHERE published_utc BETWEEN ?1 AND ?2 UNION ALL "
+                "SELECT MAX(rowid) FROM articles WHERE published_utc BETWEEN ?1 AND ?2 UNION ALL "
+                "SELECT MIN(rowid) FROM articles WHERE published_utc IS NULL AND discovered_utc BETWEEN ?1 AND ?2 "
+                "UNION ALL SELECT MAX(rowid) FROM articles WHERE published_utc IS NULL "
+                "AND discovered_utc BETWEEN ?1 AND ?2)",
+                (since_utc, until_utc),
+            )[0]
+            if bounds[0] is None:
+                return []
+            clauses.append("articles_fts.rowid BETWEEN ? AND ?")
+            params.extend(bounds)
         rows = self._query(
             "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             f"WHERE {' AND '.join(clauses)} ORDER BY bm25(articles_fts, 2.0, 1.0) LIMIT ?",
@@ -315,7 +332,8 @@ class SQLiteStore(ArticleStore):
         return [_decode_row(r) for r in rows]
 
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        total = int(self._query("SELECT COUNT(*) FROM articles")[0][0])
+        # MAX(rowid) is O(1) and equals the count while nothing is deleted (the store never deletes).
+        total = int(self._query("SELECT COALESCE(MAX(rowid), 0) FROM articles")[0][0])
         wanted = list(dict.fromkeys(t for t in terms if t))
         frequencies: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
