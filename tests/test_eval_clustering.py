@@ -40,3 +40,17 @@ def test_eval_clustering_command_separates_same_topic_events() -> None:
     assert figures["docs"] == 12 and figures["gold_stories"] == 4
     assert figures["bcubed_f1"] >= 0.9, figures
     assert set(figures["baseline"]) >= {"bcubed_f1", "threshold", "stories"}
+
+
+def test_eval_dedupe_command_links_edited_copies_only() -> None:
+    data = Path(__file__).parent / "fixtures" / "dedupe-mini"
+    result = subprocess.run(
+        [sys.executable, "-m", "newsagg.cli", "eval", "dedupe", "--data", str(data), "--ecbplus", str(MINI),
+         "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    figures = json.loads(result.stdout)
+    assert figures["originals"] == 3 and figures["positive_pairs"] == 15
+    assert figures["pair_precision"] == 1.0, figures
+    assert figures["recall_by_edit"]["boilerplate"] == 1.0 and figures["recall_by_edit"]["headline"] == 1.0
+    assert figures["pair_recall"] >= 0.8, figures

@@ -87,6 +87,10 @@ def crawl(
     progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
     output_format: Annotated[str, typer.Option("--format", help="Summary as 'table' or 'json'.")] = "table",
     setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy/newsagg setting KEY=VALUE.")] = None,
+    redis_url: Annotated[str | None, typer.Option(help="Share the frontier and dupe filter with other crawl "
+                                                  "processes through this Redis (redis://host:port/db).",
+                                                  envvar="NEWSAGG_REDIS_URL")] = None,
+    run_id: Annotated[str | None, typer.Option(help="Distributed run id: processes of one crawl share it.")] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
     from newsagg.crawl import run_crawl
@@ -101,6 +105,15 @@ def crawl(
         overrides["NEWSAGG_REGISTRY"] = str(registry)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress
+    if redis_url:
+        from crawler.distributed import distributed_settings
+
+        try:
+            distributed_settings(redis_url, run_id)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        overrides["NEWSAGG_REDIS_URL"] = redis_url
+        overrides["NEWSAGG_REDIS_RUN"] = run_id
     for item in setting or []:
         key, sep, value = item.partition("=")
         if not sep:
@@ -266,7 +279,60 @@ def eval_extraction(
         print_result(result)
 
 
+@eval_app.command("clustering")
+def eval_clustering(
+    data: Annotated[Path, typer.Option(help="ECB+-style folder: clusters.tsv and ECB+/<topic>/<doc>.xml.")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also run the TF-IDF average-linkage baseline.")] = True,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """BCubed precision/recall/F1 of story clustering against gold stories, next to a TF-IDF baseline."""
+    from newsagg.evaluation.clustering import evaluate_clustering
+
+    if not (data / "clusters.tsv").is_file():
+        raise _fail(f"{data} has no clusters.tsv")
+    result = evaluate_clustering(data, limit=limit, baseline=baseline)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    rows = [{"system": "newsagg", **{k: result[k] for k in ("stories", "bcubed_precision", "bcubed_recall",
+                                                             "bcubed_f1")}}]
+    if "baseline" in result:
+        rows.append({"system": f"baseline (threshold {result['baseline']['threshold']})",
+                     **{k: result["baseline"][k] for k in ("stories", "bcubed_precision", "bcubed_recall",
+                                                           "bcubed_f1")}})
+    emit(rows, ["system", "stories", "bcubed_precision", "bcubed_recall", "bcubed_f1"], ListFormat.table,
+         title=f"{result['docs']} documents, {result['gold_stories']} gold stories, "
+               f"{result['ms_per_doc']} ms/doc")
+
+
+@eval_app.command("dedupe")
+def eval_dedupe(
+    data: Annotated[Path, typer.Option(help="Folder with ground-truth.json of article bodies (extraction benchmark).")],
+    ecbplus: Annotated[Path | None, typer.Option(help="ECB+-style folder for same-topic hard negatives.")] = None,
+    threshold: Annotated[float | None, typer.Option(help="MinHash Jaccard threshold (default: the crawl's).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Pair precision/recall of near-duplicate detection on controlled edits of real articles."""
+    from newsagg.dedupe import DEFAULT_THRESHOLD
+    from newsagg.evaluation.dedupe import evaluate_dedupe
+
+    if not (data / "ground-truth.json").is_file():
+        raise _fail(f"{data} has no ground-truth.json")
+    result = evaluate_dedupe(data, ecbplus, threshold=threshold or DEFAULT_THRESHOLD)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    rows = [{"measure": k, "value": v} for k, v in result.items() if not isinstance(v, dict)]
+    rows += [{"measure": f"recall: {k}", "value": v} for k, v in result["recall_by_edit"].items()]
+    rows += [{"measure": f"false positives: {k}", "value": v} for k, v in result["false_positives"].items()]
+    emit(rows, ["measure", "value"], ListFormat.table, title="Near-duplicate pairs")
+
+
 from newsagg.cli.demo import demo  # noqa: E402  (registers the command)
+from newsagg.cli.index import index_app  # noqa: E402
+
+app.add_typer(index_app, name="index")
 
 app.command()(demo)
 
