@@ -70,3 +70,17 @@ def test_evaluate_extraction_on_fixture_pages(tmp_path: Path) -> None:
 def test_gzip_fixtures_are_html() -> None:
     for path in FIXTURES.glob("*.html.gz"):
         assert b"<html" in gzip.decompress(path.read_bytes())[:5000].lower()
+
+
+def test_evaluate_extraction_lists_metadata_misses_by_measure(tmp_path: Path) -> None:
+    expected = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
+    (tmp_path / "html").mkdir()
+    key = "us_APNews_2023_04_28"
+    shutil.copy(FIXTURES / f"{key}.html.gz", tmp_path / "html" / f"{key}.html.gz")
+    record = {k: v for k, v in expected[key].items() if k != "dataset"}
+    record["title"] = "A headline this page does not carry"
+    (tmp_path / "ground-truth.json").write_text(json.dumps({key: record}), "utf-8")
+    result = evaluate_extraction(tmp_path, baseline=False)
+    assert result["misses"]["title_exact"] == [key]
+    assert result["misses"]["authors_found"] == []
+    assert result["misses"]["date_minute"] == []

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import trafilatura
+from lxml import etree
 
 # Elements that are page furniture whatever the site: audio players, share bars, newsletter boxes, comment
 # threads. Matched on exact class/id tokens and removed before trafilatura sees the tree.
@@ -58,17 +59,24 @@ def drop_keep_tail(el: Any) -> None:
     parent.remove(el)
 
 
+# Substrings every furniture class/id contains: a case-sensitive search over the lower-cased attribute
+# values rejects most elements cheaply (walking every element of a large page in Python is the cost here).
+_FURNITURE_HINTS = re.compile(r"comment|coment|kommentar|disqus|listen|audio|speech|shar|newsletter|fact")
+_CLASS_OR_ID = etree.XPath("//@class | //@id")
+
+
 def prune_furniture(tree: Any) -> int:
     """Remove furniture elements (class/id token match) from ``tree`` in place; returns how many."""
     doomed = []
-    for el in tree.iter("*"):
-        attrs = el.get("class") or ""
-        ident = el.get("id")
-        if not attrs and not ident:
+    for value in _CLASS_OR_ID(tree):
+        if not _FURNITURE_HINTS.search(value.lower()):
             continue
-        tokens = set(attrs.lower().split())
-        if ident:
-            tokens.add(ident.lower())
+        el = value.getparent()
+        if el is None or (doomed and doomed[-1] is el):
+            continue
+        tokens = set((el.get("class") or "").lower().split())
+        if el.get("id"):
+            tokens.add(el.get("id").lower())
         if _is_furniture(tokens):
             doomed.append(el)
     removed = 0
@@ -182,6 +190,7 @@ def clean_paragraphs(paragraphs: list[str], headings: tuple[str | None, ...] = (
 
 
 MIN_WORDS = 50
+FAST_MIN_CHARS = 1000
 
 
 def _run_trafilatura(tree: Any, url: str | None, warnings: list[str], **options: Any) -> str | None:
@@ -197,13 +206,19 @@ def _run_trafilatura(tree: Any, url: str | None, warnings: list[str], **options:
 def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = ()) -> tuple[str, list[str]]:
     """Body text (paragraphs joined by blank lines) and warnings.
 
-    trafilatura with ``favor_precision`` first (measured best on the benchmark once the paragraph cleanup
-    runs); when that keeps fewer than ``MIN_WORDS`` words, the balanced setting gets a second chance and the
-    longer text wins.
+    trafilatura with ``favor_precision`` (measured best on the benchmark once the paragraph cleanup runs),
+    first in its ``fast`` mode, which skips the comparison with its readability/jusText fallbacks and costs a
+    third less. That comparison only matters when the fast pass finds little: below ``FAST_MIN_CHARS`` the
+    full pass runs and its text is used (measured on both reference sets: every page the fast pass gets
+    wrong comes back short). When the result still has fewer than ``MIN_WORDS`` words, the balanced
+    setting gets a last chance and the longer text wins.
     """
     warnings: list[str] = []
     prune_furniture(tree)
-    paragraphs = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings, favor_precision=True)), headings)
+    raw = _run_trafilatura(tree, url, warnings, favor_precision=True, fast=True)
+    if raw is None or len(raw) < FAST_MIN_CHARS:
+        raw = _run_trafilatura(tree, url, warnings, favor_precision=True)
+    paragraphs = clean_paragraphs(_paragraphs(raw), headings)
     if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
         second = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings)), headings)
         if sum(len(p.split()) for p in second) > sum(len(p.split()) for p in paragraphs):

