@@ -10,6 +10,7 @@ from twisted.internet import task
 
 from crawler import signals as newsagg_signals
 from crawler.store import store_for
+from newsagg.storage.base import StorageError
 from newsagg.stories import StoryClusterer, StorySettings
 
 
@@ -26,15 +27,36 @@ class StoryClusteringExtension:
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         extension = cls(crawler)
         crawler.signals.connect(extension.articles_indexed, signal=newsagg_signals.articles_indexed)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def articles_indexed(self, articles: list[dict]) -> None:
+    def _clusterer(self) -> StoryClusterer:
         if self.clusterer is None:
             self.clusterer = StoryClusterer(store_for(self.crawler), self.settings)
+        return self.clusterer
+
+    def spider_closed(self) -> None:
+        """Articles whose clustering failed during the crawl (store down) are clustered now, after the
+        pipelines' last flush; if the store is still down they wait for the next crawl or index replay."""
+        try:
+            done = self._clusterer().cluster_backlog()
+        except StorageError as exc:
+            self.crawler.spider.logger.warning("story backlog not clustered yet: %s", exc)
+            return
+        if done:
+            self.crawler.stats.inc_value("newsagg/stories_backlog_clustered", done)
+
+    def articles_indexed(self, articles: list[dict]) -> None:
+        self._clusterer()
         ordered = sorted(articles, key=lambda a: (a.get("duplicate_of") is not None,
                                                   a.get("published_utc") or float("inf"), a["id"]))
+        assert self.clusterer is not None
         for article in ordered:
-            story_id = self.clusterer.assign(article)
+            try:
+                story_id = self.clusterer.assign(article)
+            except StorageError as exc:
+                self.crawler.spider.logger.warning("story of %s not assigned yet (%s): backlog", article["id"], exc)
+                continue
             self.crawler.stats.set_value(f"newsagg/story_seen/{story_id}", 1)
 
 

@@ -1,8 +1,11 @@
-"""Shared fixtures. Backends for the storage contract suite are listed in ``BACKENDS`` (issue #3 adds the
-engines, which run against a real Elasticsearch/OpenSearch process)."""
+"""Shared fixtures. The storage contract suite runs on every backend in ``BACKENDS``: SQLite, and a real
+OpenSearch and Elasticsearch process (``tests/engine/harness.py`` finds or starts them). A missing engine
+skips loudly, or fails when ``CI=true``."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,44 @@ import pytest
 
 from newsagg.storage.base import ArticleStore
 
-BACKENDS = ["sqlite"]
+ENGINES = ("opensearch", "elasticsearch")
+BACKENDS = [
+    "sqlite",
+    pytest.param("opensearch", marks=pytest.mark.engine),
+    pytest.param("elasticsearch", marks=pytest.mark.engine),
+]
+#: Engine settings variables cleared for engine tests, so a developer's shell cannot redirect them.
+_ENGINE_ENV_PREFIXES = ("NEWSAGG_ES_", "NEWSAGG_OPENSEARCH_", "NEWSAGG_INDEX_PREFIX", "NEWSAGG_ENGINE_")
+
+
+def engine_url_or_skip(engine: str) -> str:
+    """Base URL of a real ``engine`` node; skips with a banner, or fails when ``CI=true``."""
+    from tests.engine import harness
+
+    url = harness.engine_url(engine)
+    if url is None:
+        reason = harness.unavailable_reason(engine)
+        banner = f"\n{'!' * 78}\n!!! REAL {engine.upper()} NOT AVAILABLE: engine tests NOT RUN\n{reason}\n{'!' * 78}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {engine} is unavailable:{banner}", pytrace=False)
+        pytest.skip(banner)
+    return url
+
+
+def engine_env(engine: str, url: str, prefix: str, **extra: str) -> dict[str, str]:
+    """``NEWSAGG_*`` settings that point a store (or a ``newsagg`` subprocess) at ``url`` with ``prefix``."""
+    var = "NEWSAGG_ES_URL" if engine == "elasticsearch" else "NEWSAGG_OPENSEARCH_URL"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENGINE_ENV_PREFIXES)}
+    # single test node: no replicas, so the indices are green
+    env.update({"NEWSAGG_BACKEND": engine, var: url, "NEWSAGG_INDEX_PREFIX": prefix, "NEWSAGG_ENGINE_REPLICAS": "0"})
+    if os.environ.get("NEWSAGG_TEST_VERIFY_CERTS", "1") == "0":
+        env["NEWSAGG_ES_VERIFY_CERTS" if engine == "elasticsearch" else "NEWSAGG_OPENSEARCH_VERIFY_CERTS"] = "0"
+    env.update(extra)
+    return env
+
+
+def unique_prefix(label: str = "t") -> str:
+    return f"newsagg-{label}-{uuid.uuid4().hex[:10]}"
 
 
 def make_store(backend: str, tmp_path: Path) -> ArticleStore:
@@ -18,11 +58,40 @@ def make_store(backend: str, tmp_path: Path) -> ArticleStore:
         from newsagg.storage.sqlite import SQLiteStore
 
         return SQLiteStore(tmp_path / "store.sqlite")
+    if backend in ENGINES:
+        from newsagg.storage import open_store
+
+        url = engine_url_or_skip(backend)
+        return open_store(backend, env=engine_env(backend, url, unique_prefix()))
     raise ValueError(backend)
+
+
+def drop_store(store: ArticleStore) -> None:
+    """Remove an engine store's indices and templates (test prefixes only)."""
+    from newsagg.storage.engine import EngineStore
+
+    if isinstance(store, EngineStore):
+        drop_engine_prefix(store.config)
+
+
+def drop_engine_prefix(config) -> None:  # type: ignore[no-untyped-def]
+    """Remove every index and template of a test prefix, whatever schema version it holds."""
+    from newsagg.storage.engine_client import EngineClient
+    from newsagg.storage.engine_schema import drop_prefix
+
+    assert config.index_prefix.startswith("newsagg-"), config.index_prefix
+    client = EngineClient(config)
+    try:
+        drop_prefix(client, config.index_prefix)
+    finally:
+        client.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleStore]:
     backend = make_store(request.param, tmp_path)
-    yield backend
-    backend.close()
+    try:
+        yield backend
+    finally:
+        drop_store(backend)
+        backend.close()

@@ -144,3 +144,11 @@ def test_term_stats_count_documents_per_folded_term(store: ArticleStore) -> None
     total, frequencies = store.term_stats(["bukele", "carcel", "cafe", "inexistente"])
     assert total == 3
     assert frequencies == {"bukele": 2, "carcel": 1, "cafe": 1}
+
+
+def test_unclustered_filter_lists_the_story_backlog(store: ArticleStore) -> None:
+    store.upsert_articles([article("u1"), article("u2"), article("u3")])
+    store.assign_story("u2", "st-u2")
+    backlog = ArticleFilter(unclustered=True)
+    assert sorted(a["id"] for a in store.iter_articles(backlog)) == ["u1", "u3"]
+    assert store.count_articles(backlog) == 2

@@ -60,3 +60,14 @@ def test_converging_stories_merge_and_keep_an_alias(tmp_path: Path) -> None:
     members = {a["id"] for a in store.iter_articles(ArticleFilter(story_id=joined))}
     assert members == {"k1", "k2", "k3"}
     assert [s["id"] for s in store.list_stories()] == [joined]
+
+
+def test_backlog_of_unclustered_articles_is_clustered_later(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    _add(store, "k1", KAST_ES)
+    _add(store, "k2", KAST_ES_2, published_utc=T0 + 3600)
+    _add(store, "c1", COFFEE)
+    assert StoryClusterer(store).cluster_backlog() == 3
+    assert store.get_article("k1")["story_id"] == store.get_article("k2")["story_id"]
+    assert store.get_article("c1")["story_id"] not in (None, store.get_article("k1")["story_id"])
+    assert StoryClusterer(store).cluster_backlog() == 0

@@ -69,6 +69,8 @@ class ArticleFilter:
     since: datetime | None = None
     until: datetime | None = None
     include_duplicates: bool = True
+    #: Only articles without a story yet (their clustering failed or has not run: the backlog).
+    unclustered: bool = False
 
     def since_utc(self) -> float | None:
         return self.since.timestamp() if self.since else None

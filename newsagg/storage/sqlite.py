@@ -192,6 +192,8 @@ class SQLiteStore(ArticleStore):
             params.append(flt.until_utc())
         if not flt.include_duplicates:
             clauses.append(f"{prefix}duplicate_of IS NULL")
+        if flt.unclustered:
+            clauses.append(f"{prefix}story_id IS NULL")
         return (" AND ".join(clauses) or "1=1"), params
 
     # --- articles --------------------------------------------------------------------------------

@@ -117,6 +117,15 @@ class StoryClusterer:
             self._count_in(story_id, article)
         return story_id
 
+    def cluster_backlog(self) -> int:
+        """Assign stories to stored articles that have none (clustering failed mid-crawl, e.g. the store
+        went down between the write and the assignment). Originals before copies, earliest first."""
+        backlog = list(self.store.iter_articles(ArticleFilter(unclustered=True)))
+        backlog.sort(key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"]))
+        for article in backlog:
+            self.assign(article)
+        return len(backlog)
+
     def _existing(self, article: Article) -> str | None:
         """A re-crawled article keeps its story; a copy joins its original's story."""
         current = article.get("story_id")

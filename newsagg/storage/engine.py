@@ -1,0 +1,541 @@
+"""ArticleStore on Elasticsearch or OpenSearch: one implementation, two clients.
+
+Same semantics as the SQLite reference (the contract suite runs on all three):
+
+* **Upserts** read the stored state first (one realtime ``mget`` of the small fields), decide in Python
+  exactly like SQLite (sticky story/duplicate fields, first discovery kept, inserted/updated/unchanged by a
+  fingerprint of the content fields), then write only new or changed documents in bulk. Inserts use
+  ``op_type=create`` and updates ``if_seq_no``/``if_primary_term``, so a concurrent writer causes a 409 and a
+  fresh decision instead of a lost update. Idempotent by article id.
+* **Read-your-writes**: the engine makes writes searchable at its next refresh (1 s). The store remembers
+  which aliases it wrote and refreshes them before its next search-type read, so clustering sees the batch it
+  was just handed; realtime ``get``/``mget`` need no refresh. Bulk throughput is not taxed by a refresh per
+  request.
+* No scripts, ``_update_by_query`` or ``_reindex`` (not every engine has them): duplicate resolution reads the
+  groups and writes partial updates in bulk.
+* Any failure is a :class:`StorageError` naming the engine, the operation and, for bulk writes, every
+  refused document with its reason; the index pipeline then spools the batch (nothing lost).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from newsagg.storage.base import (
+    ARTICLE_FIELDS,
+    Article,
+    ArticleFilter,
+    ArticleStore,
+    SearchHit,
+    SearchPage,
+    StorageError,
+    Story,
+    UpsertResult,
+)
+from newsagg.storage.engine_bulk import BulkIndexer, BulkOp, BulkReport
+from newsagg.storage.engine_client import EngineClient
+from newsagg.storage.engine_config import EngineConfig
+from newsagg.storage.engine_query import (
+    ARTICLE_ORDER,
+    candidates_query,
+    filtered,
+    highlight,
+    pick_snippet,
+    term_filters,
+    text_query,
+)
+from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages
+
+_JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
+_NUMERIC = frozenset(
+    {"published_utc", "modified_utc", "discovered_utc", "published_confidence", "similarity", "word_count"}
+)
+#: Owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
+_STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
+_DISCOVERY_FIELDS = ("discovered_at", "discovered_utc", "discovered_via")
+#: A change here makes a re-crawl an update rather than 'unchanged'.
+_CONTENT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in _STICKY_FIELDS and not f.startswith("discovered_"))
+_STATE_FIELDS = [*_STICKY_FIELDS, *_DISCOVERY_FIELDS, "fp", "seq", "first_seen"]
+_STORY_FIELDS = (
+    "id",
+    "label",
+    "keywords",
+    "created_at",
+    "updated_at",
+    "first_published_utc",
+    "last_published_utc",
+    "article_count",
+    "merged_into",
+)
+_SINGLE_WORD = re.compile(r"\w+", re.UNICODE)
+_CONFLICT_ROUNDS = 5
+_TERMS_PER_REQUEST = 200
+_GROUPS_PER_REQUEST = 500
+
+
+def _normalize(name: str, value: Any) -> Any:
+    """The stored form of a value (as SQLite would store it): numbers as float, lists as lists, else str."""
+    if value is None:
+        return None
+    if name in _JSON_FIELDS:
+        return [str(v) for v in value]
+    if name in _NUMERIC:
+        return float(value)
+    return str(value)
+
+
+def _decode_article(source: dict[str, Any]) -> Article:
+    article: Article = {}
+    for name in ARTICLE_FIELDS:
+        value = source.get(name)
+        if name in _JSON_FIELDS:
+            value = list(value) if value else []
+        elif name == "word_count" and value is not None:
+            value = int(value)
+        elif name in _NUMERIC and value is not None:
+            value = float(value)
+        article[name] = value
+    return article
+
+
+def _decode_story(source: dict[str, Any]) -> Story:
+    story: Story = {name: source.get(name) for name in _STORY_FIELDS}
+    story["keywords"] = list(story["keywords"] or [])
+    story["article_count"] = int(story["article_count"] or 0)
+    return story
+
+
+def _fingerprint(values: dict[str, Any]) -> str:
+    """Hash of the content fields (normalized values: str, float, list of str or None; repr is stable)."""
+    payload = repr([values.get(n) for n in _CONTENT_FIELDS])
+    return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class EngineStore(ArticleStore):
+    """ArticleStore on an Elasticsearch or OpenSearch cluster (``config.engine``)."""
+
+    def __init__(self, config: EngineConfig, *, schema_version: int = SCHEMA_VERSION) -> None:
+        self.config = config
+        self.name = config.engine
+        self.schema_version = schema_version
+        self.client = EngineClient(config)
+        self._lock = threading.RLock()
+        self._dirty: set[str] = set()
+        self._last_seq = 0
+        try:
+            self._check_product(self.client.info())
+            aliases = ensure_schema(self.client, config.index_prefix, version=schema_version, replicas=config.replicas)
+        except StorageError:
+            self.client.close()
+            raise
+        self.articles_alias = aliases["articles"]
+        self.stories_alias = aliases["stories"]
+        self.signatures_alias = aliases["signatures"]
+        self.bulk = BulkIndexer(
+            self.client,
+            chunk_docs=config.bulk_docs,
+            chunk_bytes=config.bulk_bytes,
+            threads=config.bulk_threads,
+            max_retries=config.max_retries,
+            backoff=config.retry_backoff,
+        )
+
+    def _check_product(self, info: dict[str, Any]) -> None:
+        distribution = (info.get("version") or {}).get("distribution")
+        is_opensearch = distribution == "opensearch"
+        if (self.config.engine == "opensearch") != is_opensearch:
+            found = "OpenSearch" if is_opensearch else "Elasticsearch"
+            raise StorageError(
+                f"NEWSAGG_BACKEND={self.config.engine} but {self.client.where} runs {found}; "
+                f"set NEWSAGG_BACKEND={'opensearch' if is_opensearch else 'elasticsearch'}"
+            )
+
+    def __repr__(self) -> str:
+        return f"EngineStore({self.config.engine} at {self.client.where}, prefix={self.config.index_prefix!r})"
+
+    # --- helpers -------------------------------------------------------------------------------------------
+    def _wrote(self, alias: str) -> None:
+        with self._lock:
+            self._dirty.add(alias)
+
+    def _fresh(self, alias: str) -> None:
+        """Refresh ``alias`` if this store wrote to it since the last refresh (read-your-writes)."""
+        with self._lock:
+            if alias not in self._dirty:
+                return
+            self._dirty.discard(alias)
+        try:
+            self.client.refresh(alias)
+        except StorageError:
+            self._wrote(alias)
+            raise
+
+    def _next_seq(self) -> int:
+        with self._lock:
+            self._last_seq = max(self._last_seq + 1, time.time_ns() // 1000)
+            return self._last_seq
+
+    def _search(self, alias: str, body: dict[str, Any]) -> dict[str, Any]:
+        self._fresh(alias)
+        return self.client.search(alias, body)
+
+    def _raise_failures(self, what: str, report: BulkReport) -> None:
+        if not report.failures:
+            return
+        shown = "; ".join(str(f) for f in report.failures[:10])
+        more = f" (and {len(report.failures) - 10} more)" if len(report.failures) > 10 else ""
+        raise StorageError(f"{self.name} refused {len(report.failures)} document(s) in {what}: {shown}{more}")
+
+    # --- articles --------------------------------------------------------------------------------------------
+    def upsert_articles(self, articles: Sequence[Article]) -> UpsertResult:
+        for article in articles:
+            if not article.get("id"):
+                raise ValueError(f"article without an id: {str(article.get('url'))[:200]!r}")
+        outcome: dict[str, UpsertResult] = {}
+        todo = list(articles)
+        for _ in range(_CONFLICT_ROUNDS):
+            results, conflicts = self._upsert_once(todo)
+            outcome.update(results)
+            if not conflicts:
+                break
+            todo = [a for a in articles if a["id"] in conflicts]
+        else:
+            raise StorageError(f"{self.name}: {len(todo)} article(s) kept conflicting with concurrent writers")
+        total = UpsertResult()
+        for result in outcome.values():
+            total = total + result
+        return total
+
+    def _upsert_once(self, articles: Sequence[Article]) -> tuple[dict[str, UpsertResult], set[str]]:
+        ids = list(dict.fromkeys(a["id"] for a in articles))
+        state: dict[str, dict[str, Any] | None] = {}
+        versions: dict[str, tuple[int, int]] = {}
+        for start in range(0, len(ids), self.config.bulk_docs):
+            chunk = ids[start : start + self.config.bulk_docs]
+            for doc in self.client.mget(self.articles_alias, chunk, _STATE_FIELDS):
+                if doc.get("found"):
+                    state[doc["_id"]] = doc.get("_source") or {}
+                    versions[doc["_id"]] = (doc["_seq_no"], doc["_primary_term"])
+        counts: dict[str, list[int]] = {i: [0, 0, 0] for i in ids}
+        pending: dict[str, tuple[str, dict[str, Any]]] = {}
+        now = _now_ms()
+        for article in articles:
+            article_id = article["id"]
+            values = {name: _normalize(name, article.get(name)) for name in ARTICLE_FIELDS}
+            current = state.get(article_id)
+            if current is None:
+                doc = self._document(values, seq=self._next_seq(), first_seen=now, now=now)
+                state[article_id] = doc
+                pending[article_id] = ("create", doc)
+                counts[article_id][0] += 1
+                continue
+            for name in _STICKY_FIELDS:
+                if values[name] is None:
+                    values[name] = current.get(name)
+            for name in _DISCOVERY_FIELDS:  # the first discovery is history: keep it
+                if current.get(name) is not None:
+                    values[name] = current.get(name)
+            if _fingerprint(values) == current.get("fp") and all(values[n] == current.get(n) for n in _STICKY_FIELDS):
+                counts[article_id][2] += 1
+                continue
+            doc = self._document(
+                values, seq=current.get("seq") or self._next_seq(), first_seen=current.get("first_seen") or now, now=now
+            )
+            state[article_id] = doc
+            action = pending.get(article_id, ("index", doc))[0]
+            pending[article_id] = (action, doc)
+            counts[article_id][1] += 1
+        ops = []
+        for article_id, (action, doc) in pending.items():
+            seq_no, term = versions.get(article_id, (None, None)) if action == "index" else (None, None)
+            ops.append(BulkOp(action, self.articles_alias, article_id, doc, seq_no, term))
+        report = self.bulk.run(ops)
+        if ops:
+            self._wrote(self.articles_alias)
+        self._raise_failures("upsert_articles", report)
+        conflicts = set(report.conflicts)
+        results = {i: UpsertResult(*c) for i, c in counts.items() if i not in conflicts}
+        return results, conflicts
+
+    @staticmethod
+    def _document(values: dict[str, Any], *, seq: int, first_seen: int, now: int) -> dict[str, Any]:
+        doc = dict(values)
+        published = values.get("published_utc")
+        when = published if published is not None else values.get("discovered_utc")
+        doc.update(
+            {
+                "seq": seq,
+                "when_utc": when,
+                "published": int(published * 1000) if published is not None and math.isfinite(published) else None,
+                "first_seen": first_seen,
+                "last_seen": now,
+                "fp": _fingerprint(values),
+            }
+        )
+        return doc
+
+    def get_article(self, article_id: str) -> Article | None:
+        found = self.get_articles([article_id])
+        return found[0] if found else None
+
+    def get_articles(self, article_ids: Iterable[str]) -> list[Article]:
+        ids = [i for i in article_ids if i]
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 1000):
+            for doc in self.client.mget(self.articles_alias, list(dict.fromkeys(ids[start : start + 1000]))):
+                if doc.get("found"):
+                    found[doc["_id"]] = _decode_article(doc["_source"])
+        return [found[i] for i in ids if i in found]
+
+    def find_by_content_hash(self, content_hash: str) -> list[Article]:
+        self._fresh(self.articles_alias)
+        query = {"term": {"content_hash": content_hash}}
+        return [
+            _decode_article(hit["_source"])
+            for page in scan_pages(self.client, self.articles_alias, query, [{"seq": "asc"}, {"id": "asc"}])
+            for hit in page
+        ]
+
+    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+        self._fresh(self.articles_alias)
+        return self.client.count(self.articles_alias, {"query": filtered(None, flt)})
+
+    def iter_articles(self, flt: ArticleFilter | None = None) -> Iterator[Article]:
+        self._fresh(self.articles_alias)
+        for page in scan_pages(self.client, self.articles_alias, filtered(None, flt), ARTICLE_ORDER):
+            for hit in page:
+                yield _decode_article(hit["_source"])
+
+    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        match = text_query(query)
+        if match is None:
+            return SearchPage(total=0)
+        body = {
+            "query": filtered(match, flt),
+            "from": max(offset, 0),
+            "size": max(limit, 0),
+            "track_total_hits": True,
+            "sort": [{"_score": "desc"}, {"seq": "asc"}],
+            "highlight": highlight(),
+        }
+        result = self._search(self.articles_alias, body)
+        hits = [
+            SearchHit(
+                article=_decode_article(h["_source"]),
+                score=float(h.get("_score") or h["sort"][0]),
+                snippet=pick_snippet(h),
+            )
+            for h in result["hits"]["hits"]
+        ]
+        return SearchPage(total=int(result["hits"]["total"]["value"]), hits=hits)
+
+    def candidates(
+        self,
+        terms: Sequence[str],
+        *,
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Article]:
+        query = candidates_query(terms, since_utc=since_utc, until_utc=until_utc, exclude_id=exclude_id)
+        if query is None or limit <= 0:
+            return []
+        body = {"query": query, "size": limit, "track_total_hits": False, "sort": [{"_score": "desc"}, {"seq": "asc"}]}
+        return [_decode_article(h["_source"]) for h in self._search(self.articles_alias, body)["hits"]["hits"]]
+
+    def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        self._fresh(self.articles_alias)
+        total = self.client.count(self.articles_alias, {"query": {"match_all": {}}})
+        # Like SQLite's FTS vocabulary: only single words are terms ('el salvador', "o'higgins" count 0 there).
+        wanted = list(dict.fromkeys(t for t in terms if t and _SINGLE_WORD.fullmatch(t)))
+        frequencies: dict[str, int] = {}
+        for start in range(0, len(wanted), _TERMS_PER_REQUEST):
+            chunk = wanted[start : start + _TERMS_PER_REQUEST]
+            body = {"size": 0, "track_total_hits": False, "aggs": {"terms": term_filters(chunk)}}
+            buckets = self.client.search(self.articles_alias, body)["aggregations"]["terms"]["buckets"]
+            for key, bucket in buckets.items():
+                if bucket["doc_count"]:
+                    frequencies[chunk[int(key)]] = int(bucket["doc_count"])
+        return total, frequencies
+
+    # --- duplicates ------------------------------------------------------------------------------------------
+    def resolve_duplicate_groups(self, groups: Iterable[str]) -> None:
+        group_list = [g for g in dict.fromkeys(groups) if g]
+        if not group_list:
+            return
+        self._fresh(self.articles_alias)
+        order = [{"dup_group": "asc"}, *ARTICLE_ORDER[:2], {"seq": "asc"}, {"id": "asc"}]
+        fields = ["id", "dup_group", "content_hash", "duplicate_of", "duplicate_kind", "similarity"]
+        ops: list[BulkOp] = []
+        for start in range(0, len(group_list), _GROUPS_PER_REQUEST):
+            members: dict[str, list[dict[str, Any]]] = {}
+            query = {"terms": {"dup_group": group_list[start : start + _GROUPS_PER_REQUEST]}}
+            for page in scan_pages(self.client, self.articles_alias, query, order, source=fields):
+                for hit in page:
+                    members.setdefault(hit["_source"]["dup_group"], []).append(hit["_source"])
+            for group_members in members.values():
+                ops.extend(self._group_updates(group_members))
+        if not ops:
+            return
+        report = self.bulk.run(ops)
+        self._wrote(self.articles_alias)
+        self._raise_failures("resolve_duplicate_groups", report)
+
+    def _group_updates(self, members: list[dict[str, Any]]) -> list[BulkOp]:
+        """The SQLite rules: the earliest member is the original; copies point at it and carry the verdict."""
+        original = members[0]
+        kind, similarity = original.get("duplicate_kind") or "near", original.get("similarity")
+        wanted = {original["id"]: {"duplicate_of": None, "duplicate_kind": None, "similarity": None}}
+        for member in members[1:]:
+            same_text = member.get("content_hash") is not None and member.get("content_hash") == original.get(
+                "content_hash"
+            )
+            wanted[member["id"]] = {
+                "duplicate_of": original["id"],
+                "duplicate_kind": "exact" if same_text else (member.get("duplicate_kind") or kind),
+                "similarity": 1.0
+                if same_text
+                else (member.get("similarity") if member.get("similarity") is not None else similarity),
+            }
+        ops = []
+        for member in members:
+            target = wanted[member["id"]]
+            if any(member.get(k) != v for k, v in target.items()):
+                ops.append(BulkOp("update", self.articles_alias, member["id"], target))
+        return ops
+
+    def save_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
+        ops = [
+            BulkOp(
+                "index",
+                self.signatures_alias,
+                article_id,
+                {"article_id": article_id, "minhash": base64.b64encode(bytes(data)).decode("ascii")},
+            )
+            for article_id, data in dict(signatures).items()
+        ]
+        if not ops:
+            return
+        report = self.bulk.run(ops)
+        self._wrote(self.signatures_alias)
+        self._raise_failures("save_signatures", report)
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        self._fresh(self.signatures_alias)
+        for page in scan_pages(self.client, self.signatures_alias, {"match_all": {}}, [{"article_id": "asc"}]):
+            for hit in page:
+                yield hit["_source"]["article_id"], base64.b64decode(hit["_source"]["minhash"])
+
+    # --- stories ---------------------------------------------------------------------------------------------
+    def assign_story(self, article_id: str, story_id: str) -> None:
+        self.client.update(self.articles_alias, article_id, {"story_id": story_id})
+        self._wrote(self.articles_alias)
+
+    def save_story(self, story: Story) -> None:
+        existing = self._story_doc(story["id"])
+        doc = {
+            "id": story["id"],
+            "label": story.get("label"),
+            "keywords": [str(k) for k in story.get("keywords") or []],
+            "created_at": (existing or {}).get("created_at") if existing else story.get("created_at"),
+            "updated_at": story.get("updated_at"),
+            "first_published_utc": _normalize("published_utc", story.get("first_published_utc")),
+            "last_published_utc": _normalize("published_utc", story.get("last_published_utc")),
+            "article_count": int(story.get("article_count", 0)),
+            "merged_into": story.get("merged_into"),
+        }
+        report = self.bulk.run([BulkOp("index", self.stories_alias, story["id"], doc)])
+        self._wrote(self.stories_alias)
+        self._raise_failures("save_story", report)
+
+    def _story_doc(self, story_id: str) -> dict[str, Any] | None:
+        docs = self.client.mget(self.stories_alias, [story_id])
+        return docs[0]["_source"] if docs and docs[0].get("found") else None
+
+    def get_story(self, story_id: str) -> Story | None:
+        seen: set[str] = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            source = self._story_doc(story_id)
+            if source is None:
+                return None
+            story = _decode_story(source)
+            if not story.get("merged_into"):
+                return story
+            story_id = story["merged_into"]
+        return None
+
+    def list_stories(self, *, min_articles: int = 1, limit: int = 100) -> list[Story]:
+        body = {
+            "query": {
+                "bool": {
+                    "filter": [{"range": {"article_count": {"gte": min_articles}}}],
+                    "must_not": [{"exists": {"field": "merged_into"}}],
+                }
+            },
+            "sort": [
+                {"article_count": "desc"},
+                {"first_published_utc": {"order": "asc", "missing": "_first"}},
+                {"id": "asc"},
+            ],
+            "size": limit,
+            "track_total_hits": False,
+        }
+        return [_decode_story(h["_source"]) for h in self._search(self.stories_alias, body)["hits"]["hits"]]
+
+    # --- engine-only extras ----------------------------------------------------------------------------------
+    def coverage_counts(
+        self, flt: ArticleFilter | None = None, *, calendar_interval: str = "day"
+    ) -> dict[str, dict[str, int]]:
+        """Article counts by country, outlet, language and publication day, from one aggregation request."""
+        aggs = {
+            "country": {"terms": {"field": "country", "size": 500}},
+            "outlet": {"terms": {"field": "outlet_id", "size": 5000}},
+            "language": {"terms": {"field": "language", "size": 200}},
+            "day": {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": calendar_interval,
+                    "format": "yyyy-MM-dd",
+                    "min_doc_count": 1,
+                }
+            },
+        }
+        body = {"size": 0, "track_total_hits": True, "query": filtered(None, flt), "aggs": aggs}
+        result = self._search(self.articles_alias, body)["aggregations"]
+        return {
+            name: {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in result[name]["buckets"]}
+            for name in aggs
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """Where the data lives: engine, nodes, schema version, the index behind each alias."""
+        indices = {
+            alias: sorted(self.client.get_alias(alias))
+            for alias in (self.articles_alias, self.stories_alias, self.signatures_alias)
+        }
+        return {
+            "engine": self.name,
+            "nodes": self.client.where,
+            "schema_version": self.schema_version,
+            "indices": indices,
+        }
+
+    def drop(self) -> None:
+        """Delete this prefix's indices (every version) and templates: all stored data is gone. For tests."""
+        drop_prefix(self.client, self.config.index_prefix)
+
+    def close(self) -> None:
+        self.client.close()

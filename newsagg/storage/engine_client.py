@@ -1,0 +1,262 @@
+"""One small adapter over the official Elasticsearch and OpenSearch Python clients.
+
+Both clients take the same request bodies (``index=``, ``body=``, ``id=``, ``name=``); they differ in how
+they are built (auth options), in their exception classes and in their response objects. This module hides
+exactly those differences, and adds one retry policy for both: 429 / 502 / 503 / 504 and connection errors
+are retried with exponential backoff (``max_retries``, ``retry_backoff``); anything else fails at once.
+Once the engine proved unreachable, calls fail fast for ``cooldown`` seconds (a circuit breaker: a crawl
+during an outage spools its batches at full speed instead of waiting through retries on every call). Every
+failure surfaces as :class:`EngineError` (a :class:`StorageError`), so the index pipeline spools the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from newsagg.storage.base import StorageError
+from newsagg.storage.engine_config import EngineConfig
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUS = frozenset({429, 502, 503, 504})
+
+
+class EngineError(StorageError):
+    """A request to the engine failed. ``status`` is the HTTP status (None: the engine was not reached)."""
+
+    def __init__(self, message: str, *, status: int | None = None, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+
+    @property
+    def unreachable(self) -> bool:
+        return self.status is None
+
+
+class EngineClient:
+    """Uniform calls over ``elasticsearch.Elasticsearch`` or ``opensearchpy.OpenSearch``."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.engine = config.engine
+        self.where = ", ".join(config.urls)
+        self._client = _build(config)
+        self._errors = _error_classes(config.engine)
+        self._down_until = 0.0
+
+    # --- the retry loop --------------------------------------------------------------------------------
+    def call(
+        self, what: str, fn: Callable[[Any], Any], *, retries: int | None = None, ignore: tuple[int, ...] = ()
+    ) -> dict[str, Any] | None:
+        """Run ``fn(client)``; retry transient failures; map errors. Statuses in ``ignore`` return None."""
+        down = self._down_until - time.monotonic()
+        if down > 0:  # circuit open: fail fast instead of waiting through retries on every call
+            raise EngineError(
+                f"{self.engine} at {self.where} unreachable (checked again in {down:.1f}s); {what} not attempted"
+            )
+        attempts = (self.config.max_retries if retries is None else retries) + 1
+        delay = self.config.retry_backoff
+        for attempt in range(1, attempts + 1):
+            try:
+                response = fn(self._client)
+            except Exception as exc:  # classified below, re-raised as EngineError
+                error = self._classify(what, exc)
+                if error.status is not None and error.status in ignore:
+                    return None
+                transient = error.unreachable or error.status in RETRY_STATUS
+                if not transient or attempt == attempts:
+                    if error.unreachable:
+                        self._down_until = time.monotonic() + self.config.cooldown
+                    raise error from exc
+                logger.warning("%s: %s; retry %d/%d in %.1fs", what, error, attempt, attempts - 1, delay)
+                time.sleep(delay)
+                delay *= 2
+                continue
+            return _body(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _classify(self, what: str, exc: Exception) -> EngineError:
+        api_error, connection_error = self._errors
+        if isinstance(exc, connection_error):
+            return EngineError(f"{self.engine} at {self.where} unreachable during {what}: {_short(exc)}")
+        if isinstance(exc, api_error):
+            status, kind, reason = _api_error_details(self.engine, exc)
+            return EngineError(
+                f"{self.engine} refused {what}: HTTP {status} {kind}: {reason}", status=status, kind=kind
+            )
+        if isinstance(exc, StorageError):
+            return exc if isinstance(exc, EngineError) else EngineError(str(exc))
+        return EngineError(f"{self.engine} at {self.where} failed during {what}: {type(exc).__name__}: {_short(exc)}")
+
+    # --- requests ---------------------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return self.call("info", lambda c: c.info(), retries=1) or {}
+
+    def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self.call(f"search {index}", lambda c: c.search(index=index, body=body)) or {}
+
+    def count(self, index: str, body: dict[str, Any]) -> int:
+        result = self.call(f"count {index}", lambda c: c.count(index=index, body=body)) or {}
+        return int(result.get("count", 0))
+
+    def mget(self, index: str, ids: list[str], source: list[str] | bool = True) -> list[dict[str, Any]]:
+        """Documents by id (``found`` false for missing ones), in the order asked."""
+        if not ids:
+            return []
+        body = {"docs": [{"_id": i, "_source": source} for i in ids]}
+        result = self.call(f"mget {index}", lambda c: c.mget(index=index, body=body)) or {}
+        return list(result.get("docs", []))
+
+    def bulk(self, payload: bytes, *, retries: int | None = None) -> dict[str, Any]:
+        return self.call("bulk", lambda c: c.bulk(body=payload), retries=retries) or {}
+
+    def update(self, index: str, doc_id: str, doc: dict[str, Any]) -> bool:
+        """Partial update of one document; False if it does not exist."""
+        result = self.call(
+            f"update {index}/{doc_id}", lambda c: c.update(index=index, id=doc_id, body={"doc": doc}), ignore=(404,)
+        )
+        return result is not None
+
+    def refresh(self, index: str) -> None:
+        self.call(f"refresh {index}", lambda c: c.indices.refresh(index=index))
+
+    def get_index_template(self, name: str) -> dict[str, Any] | None:
+        result = self.call(f"get template {name}", lambda c: c.indices.get_index_template(name=name), ignore=(404,))
+        if not result:
+            return None
+        for item in result.get("index_templates", []):
+            if item.get("name") == name:
+                return item.get("index_template")
+        return None
+
+    def put_index_template(self, name: str, body: dict[str, Any]) -> None:
+        with warnings.catch_warnings():
+            # "...matching patterns from existing older templates": ours has the higher priority, as intended
+            warnings.simplefilter("ignore")
+            self.call(f"put template {name}", lambda c: c.indices.put_index_template(name=name, body=body))
+
+    def get_alias(self, name: str) -> dict[str, Any]:
+        """``{index: {"aliases": {...}}}`` of the indices behind alias ``name`` ({} if none)."""
+        return self.call(f"get alias {name}", lambda c: c.indices.get_alias(name=name), ignore=(404,)) or {}
+
+    def index_exists(self, index: str) -> bool:
+        result = self.call(f"exists {index}", lambda c: c.indices.exists(index=index))
+        return bool(result)
+
+    def list_indices(self, pattern: str) -> list[str]:
+        result = self.call(
+            f"list {pattern}",
+            lambda c: c.indices.get(index=pattern, allow_no_indices=True, ignore_unavailable=True),
+            ignore=(404,),
+        )
+        return sorted(result or {})
+
+    def create_index(self, index: str, body: dict[str, Any]) -> None:
+        self.call(f"create index {index}", lambda c: c.indices.create(index=index, body=body))
+
+    def get_mapping(self, index: str) -> dict[str, Any]:
+        return self.call(f"get mapping {index}", lambda c: c.indices.get_mapping(index=index)) or {}
+
+    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
+        self.call("update aliases", lambda c: c.indices.update_aliases(body={"actions": actions}))
+
+    def delete_index(self, index: str) -> None:
+        self.call(f"delete index {index}", lambda c: c.indices.delete(index=index), ignore=(404,))
+
+    def delete_index_template(self, name: str) -> None:
+        self.call(f"delete template {name}", lambda c: c.indices.delete_index_template(name=name), ignore=(404,))
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+        except Exception:  # closing a dead connection pool must not mask the real outcome
+            logger.debug("closing the %s client failed", self.engine, exc_info=True)
+
+
+# --- construction: the only real difference between the two clients -----------------------------------------
+def _build(config: EngineConfig) -> Any:
+    common: dict[str, Any] = {"verify_certs": config.verify_certs}
+    if config.ca_file:
+        common["ca_certs"] = config.ca_file
+    if not config.verify_certs:
+        common["ssl_show_warn"] = False
+    # Retries are ours (one policy for both clients, with backoff); the transport only fails over nodes.
+    if config.engine == "elasticsearch":
+        from elasticsearch import Elasticsearch
+
+        auth: dict[str, Any] = {}
+        if config.api_key:
+            key = config.api_key
+            auth["api_key"] = tuple(key.split(":", 1)) if ":" in key else key
+        elif config.username:
+            auth["basic_auth"] = (config.username, config.password or "")
+        return Elasticsearch(
+            list(config.urls), request_timeout=config.timeout, max_retries=0, retry_on_timeout=False, **auth, **common
+        )
+    from opensearchpy import OpenSearch
+
+    headers = {}
+    auth = {}
+    if config.api_key:  # OpenSearch has no API keys of its own; send it as a bearer/ApiKey header
+        headers["Authorization"] = f"ApiKey {config.api_key}"
+    elif config.username:
+        auth["http_auth"] = (config.username, config.password or "")
+    return OpenSearch(
+        hosts=list(config.urls),
+        timeout=config.timeout,
+        max_retries=0,
+        retry_on_timeout=False,
+        headers=headers or None,
+        **auth,
+        **common,
+    )
+
+
+def _error_classes(engine: str) -> tuple[type[Exception], tuple[type[Exception], ...]]:
+    """(HTTP error with a status, connection-level errors) of each client."""
+    if engine == "elasticsearch":
+        import elastic_transport
+        from elasticsearch import ApiError
+
+        return ApiError, (elastic_transport.ConnectionError, elastic_transport.TransportError)
+    from opensearchpy.exceptions import ConnectionError as OSConnectionError
+    from opensearchpy.exceptions import TransportError
+
+    # opensearch-py: a TransportError with an int ``status_code`` is an HTTP error; ConnectionError (checked
+    # first) is its subclass for "not reached".
+    return TransportError, (OSConnectionError,)
+
+
+def _api_error_details(engine: str, exc: Exception) -> tuple[int | None, str, str]:
+    if engine == "elasticsearch":
+        status = getattr(getattr(exc, "meta", None), "status", None)
+        body = getattr(exc, "body", None)
+    else:
+        status = getattr(exc, "status_code", None)
+        body = getattr(exc, "info", None)
+    if not isinstance(status, int):
+        status = None
+    kind, reason = "error", _short(exc)
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            root = (error.get("root_cause") or [error])[0]
+            kind, reason = str(root.get("type", kind)), str(root.get("reason", reason))
+        elif error:
+            reason = str(error)
+    return status, kind, reason
+
+
+def _body(response: Any) -> Any:
+    body = getattr(response, "body", response)  # elasticsearch: ObjectApiResponse; opensearch-py: dict
+    return body
+
+
+def _short(exc: Exception, limit: int = 300) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + "…"

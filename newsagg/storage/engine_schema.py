@@ -1,0 +1,295 @@
+"""Index design of the engine backends: versioned templates, write aliases, explicit mappings, migration.
+
+Three kinds of documents, each in its own index behind an alias (``<prefix>-articles``, ``<prefix>-stories``,
+``<prefix>-signatures``). The concrete index is ``<alias>-v<N>`` where N is :data:`SCHEMA_VERSION`; a
+composable index template ``<alias>`` (``version: N``) carries settings and mappings, so a rollover or a
+manual reindex gets the same mappings. Readers and writers only ever use the alias.
+
+On start :func:`ensure_schema` compares versions: nothing there → create; older → migrate (create the new
+index, copy every document page by page with ``search_after``, swap the alias atomically; ``_reindex`` is not
+used because not every engine has it, e.g. the Elasticsearch test node); newer → stop with a clear
+:class:`StorageError` (this build does not know that layout).
+
+Article text is indexed three ways: ``title``/``text`` with the *folded* analyzer (standard tokenizer,
+lower-case, ASCII folding: 'región' = 'region', like SQLite's ``remove_diacritics``), plus ``.es`` (Spanish)
+and ``.en`` (English) stemmed subfields queried for articles of that language.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from newsagg.storage.base import StorageError
+from newsagg.storage.engine_client import EngineClient
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+KINDS = ("articles", "stories", "signatures")
+#: The unique keyword field of each kind: sort key for copying/iterating (sorting on _id is disabled in ES 8+).
+KEY_FIELD = {"articles": "id", "stories": "id", "signatures": "article_id"}
+FOLDED = "newsagg_folded"
+LANGUAGE_SUBFIELDS = {"es": "spanish", "en": "english"}
+
+_KEYWORD = {"type": "keyword", "ignore_above": 4096}
+_DOUBLE = {"type": "double"}
+
+
+def _text(*, raw: bool = False) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        code: {"type": "text", "analyzer": analyzer} for code, analyzer in LANGUAGE_SUBFIELDS.items()
+    }
+    if raw:
+        fields["raw"] = {"type": "keyword", "ignore_above": 1024}
+    return {"type": "text", "analyzer": FOLDED, "fields": fields}
+
+
+def article_properties() -> dict[str, Any]:
+    keyword_fields = (
+        "id",
+        "url",
+        "canonical_url",
+        "outlet_id",
+        "outlet_name",
+        "country",
+        "region",
+        "language",
+        "authors",
+        "site_name",
+        "section",
+        "keywords",
+        "published_at",
+        "published_source",
+        "published_precision",
+        "modified_at",
+        "modified_source",
+        "discovered_at",
+        "discovered_via",
+        "content_hash",
+        "dup_group",
+        "duplicate_of",
+        "duplicate_kind",
+        "story_id",
+        "warnings",
+    )
+    properties: dict[str, Any] = {name: dict(_KEYWORD) for name in keyword_fields}
+    properties.update(
+        {
+            "title": _text(raw=True),
+            "text": _text(),
+            "description": {"type": "text", "analyzer": FOLDED},
+            "published_utc": _DOUBLE,
+            "modified_utc": _DOUBLE,
+            "discovered_utc": _DOUBLE,
+            "published_confidence": _DOUBLE,
+            "similarity": _DOUBLE,
+            "word_count": {"type": "integer"},
+            # --- maintained by the store, not part of the article dict ---
+            "seq": {"type": "long"},  # insertion order: tie-break of 'earliest published'
+            "when_utc": _DOUBLE,  # published_utc, else discovered_utc: the date filters' field
+            "published": {"type": "date", "format": "epoch_millis"},  # for date_histogram coverage
+            "first_seen": {"type": "date", "format": "epoch_millis"},
+            "last_seen": {"type": "date", "format": "epoch_millis"},
+            "fp": {"type": "keyword", "index": False, "doc_values": False},  # fingerprint of the content fields
+        }
+    )
+    return properties
+
+
+def story_properties() -> dict[str, Any]:
+    return {
+        "id": dict(_KEYWORD),
+        "label": _text(raw=True),
+        "keywords": dict(_KEYWORD),
+        "created_at": dict(_KEYWORD),
+        "updated_at": dict(_KEYWORD),
+        "first_published_utc": _DOUBLE,
+        "last_published_utc": _DOUBLE,
+        "article_count": {"type": "integer"},
+        "merged_into": dict(_KEYWORD),
+    }
+
+
+def signature_properties() -> dict[str, Any]:
+    return {"article_id": dict(_KEYWORD), "minhash": {"type": "binary"}}
+
+
+_PROPERTIES = {"articles": article_properties, "stories": story_properties, "signatures": signature_properties}
+
+
+def index_body(kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "number_of_shards": 1,
+        "analysis": {
+            "analyzer": {FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}
+        },
+    }
+    if replicas is not None:
+        settings["number_of_replicas"] = replicas
+    mappings = {
+        "dynamic": "strict",
+        "_meta": {"newsagg_schema": version, "kind": kind},
+        "properties": _PROPERTIES[kind](),
+    }
+    return {"settings": settings, "mappings": mappings}
+
+
+def template_body(
+    prefix: str, kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None
+) -> dict[str, Any]:
+    return {
+        "index_patterns": [f"{prefix}-{kind}-v*"],
+        "version": version,
+        "priority": 200,
+        "_meta": {"newsagg_schema": version, "description": f"newsagg {kind}, schema v{version}"},
+        "template": index_body(kind, version, replicas=replicas),
+    }
+
+
+def alias_name(prefix: str, kind: str) -> str:
+    return f"{prefix}-{kind}"
+
+
+def index_name(prefix: str, kind: str, version: int = SCHEMA_VERSION) -> str:
+    return f"{prefix}-{kind}-v{version}"
+
+
+_VERSION_SUFFIX = re.compile(r"-v(\d+)$")
+
+
+def _index_version(index: str) -> int:
+    match = _VERSION_SUFFIX.search(index)
+    return int(match.group(1)) if match else 0
+
+
+def ensure_schema(
+    client: EngineClient, prefix: str, *, version: int = SCHEMA_VERSION, replicas: int | None = None
+) -> dict[str, str]:
+    """Make templates and aliases ready for ``version``; returns ``{kind: alias}``. See the module doc."""
+    aliases: dict[str, str] = {}
+    for kind in KINDS:
+        alias = alias_name(prefix, kind)
+        template = client.get_index_template(alias)
+        template_version = (template or {}).get("version")
+        if isinstance(template_version, int) and template_version > version:
+            raise StorageError(
+                f"index template {alias!r} on {client.engine} is schema v{template_version}, newer than this "
+                f"newsagg (v{version}): upgrade newsagg, or use another NEWSAGG_INDEX_PREFIX"
+            )
+        if template_version != version:
+            client.put_index_template(alias, template_body(prefix, kind, version, replicas=replicas))
+        behind = client.get_alias(alias)
+        if not behind:
+            if client.index_exists(alias):
+                raise StorageError(f"{alias!r} is a concrete index, not an alias; newsagg needs the name free")
+            _create(client, index_name(prefix, kind, version), alias)
+        else:
+            current = _write_index(behind)
+            current_version = _index_version(current)
+            if current_version > version:
+                raise StorageError(
+                    f"alias {alias!r} points at {current!r} (schema v{current_version}), newer than this newsagg "
+                    f"(v{version}): upgrade newsagg, or use another NEWSAGG_INDEX_PREFIX"
+                )
+            if current_version < version:
+                migrate(client, kind, alias, current, index_name(prefix, kind, version))
+        aliases[kind] = alias
+    return aliases
+
+
+def _create(client: EngineClient, index: str, alias: str) -> None:
+    try:
+        client.create_index(index, {"aliases": {alias: {"is_write_index": True}}})
+    except StorageError as exc:
+        if "resource_already_exists" not in str(exc):  # another process won the race: fine
+            raise
+
+
+def _write_index(behind: dict[str, Any]) -> str:
+    for index, spec in behind.items():
+        for alias_spec in (spec.get("aliases") or {}).values():
+            if alias_spec.get("is_write_index"):
+                return index
+    return sorted(behind, key=_index_version)[-1]
+
+
+def migrate(client: EngineClient, kind: str, alias: str, old: str, new: str) -> int:
+    """Copy ``old`` into a fresh ``new`` (mappings from the template) and move ``alias``; returns docs copied.
+
+    The old index is kept (delete it once satisfied). Run while nothing else writes to the alias.
+    """
+    logger.warning("migrating %s: %s -> %s", alias, old, new)
+    if client.index_exists(new):
+        client.delete_index(new)  # debris of an interrupted migration: the old index is still the truth
+    client.create_index(new, {})
+    client.refresh(old)  # the copy reads with search: make the last writes visible
+    copied = 0
+    for page in scan_pages(client, old, {"match_all": {}}, [{KEY_FIELD[kind]: "asc"}], page_size=500):
+        lines: list[bytes] = []
+        for hit in page:
+            lines.append(_json_line({"index": {"_index": new, "_id": hit["_id"]}}))
+            lines.append(_json_line(hit["_source"]))
+        result = client.bulk(b"".join(lines))
+        if result.get("errors"):
+            failed = [i for i in result.get("items", []) if i.get("index", {}).get("error")]
+            raise StorageError(f"migration of {alias} failed on {len(failed)} documents: {failed[:3]}")
+        copied += len(page)
+    client.refresh(new)
+    client.update_aliases(
+        [
+            {"remove": {"index": old, "alias": alias}},
+            {"add": {"index": new, "alias": alias, "is_write_index": True}},
+        ]
+    )
+    logger.warning("migrated %s: %d documents copied to %s; %s kept, delete it when satisfied", alias, copied, new, old)
+    return copied
+
+
+def drop_prefix(client: EngineClient, prefix: str) -> None:
+    """Delete every index (all versions) and template of ``prefix``. Destructive: for tests and tear-downs."""
+    for kind in KINDS:
+        alias = alias_name(prefix, kind)
+        for index in {*client.get_alias(alias), *client.list_indices(f"{alias}-v*")}:
+            client.delete_index(index)
+        client.delete_index_template(alias)
+
+
+def scan_pages(
+    client: EngineClient,
+    index: str,
+    query: dict[str, Any],
+    sort: list[dict[str, Any]],
+    *,
+    page_size: int = 1000,
+    source: Any = True,
+) -> Iterator[list[dict[str, Any]]]:
+    """Every hit of ``query`` in ``sort`` order, page by page, with ``search_after``.
+
+    ``sort`` must end with a unique field so pages neither skip nor repeat documents.
+    """
+    after: list[Any] | None = None
+    while True:
+        body: dict[str, Any] = {
+            "query": query,
+            "sort": sort,
+            "size": page_size,
+            "track_total_hits": False,
+            "_source": source,
+        }
+        if after is not None:
+            body["search_after"] = after
+        hits = client.search(index, body).get("hits", {}).get("hits", [])
+        if not hits:
+            return
+        yield hits
+        if len(hits) < page_size:
+            return
+        after = hits[-1]["sort"]
+
+
+def _json_line(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"

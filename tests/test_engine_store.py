@@ -1,0 +1,106 @@
+"""Engine-only behaviour beyond the shared contract: schema versions and migration, per-document bulk errors,
+wrong product, configuration from the environment. Runs against real OpenSearch and Elasticsearch nodes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+
+from newsagg.storage import open_store
+from newsagg.storage.base import ArticleFilter, StorageError
+from newsagg.storage.engine import EngineStore
+from newsagg.storage.engine_config import EngineConfig
+from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
+from tests.factories import article
+
+ENGINES = ["opensearch", "elasticsearch"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
+    engine = request.param
+    url = engine_url_or_skip(engine)
+    config = EngineConfig.from_env(engine, engine_env(engine, url, unique_prefix("schema")))
+    yield config
+    drop_engine_prefix(config)
+
+
+@pytest.mark.engine
+def test_older_schema_is_migrated_and_newer_one_refused(engine_config: EngineConfig) -> None:
+    with EngineStore(engine_config) as old:
+        old.upsert_articles([article("m1", title="Migración"), article("m2"), article("m3", dup_group="m1")])
+        old.assign_story("m1", "st-m")
+        old.save_story({"id": "st-m", "label": "Migración", "keywords": ["kast"], "article_count": 1})
+        old.save_signatures([("m1", b"\x01\x02")])
+        old.resolve_duplicate_groups(["m1"])
+    with EngineStore(engine_config, schema_version=2) as new:  # a build that knows schema v2
+        assert new.describe()["indices"][new.articles_alias] == [f"{engine_config.index_prefix}-articles-v2"]
+        assert new.count_articles() == 3
+        assert new.get_article("m1")["story_id"] == "st-m"
+        assert new.get_article("m3")["duplicate_of"] == "m1"
+        assert new.search("migracion").total == 1
+        assert new.get_story("st-m")["keywords"] == ["kast"]
+        assert dict(new.iter_signatures()) == {"m1": b"\x01\x02"}
+        assert new.client.index_exists(f"{engine_config.index_prefix}-articles-v1"), "the old index is kept"
+    with pytest.raises(StorageError, match="newer than this newsagg"):
+        EngineStore(engine_config)  # this build (v1) meets the v2 layout: stop, do not touch it
+
+
+@pytest.mark.engine
+def test_a_refused_document_is_reported_with_its_reason_and_the_rest_written(engine_config: EngineConfig) -> None:
+    with EngineStore(engine_config) as store:
+        with pytest.raises(StorageError) as failure:
+            store.upsert_articles([article("ok1"), article("bad", published_utc=math.inf), article("ok2")])
+        message = str(failure.value)
+        assert "bad:" in message and "1 document" in message
+        assert "ok1" not in message
+        assert {a["id"] for a in store.get_articles(["ok1", "bad", "ok2"])} == {"ok1", "ok2"}
+        # the spooled batch, replayed once the bad document is fixed, converges (idempotent by id)
+        again = store.upsert_articles([article("ok1"), article("bad"), article("ok2")])
+        assert (again.inserted, again.unchanged) == (1, 2)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("engine", ENGINES)
+def test_wrong_product_is_a_clear_error(engine: str) -> None:
+    other = "elasticsearch" if engine == "opensearch" else "opensearch"
+    url = engine_url_or_skip(other)
+    with pytest.raises(StorageError) as failure:
+        open_store(engine, env=engine_env(engine, url, unique_prefix("wrong")))
+    assert other.lower() in str(failure.value).lower() or "product" in str(failure.value).lower()
+
+
+@pytest.mark.engine
+def test_coverage_counts_come_from_one_aggregation(engine_config: EngineConfig) -> None:
+    with EngineStore(engine_config) as store:
+        store.upsert_articles([article("c1"), article("c2", country="SV", language="en"), article("c3", country="SV")])
+        counts = store.coverage_counts()
+        assert counts["country"] == {"CL": 1, "SV": 2}
+        assert counts["language"] == {"es": 2, "en": 1}
+        assert counts["outlet"] == {"outlet-a": 3}
+        assert sum(counts["day"].values()) == 3
+        assert store.coverage_counts(ArticleFilter(country="sv"))["country"] == {"SV": 2}
+
+
+def test_settings_come_from_the_environment_and_secrets_stay_out_of_repr() -> None:
+    config = EngineConfig.from_env("elasticsearch", {
+        "NEWSAGG_ES_URL": "https://elastic:s3cret@es1:9200/, es2:9200",
+        "NEWSAGG_ES_CA_FILE": "/etc/ca.pem",
+        "NEWSAGG_INDEX_PREFIX": "news",
+        "NEWSAGG_ENGINE_BULK_DOCS": "250",
+    })
+    assert config.urls == ("https://es1:9200", "http://es2:9200")
+    assert (config.username, config.password) == ("elastic", "s3cret")
+    assert config.verify_certs is True and config.ca_file == "/etc/ca.pem"
+    assert (config.index_prefix, config.bulk_docs) == ("news", 250)
+    assert "s3cret" not in repr(config)
+    opensearch = EngineConfig.from_env("opensearch", {"NEWSAGG_OPENSEARCH_VERIFY_CERTS": "0"})
+    assert opensearch.verify_certs is False and opensearch.urls == ("http://localhost:9200",)
+    for bad in ({"NEWSAGG_INDEX_PREFIX": "Bad Prefix"}, {"NEWSAGG_ENGINE_BULK_DOCS": "lots"},
+                {"NEWSAGG_ES_VERIFY_CERTS": "maybe"}):
+        with pytest.raises(ValueError):
+            EngineConfig.from_env("elasticsearch", bad)
+    with pytest.raises(StorageError, match="unknown backend"):
+        open_store("solr")
