@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,12 @@ def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
         settings.set(key, value, priority="project")
     for key, value in (overrides or {}).items():
         if value is not None:
+            settings.set(key, value, priority="cmdline")
+    if settings.get("NEWSAGG_REDIS_URL"):
+        from crawler.distributed import distributed_settings
+
+        shared = distributed_settings(settings["NEWSAGG_REDIS_URL"], settings.get("NEWSAGG_REDIS_RUN"))
+        for key, value in shared.items():
             settings.set(key, value, priority="cmdline")
     return settings
 
@@ -85,7 +92,8 @@ def run_crawl(
     if log_to_file and not settings.get("LOG_FILE"):
         logs = newsagg_home(settings.get("NEWSAGG_HOME")) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        log_file = str(logs / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.log")
+        # The pid keeps the logs of a distributed crawl's processes (same home, same second) apart.
+        log_file = str(logs / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}.log")
         settings.set("LOG_FILE", log_file, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
+from crawler.distributed import shared_dupe_state
 from crawler.store import store_for
 from newsagg.dedupe import DEFAULT_THRESHOLD, DuplicateDetector, signature_bytes
 
@@ -23,12 +24,17 @@ class DedupePipeline:
 
     def open_spider(self) -> None:
         threshold = self.crawler.settings.getfloat("NEWSAGG_DEDUPE_THRESHOLD", DEFAULT_THRESHOLD)
-        self.detector = DuplicateDetector(store_for(self.crawler), threshold=threshold)
+        window = self.crawler.settings.getint("NEWSAGG_DEDUPE_WINDOW", 50_000)
+        self.detector = DuplicateDetector(store_for(self.crawler), threshold=threshold, window=window,
+                                          shared=shared_dupe_state(self.crawler.settings, threshold))
 
     def process_item(self, item):  # type: ignore[no-untyped-def]
         assert self.detector is not None
         adapter = ItemAdapter(item)
-        verdict, signature = self.detector.check(adapter["id"], adapter["text"], adapter["content_hash"])
+        # adapter["minhash"]: the signature an extraction worker computed with the text, if any.
+        verdict, signature = self.detector.check(
+            adapter["id"], adapter["text"], adapter["content_hash"], signature=adapter.get("minhash")
+        )
         adapter["dup_group"] = verdict.dup_group
         adapter["duplicate_kind"] = verdict.kind
         adapter["similarity"] = verdict.similarity

@@ -2,16 +2,72 @@
 
 The work is done by :func:`newsagg.extraction.extract_article`; this stage adapts it to Scrapy: it drops
 non-articles with a reason (counted in the crawl stats) and frees the raw HTML once it is read.
+
+Extraction is the heaviest CPU step of a crawl (≈ 20 ms a page: lxml, trafilatura, dateparser). Run on the
+Twisted reactor thread it would stall downloads and every other stage, so by default it runs in a pool of
+worker processes (``NEWSAGG_EXTRACT_WORKERS``: a number, ``0`` to extract in the crawl process, default
+one per CPU). The worker also computes the text's MinHash signature for dedupe (the other per-page CPU
+cost), handed on in ``item["minhash"]``. The pipeline awaits the worker's result, so items still flow
+through normalize → dedupe → index in the crawl process, one stage at a time. A worker that dies is
+replaced and the page is extracted in the crawl process instead: a broken pool loses nothing.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
 
-from newsagg.extraction import extract_article
+from newsagg.dedupe import signature_for
+from newsagg.extraction import ExtractedArticle, extract_article
 
 MIN_TEXT_CHARS = 200
+#: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
+_PRELOAD = ["pipelines.extract", "newsagg.extraction", "newsagg.dedupe", "trafilatura", "dateparser"]
+Extracted = tuple[ExtractedArticle, bytes | None]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def make_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from a fork server (never from the threaded crawl process: fork + threads can deadlock)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:
+    """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call."""
+    extracted = extract_article(body, url, **kwargs)
+    signature = signature_for(extracted.text) if extracted.is_article else None
+    return extracted, signature
+
+
+def _deferred_of(future: Future[Extracted]) -> Deferred[Extracted]:
+    """A Deferred fired on the reactor thread when ``future`` (completed in a pool thread) is done."""
+    from twisted.internet import reactor
+
+    deferred: Deferred[Extracted] = Deferred()
+
+    def fire(done: Future[Extracted]) -> None:
+        error = done.exception()
+        if error is not None:
+            reactor.callFromThread(deferred.errback, error)  # type: ignore[attr-defined]
+        else:
+            reactor.callFromThread(deferred.callback, done.result())  # type: ignore[attr-defined]
+
+    future.add_done_callback(fire)
+    return deferred
 
 
 class ExtractPipeline:
@@ -19,24 +75,36 @@ class ExtractPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_chars = crawler.settings.getint("NEWSAGG_MIN_TEXT_CHARS", MIN_TEXT_CHARS)
+        configured = crawler.settings.get("NEWSAGG_EXTRACT_WORKERS")
+        self.workers = default_workers() if configured in (None, "", "auto") else int(configured)
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         return cls(crawler)
 
-    def process_item(self, item):  # type: ignore[no-untyped-def]
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = make_pool(self.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def process_item(self, item):  # type: ignore[no-untyped-def]
         adapter = ItemAdapter(item)
         outlet = self.crawler.spider.registry.get(adapter["outlet_id"])
-        extracted = extract_article(
-            adapter.pop("body"),
-            adapter["url"],
-            encoding=adapter.get("response_encoding"),
-            headers=adapter.get("headers") or {},
-            fetched_at=adapter.get("fetched_at"),
-            timezone=outlet.timezone if outlet else None,
-            language_hint=outlet.language if outlet else None,
-            feed_published=adapter.get("feed_published"),
-        )
+        body = adapter.pop("body")
+        kwargs: dict[str, Any] = {
+            "encoding": adapter.get("response_encoding"),
+            "headers": adapter.get("headers") or {},
+            "fetched_at": adapter.get("fetched_at"),
+            "timezone": outlet.timezone if outlet else None,
+            "language_hint": outlet.language if outlet else None,
+            "feed_published": adapter.get("feed_published"),
+        }
+        extracted, signature = await self._extract(body, adapter["url"], kwargs)
         for warning in extracted.warnings:
             self.crawler.spider.logger.info("%s: %s", adapter["url"], warning)
             self.stats.inc_value("newsagg/extraction_warnings")
@@ -45,4 +113,27 @@ class ExtractPipeline:
             reason = "; ".join(extracted.warnings) or f"{len(extracted.text or '')} chars of text"
             raise DropItem(f"not an article: {adapter['url']} ({reason})")
         adapter["extraction"] = extracted
+        adapter["minhash"] = signature
         return item
+
+    async def _extract(self, body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:
+        if self.pool is None:
+            return extract_with_signature(body, url, kwargs)
+        pool = self.pool
+        try:
+            # submit() can block on the executor's wake-up pipe while its manager thread is busy: call it
+            # from a reactor thread-pool thread so the reactor never waits.
+            future = await maybe_deferred_to_future(
+                threads.deferToThread(pool.submit, extract_with_signature, body, url, kwargs)
+            )
+            return await maybe_deferred_to_future(_deferred_of(future))
+        except BrokenProcessPool as exc:
+            # A worker died (OOM killer, a crash in a C extension): replace the pool, extract this page here.
+            self.crawler.spider.logger.error(
+                "extraction worker died (%s); pool restarted, %s extracted inline", exc, url
+            )
+            self.stats.inc_value("newsagg/errors/extraction_worker_died")
+            if self.pool is pool:  # the first item to see the broken pool replaces it, once
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = make_pool(self.workers)
+            return extract_with_signature(body, url, kwargs)

@@ -7,6 +7,7 @@ Run with ``newsagg crawl`` or ``scrapy crawl news -a registry=PATH [-a outlets=a
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from twisted.python.failure import Failure
 from crawler.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
 from crawler.focus import StoryFocus
 from crawler.items import ArticleItem
+from crawler.middlewares import PRIVATE_MESSAGE
 from newsagg.config import DEFAULT_REGISTRY
 from newsagg.registry import Outlet, Registry
 from newsagg.text import entities
@@ -54,7 +56,10 @@ class NewsSpider(scrapy.Spider):
         self.focus = StoryFocus.from_args(story, since, until)
         self.seed_url = seed_url
         # Best date hint per article URL from any feed/sitemap entry (the first discovery may lack one).
-        self.hints: dict[str, DiscoveredLink] = {}
+        # Bounded (oldest out) and emptied as pages arrive; the first hint also rides in the request's meta,
+        # so it reaches the page even if another process of a distributed crawl fetches it.
+        self.hints: OrderedDict[str, DiscoveredLink] = OrderedDict()
+        self.hints_max = 20_000
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -62,6 +67,7 @@ class NewsSpider(scrapy.Spider):
         path = spider.registry_path or crawler.settings.get("NEWSAGG_REGISTRY") or DEFAULT_REGISTRY
         spider.registry = Registry.load(path)
         spider.selected = spider.registry.select(spider.outlet_ids)
+        spider.hints_max = crawler.settings.getint("NEWSAGG_HINTS_MAX", spider.hints_max)
         return spider
 
     # --- start --------------------------------------------------------------------------------------
@@ -111,6 +117,8 @@ class NewsSpider(scrapy.Spider):
         previous = self.hints.get(canonical)
         if previous is None or (link.published and not previous.published):
             self.hints[canonical] = link
+            while len(self.hints) > self.hints_max:
+                self.hints.popitem(last=False)
         when = link.published.value if link.published else None
         if not self.focus.in_window(when):
             self.crawler.stats.inc_value("newsagg/skipped/outside_window")
@@ -119,7 +127,7 @@ class NewsSpider(scrapy.Spider):
             canonical,
             callback=self.parse_article,
             errback=self.on_error,
-            meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": via},
+            meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": via, "newsagg_hint": link},
             cb_kwargs={"outlet_id": outlet.id, "via": via},
         )
 
@@ -184,8 +192,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("skipped %s: empty page", response.url)
             self.crawler.stats.inc_value("newsagg/skipped/empty_page")
             return
-        hint = self.hints.get(canonicalize_url(response.url)) or self.hints.get(
-            canonicalize_url(response.request.url)
+        hint = (
+            self.hints.pop(canonicalize_url(response.url), None)
+            or self.hints.pop(canonicalize_url(response.request.url), None)
+            or response.meta.get("newsagg_hint")
         )
         yield ArticleItem(
             url=response.url,
@@ -202,13 +212,16 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        self.hints.pop(canonicalize_url(request.url), None)
         kind = request.meta.get("newsagg_kind", "page")
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"http_{status}"
         elif failure.check(IgnoreRequest):
             # Not an error of the site: our own policy (robots.txt, size cap) declined the request.
-            reason = "robots_disallowed" if "robots.txt" in str(failure.value) else "ignored_by_policy"
+            message = str(failure.value)
+            reason = ("robots_disallowed" if "robots.txt" in message
+                      else "private_address" if PRIVATE_MESSAGE in message else "ignored_by_policy")
             self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
             self.crawler.stats.inc_value(f"newsagg/skipped/{reason}")
             return
