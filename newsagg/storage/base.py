@@ -57,6 +57,19 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "warnings",
 )
 
+#: List-valued fields (stored as JSON text where the backend has no arrays).
+JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
+#: Numeric fields (timestamps, scores, counts).
+NUMERIC_FIELDS = frozenset(
+    {"published_utc", "modified_utc", "discovered_utc", "published_confidence", "similarity", "word_count"}
+)
+#: Owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
+STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
+#: The first discovery is history: a re-crawl keeps it.
+DISCOVERY_FIELDS = ("discovered_at", "discovered_utc", "discovered_via")
+#: A change in one of these makes a re-crawl an update rather than 'unchanged'.
+CONTENT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in STICKY_FIELDS and f not in DISCOVERY_FIELDS)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:

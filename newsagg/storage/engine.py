@@ -30,6 +30,11 @@ from typing import Any
 
 from newsagg.storage.base import (
     ARTICLE_FIELDS,
+    CONTENT_FIELDS,
+    DISCOVERY_FIELDS,
+    JSON_FIELDS,
+    NUMERIC_FIELDS,
+    STICKY_FIELDS,
     Article,
     ArticleFilter,
     ArticleStore,
@@ -53,16 +58,7 @@ from newsagg.storage.engine_query import (
 )
 from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages
 
-_JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
-_NUMERIC = frozenset(
-    {"published_utc", "modified_utc", "discovered_utc", "published_confidence", "similarity", "word_count"}
-)
-#: Owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
-_STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
-_DISCOVERY_FIELDS = ("discovered_at", "discovered_utc", "discovered_via")
-#: A change here makes a re-crawl an update rather than 'unchanged'.
-_CONTENT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in _STICKY_FIELDS and not f.startswith("discovered_"))
-_STATE_FIELDS = [*_STICKY_FIELDS, *_DISCOVERY_FIELDS, "fp", "seq", "first_seen"]
+_STATE_FIELDS = [*STICKY_FIELDS, *DISCOVERY_FIELDS, "fp", "seq", "first_seen"]
 _STORY_FIELDS = (
     "id",
     "label",
@@ -84,9 +80,9 @@ def _normalize(name: str, value: Any) -> Any:
     """The stored form of a value (as SQLite would store it): numbers as float, lists as lists, else str."""
     if value is None:
         return None
-    if name in _JSON_FIELDS:
+    if name in JSON_FIELDS:
         return [str(v) for v in value]
-    if name in _NUMERIC:
+    if name in NUMERIC_FIELDS:
         return float(value)
     return str(value)
 
@@ -95,11 +91,11 @@ def _decode_article(source: dict[str, Any]) -> Article:
     article: Article = {}
     for name in ARTICLE_FIELDS:
         value = source.get(name)
-        if name in _JSON_FIELDS:
+        if name in JSON_FIELDS:
             value = list(value) if value else []
         elif name == "word_count" and value is not None:
             value = int(value)
-        elif name in _NUMERIC and value is not None:
+        elif name in NUMERIC_FIELDS and value is not None:
             value = float(value)
         article[name] = value
     return article
@@ -114,7 +110,7 @@ def _decode_story(source: dict[str, Any]) -> Story:
 
 def _fingerprint(values: dict[str, Any]) -> str:
     """Hash of the content fields (normalized values: str, float, list of str or None; repr is stable)."""
-    payload = repr([values.get(n) for n in _CONTENT_FIELDS])
+    payload = repr([values.get(n) for n in CONTENT_FIELDS])
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -240,13 +236,13 @@ class EngineStore(ArticleStore):
                 pending[article_id] = ("create", doc)
                 counts[article_id][0] += 1
                 continue
-            for name in _STICKY_FIELDS:
+            for name in STICKY_FIELDS:
                 if values[name] is None:
                     values[name] = current.get(name)
-            for name in _DISCOVERY_FIELDS:  # the first discovery is history: keep it
+            for name in DISCOVERY_FIELDS:  # the first discovery is history: keep it
                 if current.get(name) is not None:
                     values[name] = current.get(name)
-            if _fingerprint(values) == current.get("fp") and all(values[n] == current.get(n) for n in _STICKY_FIELDS):
+            if _fingerprint(values) == current.get("fp") and all(values[n] == current.get(n) for n in STICKY_FIELDS):
                 counts[article_id][2] += 1
                 continue
             doc = self._document(

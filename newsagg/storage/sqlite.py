@@ -17,6 +17,10 @@ from typing import Any
 
 from newsagg.storage.base import (
     ARTICLE_FIELDS,
+    CONTENT_FIELDS,
+    JSON_FIELDS,
+    NUMERIC_FIELDS,
+    STICKY_FIELDS,
     Article,
     ArticleFilter,
     ArticleStore,
@@ -27,22 +31,11 @@ from newsagg.storage.base import (
     UpsertResult,
 )
 
-_JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
-#: Fields owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
-_STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
-#: Fields whose change makes a re-crawl an update rather than 'unchanged'.
-_CONTENT_FIELDS = tuple(
-    f for f in ARTICLE_FIELDS if f not in _STICKY_FIELDS and not f.startswith("discovered_")
-)
-
-_NUMERIC = frozenset({"published_utc", "modified_utc", "discovered_utc", "published_confidence",
-                      "similarity", "word_count"})
-
 
 def _column_type(name: str) -> str:
     if name == "id":
         return "TEXT UNIQUE NOT NULL"
-    return "REAL" if name in _NUMERIC else "TEXT"
+    return "REAL" if name in NUMERIC_FIELDS else "TEXT"
 
 
 _SCHEMA = f"""
@@ -94,9 +87,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def _encode(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name in _JSON_FIELDS:
+    if name in JSON_FIELDS:
         return json.dumps(list(value), ensure_ascii=False)
-    if name in _NUMERIC:
+    if name in NUMERIC_FIELDS:
         return float(value)
     return str(value)
 
@@ -105,7 +98,7 @@ def _decode_row(row: sqlite3.Row) -> Article:
     article: Article = {}
     for name in ARTICLE_FIELDS:
         value = row[name]
-        if name in _JSON_FIELDS:
+        if name in JSON_FIELDS:
             value = json.loads(value) if value else []
         elif name == "word_count" and value is not None:
             value = int(value)
@@ -209,14 +202,14 @@ class SQLiteStore(ArticleStore):
                     db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values()))
                     inserted += 1
                     continue
-                for name in _STICKY_FIELDS:
+                for name in STICKY_FIELDS:
                     if values[name] is None:
                         values[name] = row[name]
                 # The first discovery is history: keep it.
                 for name in ("discovered_at", "discovered_utc", "discovered_via"):
                     values[name] = row[name] if row[name] is not None else values[name]
-                if all(row[n] == values[n] for n in _CONTENT_FIELDS) and all(
-                    row[n] == values[n] for n in _STICKY_FIELDS
+                if all(row[n] == values[n] for n in CONTENT_FIELDS) and all(
+                    row[n] == values[n] for n in STICKY_FIELDS
                 ):
                     unchanged += 1
                     db.execute(
