@@ -7,7 +7,6 @@ skips loudly, or fails when ``CI=true``.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -16,6 +15,8 @@ try:
     from tests.engine import harness
 except ImportError:  # tests/ not importable as a package: pytest put this folder on sys.path
     import harness  # type: ignore[no-redef]
+
+from tests.conftest import engine_url_or_skip
 
 pytestmark = pytest.mark.engine
 
@@ -66,22 +67,11 @@ def _docs() -> list[dict]:
     return docs
 
 
-def _engine_or_skip(engine: str) -> str:
-    url = harness.engine_url(engine)
-    if url is None:
-        reason = harness.unavailable_reason(engine)
-        banner = f"\n{'!' * 78}\n!!! REAL {engine.upper()} NOT AVAILABLE: engine tests NOT RUN\n{reason}\n{'!' * 78}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {engine} is unavailable:{banner}", pytrace=False)
-        pytest.skip(banner)
-    return url
-
-
 @pytest.fixture(scope="module")
 def opensearch_client():
     from opensearchpy import OpenSearch
 
-    opts = harness.client_options(_engine_or_skip("opensearch"))
+    opts = harness.client_options(engine_url_or_skip("opensearch"))
     auth = (opts["username"], opts["password"] or "") if opts["username"] else None
     client = OpenSearch(
         hosts=[opts["url"]], http_auth=auth, verify_certs=opts["verify_certs"], ssl_show_warn=False, timeout=60
@@ -94,7 +84,7 @@ def opensearch_client():
 def es_client():
     from elasticsearch import Elasticsearch
 
-    opts = harness.client_options(_engine_or_skip("elasticsearch"))
+    opts = harness.client_options(engine_url_or_skip("elasticsearch"))
     auth = (opts["username"], opts["password"] or "") if opts["username"] else None
     client = Elasticsearch(opts["url"], basic_auth=auth, verify_certs=opts["verify_certs"], request_timeout=60)
     yield client
