@@ -69,6 +69,23 @@ def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
     }
 
 
+def story_row(document: dict[str, Any]) -> dict[str, Any]:
+    """One line of a story listing, from its document (``story list``, the demo's table)."""
+    story, summary = document["story"], document["summary"]
+    first = story.get("first_published_utc")
+    return {
+        "id": story["id"],
+        "articles": summary["articles"],
+        "outlets": len(summary["outlets"]),
+        "countries": sorted(summary["countries"]),
+        "languages": sorted(summary["languages"]),
+        "duplicates": summary["duplicates"],
+        "first_published": datetime.fromtimestamp(first, UTC).isoformat(timespec="minutes") if first else None,
+        "label": story.get("label"),
+        "keywords": story.get("keywords"),
+    }
+
+
 def iter_story_documents(
     store: ArticleStore, *, story_id: str | None = None, min_articles: int = 1, limit: int = 1000
 ) -> Iterator[dict[str, Any]]:

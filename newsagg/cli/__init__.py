@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -178,17 +177,6 @@ def search(
 
 
 # --- stories --------------------------------------------------------------------------------------------
-def _story_row(story: dict) -> dict:
-    first = story.get("first_published_utc")
-    return {
-        "id": story["id"],
-        "articles": story.get("article_count"),
-        "first_published": datetime.fromtimestamp(first, UTC).isoformat(timespec="minutes") if first else None,
-        "label": story.get("label"),
-        "keywords": story.get("keywords"),
-    }
-
-
 @stories_app.command("list")
 def stories_list(
     min_articles: Annotated[int, typer.Option(help="Hide stories smaller than this.")] = 1,
@@ -197,15 +185,11 @@ def stories_list(
     fmt: FormatOption = ListFormat.table,
 ) -> None:
     """Stories, largest first."""
-    from newsagg.coverage import story_document
+    from newsagg.coverage import story_document, story_row
 
     with _store(home) as store:
         stories = store.list_stories(min_articles=min_articles, limit=limit)
-        rows = [_story_row(s) for s in stories]
-        for row in rows:
-            summary = story_document(store, store.get_story(row["id"]))["summary"]  # type: ignore[arg-type]
-            row.update(countries=sorted(summary["countries"]), languages=sorted(summary["languages"]),
-                       outlets=len(summary["outlets"]), duplicates=summary["duplicates"])
+        rows = [story_row(story_document(store, s)) for s in stories]
     emit(rows, ["id", "articles", "outlets", "countries", "languages", "duplicates", "first_published", "label"],
          fmt, title="Stories")
 

@@ -32,7 +32,7 @@ def demo(
 ) -> None:
     """Crawl the bundled offline news web, cluster stories, print them and write exports."""
     from newsagg.cli import print_crawl_summary
-    from newsagg.coverage import iter_story_documents, story_document
+    from newsagg.coverage import iter_story_documents, story_document, story_row
     from newsagg.crawl import run_crawl
     from newsagg.export import FORMATS, export
     from newsagg.newsweb import NewsWeb
@@ -57,20 +57,13 @@ def demo(
     exports = directory / "exports"
     with open_store("sqlite", home=home) as store:
         stories = store.list_stories(min_articles=1, limit=100)
-        rows = []
-        for story in stories:
-            doc = story_document(store, story)
-            rows.append({
-                "id": story["id"], "articles": story["article_count"], "outlets": len(doc["summary"]["outlets"]),
-                "countries": sorted(doc["summary"]["countries"]), "languages": sorted(doc["summary"]["languages"]),
-                "copies": doc["summary"]["duplicates"], "label": story.get("label"),
-            })
-        emit(rows, ["id", "articles", "outlets", "countries", "languages", "copies", "label"], ListFormat.table,
+        documents = [story_document(store, story) for story in stories]
+        emit([story_row(d) for d in documents],
+             ["id", "articles", "outlets", "countries", "languages", "duplicates", "label"], ListFormat.table,
              title="Stories in the demo news web")
-        if stories:
-            top = story_document(store, stories[0])
-            emit(top["coverage"], ["published_at", "outlet_name", "country", "language", "title",
-                                   "duplicate_of_outlet"], ListFormat.table,
+        if documents:
+            emit(documents[0]["coverage"], ["published_at", "outlet_name", "country", "language", "title",
+                                            "duplicate_of_outlet"], ListFormat.table,
                  title=f"Coverage of: {stories[0].get('label')}")
         written = []
         for fmt in FORMATS:

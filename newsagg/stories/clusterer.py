@@ -156,13 +156,14 @@ class StoryClusterer:
             exclude_id=article["id"],
             limit=self.settings.candidate_limit,
         )
-        story_ids = []
+        # Resolve each distinct story once (merged ids follow their alias), keeping candidate rank order.
+        resolved: dict[str, str] = {}
         for candidate in candidates:
-            story = self.store.get_story(candidate["story_id"])
-            resolved = story["id"] if story else candidate["story_id"]
-            if resolved not in story_ids:
-                story_ids.append(resolved)
-        profiles = [self._profile(s) for s in story_ids]
+            raw = candidate["story_id"]
+            if raw not in resolved:
+                story = self.store.get_story(raw)
+                resolved[raw] = story["id"] if story else raw
+        profiles = [self._profile(s) for s in dict.fromkeys(resolved.values())]
         if not profiles:
             return self._found(article, features)
         idf = self._idf(features, profiles)
