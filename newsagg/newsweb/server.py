@@ -20,6 +20,7 @@ import yaml
 
 from .outlets import OUTLETS
 from .site import Resource, Site, build_site
+from .stories import ARTICLES
 from .templates import simple_page
 
 
@@ -33,6 +34,7 @@ class _Server(ThreadingHTTPServer):
         self.outlet_id = outlet_id
         self.web = web
         self.routes: dict[str, Resource] = {}
+        self.dark = False  # an outlet gone dark answers 503 to everything
 
     def handle_error(self, request, client_address):  # quiet: clients hanging up are not our problem
         pass
@@ -77,7 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         path = urlsplit(self.path).path or "/"
         res = self.server.routes.get(path)
-        if res is None:
+        if self.server.dark:
+            body = simple_page("503 - Servicio no disponible", "El sitio está fuera de servicio.")
+            res = Resource(503, "text/html; charset=utf-8", body.encode())
+        elif res is None:
             body = simple_page("404 - Página no encontrada", "La página que busca no existe o fue retirada.")
             res = Resource(404, "text/html; charset=utf-8", body.encode())
         status, body = res.status, res.body
@@ -144,6 +149,11 @@ class NewsWeb:
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
         self._site: Site | None = None
+        self._bases: dict[str, str] = {}
+        self._article_data: list[dict] = copy.deepcopy(ARTICLES)
+        self._layouts: dict[str, str] = {}
+        self._dark: set[str] = set()
+        self._build_lock = threading.Lock()
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> NewsWeb:
@@ -153,10 +163,9 @@ class NewsWeb:
             for i, cfg in enumerate(OUTLETS):
                 port = 0 if self.base_port is None else self.base_port + i
                 self._servers.append(_Server((self.host, port), _Handler, cfg["id"], self))
-            bases = {s.outlet_id: f"http://{self.host}:{s.server_address[1]}" for s in self._servers}
-            self._site = build_site(bases)
+            self._bases = {s.outlet_id: f"http://{self.host}:{s.server_address[1]}" for s in self._servers}
+            self._rebuild()
             for s in self._servers:
-                s.routes = self._site.routes[s.outlet_id]
                 t = threading.Thread(
                     target=s.serve_forever, kwargs={"poll_interval": 0.1}, name=f"newsweb-{s.outlet_id}", daemon=True
                 )
@@ -184,6 +193,58 @@ class NewsWeb:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    # -- changing the web between crawls -------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        """Render the whole web again and swap every outlet's route table at once (requests in flight see
+        either the old or the new table, never a mix within one outlet)."""
+        with self._build_lock:
+            self._site = build_site(self._bases, self._article_data, self._layouts)
+            for s in self._servers:
+                s.routes = {} if s.outlet_id in self._dark else self._site.routes[s.outlet_id]
+                s.dark = s.outlet_id in self._dark
+
+    def article_data(self, key: str | None = None) -> list[dict]:
+        """A copy of the content the web is built from (all articles, or the one with ``key``)."""
+        found = [d for d in self._article_data if key is None or d["key"] == key]
+        if key is not None and not found:
+            raise KeyError(f"no article {key!r} in the news web")
+        return copy.deepcopy(found)
+
+    def publish(self, article: dict) -> str:
+        """Add an article (same keys as the bundled content) and return its absolute URL."""
+        if any(d["key"] == article["key"] for d in self._article_data):
+            raise ValueError(f"article {article['key']!r} already exists; use edit()")
+        self._article_data.append(copy.deepcopy(article))
+        self._rebuild()
+        return self.url(article["outlet"], article["path"])
+
+    def edit(self, key: str, **changes: object) -> str:
+        """Change fields of a published article (title, body, modified, in_feed ...); returns its URL."""
+        for d in self._article_data:
+            if d["key"] == key:
+                d.update(copy.deepcopy(changes))
+                self._rebuild()
+                return self.url(d["outlet"], d["path"])
+        raise KeyError(f"no article {key!r} in the news web")
+
+    def unlist(self, key: str) -> str:
+        """Drop an article from its outlet's feeds and sitemaps; the page itself stays online."""
+        return self.edit(key, in_feed=False, in_sitemap=False)
+
+    def go_dark(self, outlet_id: str, dark: bool = True) -> None:
+        """Make an outlet answer 503 to every request (site down), or bring it back."""
+        self._dark.discard(outlet_id)
+        if dark:
+            self._dark.add(outlet_id)
+        self._rebuild()
+
+    def change_layout(self, outlet_id: str, layout: str | None = "bare") -> None:
+        """Serve an outlet's articles in another layout (``"bare"``: no title markup, date or byline)."""
+        self._layouts.pop(outlet_id, None)
+        if layout:
+            self._layouts[outlet_id] = layout
+        self._rebuild()
 
     # -- interface ---------------------------------------------------------------------------------------
     def _require(self) -> Site:

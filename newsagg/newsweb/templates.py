@@ -674,6 +674,15 @@ def listing_page(outlet: Outlet, heading: str, items: list[tuple[str, str, str]]
 """
 
 
+def bare_article(page: Page) -> str:
+    """An outlet's article after a careless relaunch: body paragraphs only, no title markup, date or byline."""
+    paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in page.art.body)
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>'
+        f'<div class="c">\n{paragraphs}\n</div></body></html>\n'
+    )
+
+
 def simple_page(title: str, text: str, lang: str = "es") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title></head>'
