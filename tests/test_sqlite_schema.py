@@ -1,0 +1,105 @@
+"""SQLite store schema: v1 files migrate in place, newer files are refused, the FTS index stays exact.
+
+Schema v2 indexes new rows in ``articles_fts`` from ``upsert_articles`` instead of an AFTER INSERT trigger, so
+the ways that could go wrong are checked here on real files: a row indexed twice or not at all (FTS5's own
+``integrity-check`` compares the index with the content table), a v1 trigger left behind, an update in the
+same batch as the insert.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from newsagg.storage.base import StorageError
+from newsagg.storage.sqlite import SCHEMA_VERSION, SQLiteStore
+from tests.factories import article
+
+V1_INSERT_TRIGGER = """
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+
+
+def _fts_consistent(store: SQLiteStore) -> None:
+    """FTS5 raises SQLITE_CORRUPT_VTAB when the index disagrees with the articles table."""
+    with store._db:
+        store._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def _make_v1(path: Path) -> None:
+    """A file as a v1 build leaves it: version 1, the insert trigger, one article indexed by that trigger."""
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.execute("DELETE FROM articles_fts_config WHERE k = 'automerge'")
+        db.executescript(V1_INSERT_TRIGGER)
+        db.execute("INSERT INTO articles (id, title, text) VALUES ('old', 'Crónica de Perú', 'La cárcel vieja')")
+    db.close()
+
+
+def test_v1_store_migrates_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    _make_v1(path)
+    store = SQLiteStore(path)
+    try:
+        meta = store._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert meta == SCHEMA_VERSION == "2"
+        assert not store._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_ai'").fetchone()
+        assert store._db.execute("SELECT v FROM articles_fts_config WHERE k = 'automerge'").fetchone()[0] == 8
+        store.upsert_articles([article("new", text="Otra cárcel en el Perú")])
+        # each article indexed exactly once: the v1 one by its trigger, the new one by upsert_articles
+        assert store.term_stats(["carcel", "peru"]) == (2, {"carcel": 2, "peru": 2})
+        assert {h.article["id"] for h in store.search("peru").hits} == {"old", "new"}
+        _fts_consistent(store)
+    finally:
+        store.close()
+
+
+def test_trigger_recreated_by_a_v1_build_is_dropped_again(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path)
+    db.executescript(V1_INSERT_TRIGGER)  # what a v1 build's CREATE TRIGGER IF NOT EXISTS does on open
+    db.close()
+    store = SQLiteStore(path)
+    try:
+        store.upsert_articles([article("a1", text="Perú")])
+        assert store.term_stats(["peru"]) == (1, {"peru": 1})
+        _fts_consistent(store)
+    finally:
+        store.close()
+
+
+def test_newer_schema_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.close()
+    with pytest.raises(StorageError, match=r"schema version 99, newer than this newsagg knows \(2\): upgrade"):
+        SQLiteStore(path)
+
+
+def test_insert_then_update_in_one_batch_keeps_the_index_exact(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "store.sqlite")
+    try:
+        result = store.upsert_articles([
+            article("a1", title="Primer titular", text="La cárcel de Atacama"),
+            article("a2", text="Café de Costa Rica"),
+            article("a1", title="Titular corregido", text="La cárcel de Arica"),
+        ])
+        assert (result.inserted, result.updated) == (2, 1)
+        assert store.search("corregido").total == 1
+        assert store.search("primer").total == 0
+        assert store.search("atacama").total == 0
+        assert store.search("arica").total == 1
+        assert store.search("cafe").total == 1
+        _fts_consistent(store)
+    finally:
+        store.close()
