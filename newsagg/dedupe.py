@@ -8,6 +8,7 @@ the original.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from datasketch.lsh import _optimal_param
 
 from newsagg.storage.base import ArticleStore, StorageError
 from newsagg.text import word_shingles
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_NUM_PERM = 128
@@ -204,8 +207,13 @@ class DuplicateDetector:
         self._recent_groups: OrderedDict[str, str] = OrderedDict()
         self._recent_hashes: OrderedDict[str, str] = OrderedDict()
         self._recent_cache = recent_cache
-        for article_id, data in store.iter_signatures():
-            self._insert(article_id, np.frombuffer(data, dtype=np.uint32))
+        try:
+            for article_id, data in store.iter_signatures():
+                self._insert(article_id, np.frombuffer(data, dtype=np.uint32))
+        except StorageError as exc:
+            # Copies of this crawl's own articles are still found; copies of earlier runs' articles are
+            # found by exact content hash once the store answers, near copies of them are missed this run.
+            logger.warning("earlier signatures not loaded (store unavailable): %s", exc)
 
     def _insert(self, article_id: str, values: np.ndarray) -> None:
         if len(values) != self.num_perm:

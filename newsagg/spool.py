@@ -15,20 +15,30 @@ from pathlib import Path
 from typing import Any
 
 
+class SpoolError(OSError):
+    """The spool cannot take a batch (disk full, quota, read-only): nothing was half-written."""
+
+
 class Spool:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
     def append(self, records: list[dict[str, Any]]) -> Path:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Write one batch durably; raises :class:`SpoolError` (temp file removed) when the disk refuses it."""
         final = self.directory / f"{time.time_ns():020d}-{os.getpid()}.jsonl"
         temp = final.with_suffix(".tmp")
-        with temp.open("w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.rename(final)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with temp.open("w", encoding="utf-8") as handle:
+                for record in records:
+                    handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            temp.rename(final)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise SpoolError(exc.errno, f"cannot spool {len(records)} articles to {self.directory}: "
+                                        f"{exc.strerror or exc}") from exc
         return final
 
     def pending(self) -> Iterator[tuple[Path, list[dict[str, Any]]]]:

@@ -38,7 +38,9 @@ def _open(settings):  # type: ignore[no-untyped-def]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    from newsagg.secrets import redact
+
+    err_console.print(f"[bold red]error:[/] {escape(redact(message))}")
     return typer.Exit(code)
 
 
@@ -119,7 +121,9 @@ def status(home: HomeOption = None, output_format: OutputOption = "table") -> No
             if isinstance(store, EngineStore):
                 info.update(store.describe())
     except StorageError as exc:
-        info["error"] = str(exc)
+        from newsagg.secrets import redact
+
+        info["error"] = redact(str(exc))
     if output_format == "json":
         sys.stdout.write(json.dumps(info, indent=2) + "\n")
     else:

@@ -1,6 +1,7 @@
 """Connection and tuning settings of the Elasticsearch/OpenSearch backends, read from the environment.
 
-Secrets (API key, password) come only from the environment and are never part of ``repr`` or log lines.
+Secrets (API key, password) come only from the environment or secret files (``NEWSAGG_ES_PASSWORD_FILE``,
+``NEWSAGG_ES_API_KEY_FILE``: see :mod:`newsagg.secrets`) and are never part of ``repr`` or log lines.
 
 ================================  ==========================================================================
 ``NEWSAGG_ES_URL``                Elasticsearch node URL(s), comma-separated (``NEWSAGG_OPENSEARCH_URL`` for
@@ -32,6 +33,8 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from newsagg.secrets import SecretError, read_secret, remember
 
 ENGINES = ("elasticsearch", "opensearch")
 _PREFIXES = {"elasticsearch": "NEWSAGG_ES_", "opensearch": "NEWSAGG_OPENSEARCH_"}
@@ -90,19 +93,24 @@ class EngineConfig:
             value = env.get(name)
             return None if value is None or str(value).strip() == "" else str(value).strip()
 
-        username, password = get(prefix + "USERNAME"), get(prefix + "PASSWORD")
+        try:
+            username, password = get(prefix + "USERNAME"), read_secret(prefix + "PASSWORD", env)
+            api_key = read_secret(prefix + "API_KEY", env)
+        except SecretError as exc:
+            raise ValueError(str(exc)) from None
         urls: list[str] = []
         for raw in (get(prefix + "URL") or get(prefix + "URLS") or "http://localhost:9200").split(","):
             if not raw.strip():
                 continue
             url, user, secret = split_credentials(raw.strip())
+            remember(secret)
             urls.append(url)
             username = username or user
             password = password or secret
         values: dict[str, Any] = {
             "engine": engine,
             "urls": tuple(urls),
-            "api_key": get(prefix + "API_KEY"),
+            "api_key": api_key,
             "username": username,
             "password": password,
             "verify_certs": _flag(get(prefix + "VERIFY_CERTS"), True),

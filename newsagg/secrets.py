@@ -1,0 +1,146 @@
+"""Credentials: read only from the environment or from secret files, and kept out of logs, errors and exports.
+
+``read_secret("NEWSAGG_ES_PASSWORD")`` returns the value of ``NEWSAGG_ES_PASSWORD``, or the content of the file
+named by ``NEWSAGG_ES_PASSWORD_FILE`` (Docker/Kubernetes secrets; the trailing newline is dropped). Setting
+both is an error (which one would win is a guess nobody should have to make). Nothing else — no settings file,
+no registry, no command-line flag — is a source of credentials: flags end up in shell history and ``ps``.
+
+Every secret read here is remembered for the process, and :func:`redact` replaces it (and any
+``user:password@`` in a URL, ``Authorization`` header values, ``password=``/``api_key=``/``token=`` pairs)
+with ``***``. :func:`install_log_redaction` applies it to every log record the process creates (the crawl
+log and the console), error messages shown by the CLI go through it, and :func:`redact_value` cleans whole
+documents before an export is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+MASK = "***"
+#: Shorter values are not remembered: masking "abc" everywhere would garble ordinary text.
+MIN_SECRET_LENGTH = 4
+
+_known: set[str] = set()
+_known_lock = threading.Lock()
+
+_URL_USERINFO = re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@", re.IGNORECASE)
+_AUTH_HEADER = re.compile(r"(?P<keep>\b(?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|apikey|token)\s+)"
+                          r"[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
+_KEY_VALUE = re.compile(r"(?P<keep>\b(?:api[_-]?key|password|passwd|pwd|secret|token|access[_-]?key)['\"]?\s*[:=]\s*"
+                        r"['\"]?)(?!\*\*\*)[^\s'\"&,;)}\]]+", re.IGNORECASE)
+
+
+class SecretError(ValueError):
+    """A credential is configured twice, or its file cannot be read; the message never holds the secret."""
+
+
+def read_secret(name: str, env: Mapping[str, Any] | None = None) -> str | None:
+    """``name`` from ``env`` (default ``os.environ``) or from the file ``name + "_FILE"`` points at; None if unset."""
+    env = os.environ if env is None else env
+    value = _clean(env.get(name))
+    file_name = _clean(env.get(name + "_FILE"))
+    if value and file_name:
+        raise SecretError(f"both {name} and {name}_FILE are set: set only one")
+    if file_name:
+        try:
+            value = Path(file_name).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise SecretError(f"cannot read {name}_FILE ({file_name}): {reason}") from None
+        if not value:
+            raise SecretError(f"{name}_FILE ({file_name}) is empty")
+    if value:
+        remember(value)
+    return value or None
+
+
+def _clean(value: Any) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def remember(value: str | None) -> None:
+    """Treat ``value`` as a secret from now on (for credentials that arrive another way, e.g. in a URL)."""
+    if value and len(value) >= MIN_SECRET_LENGTH:
+        with _known_lock:
+            _known.add(value)
+
+
+def redact(text: str, *, heuristics: bool = True) -> str:
+    """``text`` with every known secret and credential-looking fragment replaced by ``***``.
+
+    ``heuristics=False`` keeps ``password: …`` style text (an article may quote one) and masks only the
+    secrets this process read and ``user:password@`` in URLs: what exports use.
+    """
+    if not text:
+        return text
+    with _known_lock:
+        known = sorted(_known, key=len, reverse=True)
+    for value in known:
+        if value in text:
+            text = text.replace(value, MASK)
+    text = _URL_USERINFO.sub(rf"\g<keep>{MASK}@", text)
+    if not heuristics:
+        return text
+    text = _AUTH_HEADER.sub(rf"\g<keep>{MASK}", text)
+    return _KEY_VALUE.sub(rf"\g<keep>{MASK}", text)
+
+
+def redact_value(value: Any) -> Any:
+    """Known secrets and URL credentials masked in every string inside ``value`` (dicts, lists, tuples), for
+    exports; other values as they are."""
+    if isinstance(value, str):
+        return redact(value, heuristics=False)
+    if isinstance(value, Mapping):
+        return {k: redact_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v) for v in value)
+    return value
+
+
+def redact_record(record: logging.LogRecord) -> None:
+    """Rewrite a log record's message (arguments merged in) and traceback with :func:`redact`, in place."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string is the caller's bug; leave the record to report it
+        return
+    cleaned = redact(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+    elif record.exc_text:
+        record.exc_text = redact(record.exc_text)
+
+
+class RedactingFilter(logging.Filter):
+    """:func:`redact_record` as a handler or logger filter, for loggers set up outside a crawl."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redact_record(record)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Redact every log record of this process when it is created (a ``LogRecord`` factory), once.
+
+    A factory rather than a handler filter: Scrapy replaces its root handler after the crawler's components
+    are built, and records from every library (Scrapy, Twisted, the engine clients, ours) pass through it.
+    Only records a logger actually emits are built, so disabled DEBUG lines cost nothing.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "newsagg_redacting", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        redact_record(record)
+        return record
+
+    factory.newsagg_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
