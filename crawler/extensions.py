@@ -94,8 +94,10 @@ class ProgressExtension:
         articles = stats.get("item_scraped_count", 0)
         errors = sum(v for k, v in stats.items() if k.startswith("newsagg/errors/"))
         elapsed = max(time.monotonic() - self.started, 1e-6)
+        run = stats.get("newsagg/run_id")  # set by crawler.runs.RunRecorderExtension: `newsagg runs show ID`
         sys.stderr.write(
-            f"\r  pages {pages:>6}  articles {articles:>6}  {articles / elapsed:6.1f} items/s  errors {errors:>4}"
+            (f"\r  run {run}" if run else "\r")
+            + f"  pages {pages:>6}  articles {articles:>6}  {articles / elapsed:6.1f} items/s  errors {errors:>4}"
             f"  {elapsed:6.1f}s "
         )
         sys.stderr.flush()

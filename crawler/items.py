@@ -22,6 +22,7 @@ class ArticleItem(scrapy.Item):
     fetched_at = scrapy.Field()
     feed_published = scrapy.Field()  # DatedValue from a feed or sitemap entry
     feed_title = scrapy.Field()
+    fetch = scrapy.Field()  # fetch record (URL as requested, validators...): fetch state once stored
     # extracted, not stored as such
     extraction = scrapy.Field()
     minhash = scrapy.Field()

@@ -2,3 +2,9 @@
 
 #: Sent by the index pipeline after a batch was written: ``articles=list[dict]`` (the stored dicts).
 articles_indexed = object()
+
+#: Sent when fetched pages are finished for good: their articles durably stored (batch committed, or spooled
+#: to disk for replay) or they yielded no article. ``pages=list[dict]`` (fetch records, see
+#: ``newsagg/state/fetch.py``). The fetch state records a page only on this signal, so a crash never marks
+#: an unwritten article as fetched.
+pages_done = object()

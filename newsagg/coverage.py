@@ -1,4 +1,9 @@
-"""Story documents: a story with its articles, duplicate links and coverage table (the export unit)."""
+"""Story documents: a story with its articles, duplicate links, coverage table and revisions (the export unit).
+
+``revisions`` lists the articles that changed after they were first stored (headline changed, correction
+appended, date moved...), each with its previous versions minus their full texts (those stay in
+``articles[].versions``), newest change first.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,35 @@ COVERAGE_COLUMNS = ("outlet_name", "country", "language", "published_at", "title
 def _day(article: dict[str, Any]) -> str | None:
     stamp = article.get("published_utc") or article.get("discovered_utc")
     return datetime.fromtimestamp(stamp, UTC).date().isoformat() if stamp else None
+
+
+def last_change(article: dict[str, Any]) -> str | None:
+    """The change summary of an article's latest revision ("headline changed; correction appended"), if any."""
+    versions = article.get("versions") or []
+    return "; ".join(versions[-1].get("changes") or []) if versions else None
+
+
+def revisions(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Articles with previous versions, most recently changed first; version texts left out (see module doc)."""
+    revised = []
+    for article in articles:
+        versions = article.get("versions") or []
+        if not versions:
+            continue
+        revised.append(
+            {
+                "article_id": article["id"],
+                "outlet_name": article.get("outlet_name"),
+                "title": article.get("title"),
+                "url": article.get("url"),
+                "versions": [
+                    {key: v.get(key) for key in ("fetched_at", "replaced_at", "title", "published_at", "modified_at",
+                                                 "text_hash", "changes")}
+                    for v in reversed(versions)
+                ],
+            }
+        )
+    return sorted(revised, key=lambda r: r["versions"][0].get("replaced_at") or "", reverse=True)
 
 
 def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
@@ -51,6 +85,8 @@ def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
                 "duplicate_of": article.get("duplicate_of"),
                 "duplicate_of_outlet": original.get("outlet_name") if original else None,
                 "url": article.get("url"),
+                "versions": len(article.get("versions") or []),
+                "last_change": last_change(article),
             }
         )
     return {
@@ -62,9 +98,11 @@ def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
             "languages": dict(Counter(a.get("language") or "?" for a in articles)),
             "by_day": dict(sorted(Counter(d for a in articles if (d := _day(a))).items())),
             "duplicates": len(duplicates),
+            "revised": sum(1 for a in articles if a.get("versions")),
         },
         "coverage": coverage,
         "duplicates": duplicates,
+        "revisions": revisions(articles),
         "articles": articles,
     }
 

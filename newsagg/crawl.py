@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.log import log_scrapy_info
 
 from newsagg.config import env_overrides, newsagg_home
+from newsagg.logs import check_format, install_json_handler
+from newsagg.state.runs import new_run_id
 
 
 def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -67,12 +68,14 @@ class CrawlSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "run_id": self.stats.get("newsagg/run_id"),
             "seconds": round(self.seconds, 2),
             "pages": self.pages,
             "articles": self.articles,
             "inserted": int(self.stats.get("newsagg/articles_inserted", 0)),
             "updated": int(self.stats.get("newsagg/articles_updated", 0)),
             "unchanged": int(self.stats.get("newsagg/articles_unchanged", 0)),
+            "not_modified": int(self.stats.get("newsagg/not_modified", 0)),
             "duplicates": self.duplicates,
             "stories_touched": self.stories_touched,
             "skipped": self.skipped,
@@ -88,15 +91,24 @@ def run_crawl(
 ) -> CrawlSummary:
     """Run the news spider to completion in this process (Scrapy's reactor runs once per process)."""
     settings = build_settings(overrides)
+    log_format = check_format(settings.get("NEWSAGG_LOG_FORMAT"))
+    # One id for the run record, the log file and every JSON log line (the scheduler may have chosen it).
+    run_id = settings.get("NEWSAGG_RUN_ID") or new_run_id()
+    settings.set("NEWSAGG_RUN_ID", run_id, priority="cmdline")
     log_file = None
     if log_to_file and not settings.get("LOG_FILE"):
         logs = newsagg_home(settings.get("NEWSAGG_HOME")) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        # The pid keeps the logs of a distributed crawl's processes (same home, same second) apart.
-        log_file = str(logs / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}.log")
+        # The run id (UTC start time + random part) keeps the logs of a distributed crawl's processes apart.
+        log_file = str(logs / f"crawl-{run_id}.log")
         settings.set("LOG_FILE", log_file, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
-    process = CrawlerProcess(settings)
+    context = {"run_id": run_id, "job": settings.get("NEWSAGG_JOB")}
+    # JSON logs: our own root handler instead of Scrapy's (which Scrapy would re-create with a text formatter)
+    process = CrawlerProcess(settings, install_root_handler=log_format != "json")
+    if log_format == "json":
+        install_json_handler(settings, context)
+        log_scrapy_info(settings)
     crawler = process.create_crawler("news")
     started = time.monotonic()
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})

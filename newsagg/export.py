@@ -1,5 +1,8 @@
 """Exports of story clusters: JSON, NDJSON (one story per line), CSV (one row per article), HTML report.
 
+Article versions travel with the documents: JSON/NDJSON carry ``revisions`` and every article's ``versions``
+(full previous texts), CSV the number of versions and the latest change, the HTML report a revisions table.
+
 The HTML report is one self-contained file (inline CSS, no scripts, no external assets) rendered by Jinja2
 with autoescaping, so any article field, however hostile, is shown as text.
 """
@@ -15,11 +18,14 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from newsagg.coverage import last_change
+
 ExportFormat = Literal["json", "ndjson", "csv", "html"]
 FORMATS: tuple[str, ...] = ("json", "ndjson", "csv", "html")
 CSV_COLUMNS = (
     "story_id", "story_label", "article_id", "outlet_id", "outlet_name", "country", "language", "published_at",
-    "published_source", "title", "authors", "duplicate_of", "duplicate_kind", "similarity", "url",
+    "published_source", "title", "authors", "duplicate_of", "duplicate_kind", "similarity", "url", "versions",
+    "last_change",
 )
 
 
@@ -59,6 +65,8 @@ def write_csv(documents: Iterable[dict[str, Any]], path: Path) -> int:
                     story_label=story.get("label"),
                     article_id=article["id"],
                     authors="; ".join(article.get("authors") or []),
+                    versions=len(article.get("versions") or []),
+                    last_change=last_change(article),
                 )
                 writer.writerow(row)
                 count += 1
@@ -102,4 +110,6 @@ def export(documents: Iterable[dict[str, Any]], fmt: str, path: Path) -> int:
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return WRITERS[fmt](documents, path)
+    from newsagg.secrets import redact_value  # no credential leaves in an export (URL user:password@, secrets)
+
+    return WRITERS[fmt]((redact_value(document) for document in documents), path)

@@ -4,19 +4,30 @@ A batch is written in one transaction (SQLite) or one bulk call (engines). If th
 appended to ``NEWSAGG_HOME/spool/*.jsonl`` (fsynced) and replayed before the next write and at the next
 crawl, so an unavailable store loses nothing. After each successful write the ``articles_indexed`` signal
 lets story clustering run on what was stored.
+
+Article versions are computed here, at write time, against the stored copy read by id through the storage
+contract (one batched read per batch, any backend): a re-fetched article whose headline, text or dates
+changed keeps its previous version in ``versions`` (:mod:`newsagg.versions`).
+
+Once a batch is committed *or* spooled (both durable), ``pages_done`` tells the fetch state that its pages
+are finished (:mod:`crawler.incremental`); never earlier, so a crash cannot mark an unwritten article fetched.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from typing import Any
 
 from itemadapter import ItemAdapter
 
 from crawler import signals as newsagg_signals
+from crawler.incremental import crawl_clock
 from crawler.store import store_for
 from newsagg.config import newsagg_home
-from newsagg.spool import Spool
+from newsagg.spool import Spool, SpoolError
 from newsagg.storage.base import ARTICLE_FIELDS, StorageError
+from newsagg.versions import DEFAULT_MAX_VERSIONS, next_versions
 
 DEFAULT_BATCH_SIZE = 100
 
@@ -28,6 +39,11 @@ class IndexPipeline:
         self.batch_size = crawler.settings.getint("NEWSAGG_INDEX_BATCH_SIZE", DEFAULT_BATCH_SIZE)
         self.flush_seconds = crawler.settings.getfloat("NEWSAGG_INDEX_FLUSH_SECONDS", 5.0)
         self.buffer: list[tuple[dict, bytes | None]] = []
+        #: fetch records of buffered articles, by ``id()`` of the article dict: handed to the fetch state once
+        #: the article is durable (written or spooled)
+        self.fetches: dict[int, dict[str, Any]] = {}
+        self.max_versions = crawler.settings.getint("NEWSAGG_VERSIONS_MAX", DEFAULT_MAX_VERSIONS)
+        self.clock = crawl_clock(crawler)
         self.last_flush = time.monotonic()
         self.spool = Spool(newsagg_home(crawler.settings.get("NEWSAGG_HOME")) / "spool")
 
@@ -42,12 +58,19 @@ class IndexPipeline:
         adapter = ItemAdapter(item)
         article = {name: adapter.get(name) for name in ARTICLE_FIELDS}
         self.buffer.append((article, adapter.get("minhash")))
+        if adapter.get("fetch"):
+            self.fetches[id(article)] = adapter.get("fetch")
         if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
         return item
 
     def close_spider(self) -> None:
         self.flush()
+        if self.buffer:
+            self.stats.set_value("newsagg/errors/unsaved", len(self.buffer))
+            self.crawler.spider.logger.critical(
+                "%d articles could not be stored nor spooled (store and spool both failing): not saved, crawl "
+                "them again", len(self.buffer))
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
@@ -57,17 +80,52 @@ class IndexPipeline:
         try:
             self._write(batch)
         except StorageError as exc:
-            path = self.spool.append([{"article": a, "minhash": m.hex() if m else None} for a, m in batch])
+            try:
+                path = self.spool.append([{"article": a, "minhash": m.hex() if m else None} for a, m in batch])
+            except SpoolError as spool_exc:
+                # Neither store nor disk takes it: keep the batch in memory, the next flush tries both again.
+                self.buffer[:0] = batch
+                self.stats.inc_value("newsagg/errors/spool_failed")
+                self.crawler.spider.logger.error(
+                    "store unavailable (%s) and spool not writable (%s): %d articles kept in memory, retried at the "
+                    "next flush", exc, spool_exc, len(self.buffer))
+                return
             self.stats.inc_value("newsagg/spooled", len(batch))
             self.crawler.spider.logger.error(
                 "store unavailable (%s): %d articles spooled to %s, replayed on the next write", exc, len(batch), path
             )
+            self._pages_done(batch)  # spooled is durable: replayed before anything else is written
             return
+        self._pages_done(batch)
         self._replay_spool()
+
+    def _pages_done(self, batch: list[tuple[dict, bytes | None]]) -> None:
+        pages = []
+        for article, _ in batch:
+            fetch = self.fetches.pop(id(article), None)
+            if fetch:
+                pages.append({**fetch, "outcome": "stored", "article_id": article["id"],
+                              "content_hash": article.get("content_hash"),
+                              "published_utc": article.get("published_utc")})
+        if pages:
+            self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=pages)
+
+    def _add_versions(self, store, articles: list[dict]) -> None:  # type: ignore[no-untyped-def]
+        """Set each article's ``versions`` from its stored copy (a new version when headline/text/dates moved)."""
+        stored = {a["id"]: a for a in store.get_articles(dict.fromkeys(a["id"] for a in articles))}
+        at = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="seconds")
+        for article in articles:
+            versions, changes = next_versions(stored.get(article["id"]), article, at=at, limit=self.max_versions)
+            article["versions"] = versions
+            if changes:
+                self.stats.inc_value("newsagg/versions_created")
+                self.crawler.spider.logger.info("new version of %s: %s", article.get("url"), ", ".join(changes))
+            stored[article["id"]] = article  # a second copy in the same batch compares with this one
 
     def _write(self, batch: list[tuple[dict, bytes | None]]) -> None:
         store = store_for(self.crawler)
         articles = [a for a, _ in batch]
+        self._add_versions(store, articles)
         result = store.upsert_articles(articles)
         store.save_signatures([(a["id"], m) for a, m in batch if m])
         store.resolve_duplicate_groups(a["dup_group"] for a in articles if a.get("dup_group"))

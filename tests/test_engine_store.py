@@ -12,6 +12,7 @@ from newsagg.storage import open_store
 from newsagg.storage.base import ArticleFilter, StorageError
 from newsagg.storage.engine import EngineStore
 from newsagg.storage.engine_config import EngineConfig
+from newsagg.storage.engine_schema import SCHEMA_VERSION
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
 from tests.factories import article
 
@@ -29,23 +30,24 @@ def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
 
 @pytest.mark.engine
 def test_older_schema_is_migrated_and_newer_one_refused(engine_config: EngineConfig) -> None:
-    with EngineStore(engine_config) as old:
+    with EngineStore(engine_config) as old:  # this build's schema
         old.upsert_articles([article("m1", title="Migración"), article("m2"), article("m3", dup_group="m1")])
         old.assign_story("m1", "st-m")
         old.save_story({"id": "st-m", "label": "Migración", "keywords": ["kast"], "article_count": 1})
         old.save_signatures([("m1", b"\x01\x02")])
         old.resolve_duplicate_groups(["m1"])
-    with EngineStore(engine_config, schema_version=2) as new:  # a build that knows schema v2
-        assert new.describe()["indices"][new.articles_alias] == [f"{engine_config.index_prefix}-articles-v2"]
+    newer = SCHEMA_VERSION + 1
+    with EngineStore(engine_config, schema_version=newer) as new:  # a build that knows a newer schema
+        assert new.describe()["indices"][new.articles_alias] == [f"{engine_config.index_prefix}-articles-v{newer}"]
         assert new.count_articles() == 3
         assert new.get_article("m1")["story_id"] == "st-m"
         assert new.get_article("m3")["duplicate_of"] == "m1"
         assert new.search("migracion").total == 1
         assert new.get_story("st-m")["keywords"] == ["kast"]
         assert dict(new.iter_signatures()) == {"m1": b"\x01\x02"}
-        assert new.client.index_exists(f"{engine_config.index_prefix}-articles-v1"), "the old index is kept"
+        assert new.client.index_exists(f"{engine_config.index_prefix}-articles-v{SCHEMA_VERSION}"), "old index kept"
     with pytest.raises(StorageError, match="newer than this newsagg"):
-        EngineStore(engine_config)  # this build (v1) meets the v2 layout: stop, do not touch it
+        EngineStore(engine_config)  # this build meets the newer layout: stop, do not touch it
 
 
 @pytest.mark.engine

@@ -14,13 +14,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler import signals as newsagg_signals
 from crawler.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
 from crawler.focus import StoryFocus
+from crawler.incremental import NotDue, NotModified, crawl_clock, due_requests, record_failure
 from crawler.items import ArticleItem
 from crawler.middlewares import PRIVATE_MESSAGE
 from newsagg.config import DEFAULT_REGISTRY
@@ -60,6 +62,11 @@ class NewsSpider(scrapy.Spider):
         # so it reaches the page even if another process of a distributed crawl fetches it.
         self.hints: OrderedDict[str, DiscoveredLink] = OrderedDict()
         self.hints_max = 20_000
+        # Incremental crawls: the newest lastmod any feed/sitemap gave a URL (sources disagree: an RSS item has
+        # none, the sitemap has the edit time), read by the incremental middleware at download time; and the
+        # URLs it skipped as not due, with the lastmod it judged by, so a later, newer lastmod re-asks once.
+        self.lastmods: OrderedDict[str, float] = OrderedDict()
+        self.not_due: OrderedDict[str, float | None] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -73,7 +80,7 @@ class NewsSpider(scrapy.Spider):
     # --- start --------------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         if self.seed_url:
-            yield scrapy.Request(self.seed_url, callback=self.parse_seed, errback=self.on_error,
+            yield scrapy.Request(self.seed_url, callback=self.parse_seed, errback=self.on_fetch_error,
                                  meta={"newsagg_kind": "seed"}, priority=100)
             return
         for request in self.discovery_requests():
@@ -83,14 +90,24 @@ class NewsSpider(scrapy.Spider):
         for outlet in self.selected:
             meta = {"outlet": outlet.id}
             for url in outlet.feeds:
-                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=30,
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_fetch_error, priority=30,
                                      meta={**meta, "newsagg_kind": "feed"})
             for url in outlet.sitemaps:
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_fetch_error, priority=20,
                                      meta={**meta, "newsagg_kind": "sitemap"})
             for url in (*outlet.sections, outlet.home):
-                yield scrapy.Request(url, callback=self.parse_section, errback=self.on_error, priority=10,
+                yield scrapy.Request(url, callback=self.parse_section, errback=self.on_fetch_error, priority=10,
                                      meta={**meta, "newsagg_kind": "section"})
+        # Known articles due for a re-fetch come from the fetch state: an unchanged feed (304) lists nothing.
+        yield from due_requests(self.crawler, [o.id for o in self.selected], self._recrawl_request)
+
+    def _recrawl_request(self, url: str, outlet_id: str) -> scrapy.Request | None:
+        outlet = self.registry.get(outlet_id)
+        if outlet is None or outlet not in self.selected:
+            return None
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_fetch_error,
+                              meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": "recrawl"},
+                              cb_kwargs={"outlet_id": outlet.id, "via": "recrawl"})
 
     def parse_seed(self, response: Response) -> Iterator[Any]:
         """The seed article defines the story: its most frequent names become the focus terms."""
@@ -119,6 +136,13 @@ class NewsSpider(scrapy.Spider):
             self.hints[canonical] = link
             while len(self.hints) > self.hints_max:
                 self.hints.popitem(last=False)
+        again = False
+        if link.lastmod is not None and link.lastmod > self.lastmods.get(canonical, float("-inf")):
+            self.lastmods[canonical] = link.lastmod
+            _bound(self.lastmods, self.hints_max)
+            if canonical in self.not_due and link.lastmod > (self.not_due[canonical] or float("-inf")):
+                del self.not_due[canonical]
+                again = True  # skipped as not due before this newer lastmod was known: let the middleware re-judge
         when = link.published.value if link.published else None
         if not self.focus.in_window(when):
             self.crawler.stats.inc_value("newsagg/skipped/outside_window")
@@ -126,9 +150,10 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(
             canonical,
             callback=self.parse_article,
-            errback=self.on_error,
             meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": via, "newsagg_hint": link},
             cb_kwargs={"outlet_id": outlet.id, "via": via},
+            errback=self.on_fetch_error,
+            dont_filter=again,
         )
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -157,7 +182,7 @@ class NewsSpider(scrapy.Spider):
         max_links = self.crawler.settings.getint("NEWSAGG_SITEMAP_MAX_LINKS", 50_000)
         for link in links[:max_links]:
             if kind == "index":
-                yield scrapy.Request(link.url, callback=self.parse_sitemap, errback=self.on_error, priority=20,
+                yield scrapy.Request(link.url, callback=self.parse_sitemap, errback=self.on_fetch_error, priority=20,
                                      meta={"outlet": outlet.id, "newsagg_kind": "sitemap"})
             else:
                 request = self._article_request(link, outlet, "sitemap")
@@ -187,10 +212,12 @@ class NewsSpider(scrapy.Spider):
             content_type = response.headers.get(b"Content-Type", b"?").decode("latin-1")
             self.logger.warning("skipped %s: not HTML (Content-Type %s)", response.url, content_type)
             self.crawler.stats.inc_value("newsagg/skipped/non_html")
+            self._page_done(response, "non_html")
             return
         if not response.body.strip():
             self.logger.warning("skipped %s: empty page", response.url)
             self.crawler.stats.inc_value("newsagg/skipped/empty_page")
+            self._page_done(response, "empty_page")
             return
         hint = (
             self.hints.pop(canonicalize_url(response.url), None)
@@ -203,12 +230,37 @@ class NewsSpider(scrapy.Spider):
             response_encoding=_declared_charset(response),
             headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
             status=response.status,
-            fetched_at=datetime.now(UTC),
+            fetched_at=datetime.fromtimestamp(crawl_clock(self.crawler)(), UTC),
             feed_published=hint.published if hint else None,
             feed_title=hint.title if hint else None,
             outlet_id=outlet_id,
             discovered_via=via,
+            fetch=dict(response.meta["newsagg_fetch"]) if response.meta.get("newsagg_fetch") else None,
         )
+
+    def _page_done(self, response: Response, outcome: str) -> None:
+        """A page that yields no article is finished now: the fetch state may record it."""
+        fetch = response.meta.get("newsagg_fetch")
+        if fetch:
+            self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=[{**fetch, "outcome": outcome}])
+
+    def on_fetch_error(self, failure: Failure) -> None:
+        """Errback of every request: incremental skips end here quietly; real failures are recorded in the
+        fetch state (an article page stays due) and reported by :meth:`on_error`."""
+        if failure.check(NotDue):
+            request = failure.request  # type: ignore[attr-defined]
+            self.not_due[request.url] = request.meta.get("newsagg_lastmod")
+            _bound(self.not_due, self.hints_max)
+            return
+        if failure.check(NotModified):
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        else:
+            reason = failure.type.__name__ if failure.type else "error"
+        record_failure(self.crawler, request, reason)
+        self.on_error(failure)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -217,18 +269,46 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"http_{status}"
-        elif failure.check(IgnoreRequest):
-            # Not an error of the site: our own policy (robots.txt, size cap) declined the request.
+        elif failure.check(IgnoreRequest, DownloadCancelledError):
+            # Not an error of the site: our own policy (robots.txt, size cap, redirect cap) declined the request.
             message = str(failure.value)
-            reason = ("robots_disallowed" if "robots.txt" in message
-                      else "private_address" if PRIVATE_MESSAGE in message else "ignored_by_policy")
+            reason = next((r for marker, r in _POLICY_REASONS if marker in message), "ignored_by_policy")
+            if reason == "ignored_by_policy" and failure.check(DownloadCancelledError):
+                reason = "too_large"  # Scrapy cancels a body streamed past DOWNLOAD_MAXSIZE without a message
             self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
             self.crawler.stats.inc_value(f"newsagg/skipped/{reason}")
             return
         else:
-            reason = failure.type.__name__ if failure.type else "error"
+            name = failure.type.__name__ if failure.type else "error"
+            reason = _ERROR_REASONS.get(name, name)
         self.logger.warning("%s %s failed: %s", kind, request.url, reason)
         self.crawler.stats.inc_value(f"newsagg/errors/{reason}")
+
+
+#: (message fragment, reason) for requests our own policy declined (IgnoreRequest, DownloadCancelledError).
+_POLICY_REASONS = (
+    ("robots.txt", "robots_disallowed"),
+    (PRIVATE_MESSAGE, "private_address"),
+    ("max redirections", "too_many_redirects"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),  # a decompression (gzip) bomb
+    ("larger than download max size", "too_large"),  # declared or streamed past the size cap
+)
+#: Download failures by exception name -> the reason counted in newsagg/errors/.
+_ERROR_REASONS = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "ConnectionLost": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "DownloadFailedError": "connection_lost",
+    "ConnectionRefusedError": "connection_refused",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ResponseDataLossError": "truncated_response",
+}
+
+
+def _bound(mapping: OrderedDict[str, Any], size: int) -> None:
+    while len(mapping) > size:
+        mapping.popitem(last=False)
 
 
 def _declared_charset(response: TextResponse) -> str | None:

@@ -28,7 +28,9 @@ FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table 
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    from newsagg.secrets import redact
+
+    err_console.print(f"[bold red]error:[/] {escape(redact(message))}")
     return typer.Exit(code)
 
 
@@ -90,12 +92,20 @@ def crawl(
                                                   "processes through this Redis (redis://host:port/db).",
                                                   envvar="NEWSAGG_REDIS_URL")] = None,
     run_id: Annotated[str | None, typer.Option(help="Distributed run id: processes of one crawl share it.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything again (no conditional GET, no skipping "
+                                       "of known articles); the fetch state is still updated.")] = False,
+    log_format: Annotated[str | None, typer.Option("--log-format", help="Crawl log as 'text' or 'json' (one "
+                                                   "object per line).", envvar="NEWSAGG_LOG_FORMAT")] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
     from newsagg.crawl import run_crawl
     from newsagg.registry import Registry, RegistryError
 
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level}
+    if full:
+        overrides["NEWSAGG_INCREMENTAL"] = False
+    if log_format:
+        overrides["NEWSAGG_LOG_FORMAT"] = log_format
     if registry:
         try:
             Registry.load(registry)
@@ -118,6 +128,13 @@ def crawl(
         if not sep:
             raise _fail(f"--set expects KEY=VALUE, got {item!r}")
         overrides[key.strip()] = value
+    if overrides.get("NEWSAGG_LOG_FORMAT"):
+        from newsagg.logs import check_format
+
+        try:
+            overrides["NEWSAGG_LOG_FORMAT"] = check_format(str(overrides["NEWSAGG_LOG_FORMAT"]))
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
     if since or until:
         from crawler.focus import parse_when
 
@@ -214,8 +231,13 @@ def stories_show(
         console.print(f"{summary['articles']} articles · countries {summary['countries']} · "
                       f"languages {summary['languages']} · {summary['duplicates']} copies")
     emit(document["coverage"],
-         ["published_at", "outlet_name", "country", "language", "title", "duplicate_of_outlet"],
+         ["published_at", "outlet_name", "country", "language", "title", "duplicate_of_outlet", "versions",
+          "last_change"],
          fmt, title="Coverage", payload=document)
+    if fmt == ListFormat.table and document["revisions"]:  # earlier versions of revised articles
+        emit([{**v, "outlet_name": r["outlet_name"]} for r in document["revisions"]
+              for v in r["versions"]], ["replaced_at", "outlet_name", "title", "published_at", "changes"], fmt,
+             title="Revisions (earlier versions)")
 
 
 # --- export ---------------------------------------------------------------------------------------------
@@ -317,6 +339,13 @@ from newsagg.cli.demo import demo  # noqa: E402  (registers the command)
 from newsagg.cli.index import index_app  # noqa: E402
 
 app.add_typer(index_app, name="index")
+from newsagg.cli.runs import runs_app  # noqa: E402  (issue #6: runs, source health, scheduler)
+from newsagg.cli.schedule import schedule  # noqa: E402
+from newsagg.cli.sources import sources_app  # noqa: E402
+
+app.add_typer(runs_app, name="runs")
+app.add_typer(sources_app, name="sources")
+app.command()(schedule)
 
 app.command()(demo)
 

@@ -55,16 +55,18 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "similarity",
     "story_id",
     "warnings",
+    "versions",
 )
 
-#: List-valued fields (stored as JSON text where the backend has no arrays).
-JSON_FIELDS = frozenset({"authors", "keywords", "warnings"})
+#: List-valued fields (stored as JSON text where the backend has no arrays). ``versions`` is a list of objects
+#: (previous versions of the article, see ``newsagg/versions.py``), stored but not indexed.
+JSON_FIELDS = frozenset({"authors", "keywords", "warnings", "versions"})
 #: Numeric fields (timestamps, scores, counts).
 NUMERIC_FIELDS = frozenset(
     {"published_utc", "modified_utc", "discovered_utc", "published_confidence", "similarity", "word_count"}
 )
-#: Owned by dedupe/clustering: a re-crawl that does not know them must not clear them.
-STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group")
+#: Owned by dedupe/clustering/versioning: a re-crawl that does not know them (None) must not clear them.
+STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "dup_group", "versions")
 #: The first discovery is history: a re-crawl keeps it.
 DISCOVERY_FIELDS = ("discovered_at", "discovered_utc", "discovered_via")
 #: A change in one of these makes a re-crawl an update rather than 'unchanged'.
@@ -119,6 +121,12 @@ class UpsertResult:
 
 class StorageError(RuntimeError):
     """The backend could not do what was asked (engine down, disk full, file locked...)."""
+
+    def __str__(self) -> str:
+        # An engine (or a proxy) may echo the credentials it got in its error body: never print them.
+        from newsagg.secrets import redact
+
+        return redact(super().__str__())
 
 
 class ArticleStore(ABC):

@@ -81,7 +81,7 @@ def _normalize(name: str, value: Any) -> Any:
     if value is None:
         return None
     if name in JSON_FIELDS:
-        return [str(v) for v in value]
+        return [v if isinstance(v, dict) else str(v) for v in value]  # dicts: the entries of ``versions``
     if name in NUMERIC_FIELDS:
         return float(value)
     return str(value)

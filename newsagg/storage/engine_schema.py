@@ -28,7 +28,7 @@ from newsagg.storage.engine_client import EngineClient
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: articles.versions (previous versions, stored, not indexed)
 KINDS = ("articles", "stories", "signatures")
 #: The unique keyword field of each kind: sort key for copying/iterating (sorting on _id is disabled in ES 8+).
 KEY_FIELD = {"articles": "id", "stories": "id", "signatures": "article_id"}
@@ -88,6 +88,8 @@ def article_properties() -> dict[str, Any]:
             "published_confidence": _DOUBLE,
             "similarity": _DOUBLE,
             "word_count": {"type": "integer"},
+            # previous versions of the article (newsagg/versions.py): kept in _source, never indexed or searched
+            "versions": {"type": "object", "enabled": False},
             # --- maintained by the store, not part of the article dict ---
             "seq": {"type": "long"},  # insertion order: tie-break of 'earliest published'
             "when_utc": _DOUBLE,  # published_utc, else discovered_utc: the date filters' field

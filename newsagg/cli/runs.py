@@ -1,0 +1,113 @@
+"""``newsagg runs``: the record of every crawl run (``list``, ``show``) and of the scheduler (``events``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from newsagg.cli.output import ListFormat, console, emit, err_console
+
+runs_app = typer.Typer(help="Crawl runs: when, how long, what they fetched, how they ended.", no_args_is_help=True)
+
+HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
+                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
+STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow", "failed": "red"}
+
+
+def open_runs(home: Path | None):  # type: ignore[no-untyped-def]
+    from newsagg.crawl import build_settings
+    from newsagg.state.runs import RunLog
+
+    settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
+    return RunLog.open(settings.get("NEWSAGG_HOME"))
+
+
+@runs_app.command("list")
+def runs_list(
+    limit: Annotated[int, typer.Option(min=1, help="Most recent runs to show.")] = 20,
+    job: Annotated[str | None, typer.Option(help="Only runs of this scheduler job.")] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Recent crawl runs, newest first. A run whose process was killed shows as interrupted."""
+    from newsagg.state.runs import summarize
+
+    with open_runs(home) as log:
+        runs = log.list(limit=limit, job=job)
+    rows = summarize(runs)
+    if fmt == ListFormat.table:
+        for row in rows:
+            style = STATUS_STYLE.get(row["status"], "")
+            row["status"] = f"[{style}]{row['status']}[/]" if style else row["status"]
+    emit(rows, ["id", "status", "job", "started_utc", "seconds", "outlets", "pages", "articles", "inserted",
+                "updated", "errors", "finish_reason"], fmt, title="Crawl runs", payload=rows)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id, a unique prefix of it, or 'latest'.")],
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """One run: status, counts, errors, settings (secrets left out) and per-outlet figures."""
+    from newsagg.state.runs import OutletFigures, duration_seconds
+
+    with open_runs(home) as log:
+        run = log.get(run_id)
+    if run is None:
+        err_console.print(f"[bold red]error:[/] no run {escape(run_id)!s} (or the prefix is ambiguous); "
+                          "see 'newsagg runs list'")
+        raise typer.Exit(1)
+    run["seconds"] = duration_seconds(run)
+    if fmt == ListFormat.json:
+        sys.stdout.write(json.dumps(run, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    rows = [_outlet_row(outlet, OutletFigures.from_dict(f)) for outlet, f in run["outlets"].items()]
+    if fmt == ListFormat.table:
+        style = STATUS_STYLE.get(run["status"], "")
+        console.print(f"[bold]run {run['id']}[/]  [{style}]{run['status']}[/] ({run.get('finish_reason') or '-'})"
+                      f"  job {run.get('job') or '-'}  pid {run.get('pid')}@{run.get('host')}")
+        console.print(f"started {run['started_utc']}  ended {run.get('ended_utc') or '-'}  {run['seconds']}s")
+        counts = run.get("counts") or {}
+        console.print("counts: " + ", ".join(f"{k}={_short(v)}" for k, v in counts.items() if v not in ({}, 0)))
+        if run.get("errors"):
+            console.print("errors: " + ", ".join(f"{k}={v}" for k, v in run["errors"].items()))
+        if run.get("log_file"):
+            console.print(f"log: {run['log_file']}")
+        console.print("command: " + " ".join(run.get("command") or []))
+    emit(rows, ["outlet", "pages", "not_modified", "articles", "extraction_failures", "title", "published",
+                "author", "text", "http_errors", "download_errors", "robots_blocked"], fmt, title="Per outlet")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}:{v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _outlet_row(outlet: str, f: Any) -> dict[str, Any]:
+    completeness = f.completeness()
+    return {"outlet": outlet, "pages": f.pages, "not_modified": f.not_modified, "articles": f.articles,
+            "extraction_failures": f.extraction_failures,
+            **{k: (f"{v:.0%}" if v is not None else "") for k, v in completeness.items()},
+            "http_errors": f.http_error_count, "download_errors": f.download_error_count,
+            "robots_blocked": f.robots_blocked}
+
+
+@runs_app.command("events")
+def runs_events(
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    job: Annotated[str | None, typer.Option(help="Only events of this job.")] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Scheduler events, newest first: job started/finished, skipped (locked), missed, scheduler start/stop."""
+    with open_runs(home) as log:
+        events = log.events(limit=limit, job=job)
+    emit(events, ["time_utc", "job", "event", "run_id", "detail", "pid", "host"], fmt, title="Scheduler events")
