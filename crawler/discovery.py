@@ -124,13 +124,23 @@ def parse_feed(body: bytes) -> list[DiscoveredLink]:
         raw_date = entry.get("published") or entry.get("updated")
         # dict.get: feedparser's own get() falls back to pubDate, and a publication is not a change
         updated = parse_timestamp(dict.get(entry, "updated"), "feed")
-        links.append(DiscoveredLink(link, parse_timestamp(raw_date, "feed"), entry.get("title"),
-                                    updated.value.timestamp() if updated else None))
+        links.append(
+            DiscoveredLink(
+                link,
+                parse_timestamp(raw_date, "feed"),
+                entry.get("title"),
+                updated.value.timestamp() if updated else None,
+            )
+        )
     return links
 
 
 _SAFE_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True,
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    recover=True,
     remove_comments=True,
 )
 

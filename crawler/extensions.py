@@ -48,8 +48,9 @@ class StoryClusteringExtension:
 
     def articles_indexed(self, articles: list[dict]) -> None:
         self._clusterer()
-        ordered = sorted(articles, key=lambda a: (a.get("duplicate_of") is not None,
-                                                  a.get("published_utc") or float("inf"), a["id"]))
+        ordered = sorted(
+            articles, key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"])
+        )
         assert self.clusterer is not None
         for article in ordered:
             try:

@@ -102,8 +102,9 @@ def record_failure(crawler: Crawler, request: Request, reason: str) -> None:
     if kind not in PAGE_KINDS:
         return
     url = (request.meta.get("newsagg_fetch") or {}).get("url") or request.url
-    fetch_state_for(crawler).failed(url, outlet_id=request.meta.get("outlet"), kind=kind,
-                                    at=crawl_clock(crawler)(), reason=reason)
+    fetch_state_for(crawler).failed(
+        url, outlet_id=request.meta.get("outlet"), kind=kind, at=crawl_clock(crawler)(), reason=reason
+    )
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -182,8 +183,14 @@ class IncrementalMiddleware:
         if response.status == 304:
             self.stats.inc_value("newsagg/not_modified")
             self.stats.inc_value(f"newsagg/not_modified/{kind}")
-            done = {**record, "fetched_at": self.clock(), "status": 304, "outcome": "not_modified",
-                    "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified")}
+            done = {
+                **record,
+                "fetched_at": self.clock(),
+                "status": 304,
+                "outcome": "not_modified",
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
+            }
             if kind in DISCOVERY_KINDS:
                 self.discovery[record["url"]] = done
             else:
@@ -235,9 +242,15 @@ class IncrementalMiddleware:
         if reason == "finished" and not focused and not shared and not self.in_flight:
             self.state.done(self.discovery.values())
         elif self.discovery:
-            why = (f"crawl {reason}" if reason != "finished" else "story focus or time window" if focused
-                   else "distributed crawl" if shared
-                   else f"{len(self.in_flight)} fetched page(s) without a final outcome")
+            why = (
+                f"crawl {reason}"
+                if reason != "finished"
+                else "story focus or time window"
+                if focused
+                else "distributed crawl"
+                if shared
+                else f"{len(self.in_flight)} fetched page(s) without a final outcome"
+            )
             logger.info("incremental: feed/sitemap validators not saved (%s); the next crawl reads them in full", why)
         self.state.flush()
 
@@ -261,5 +274,8 @@ class IncrementalMiddleware:
             return
         forgotten = self.state.forget_articles(missing)
         self.stats.set_value("newsagg/state/forgotten", forgotten)
-        logger.warning("incremental: the store lacks %d article(s) the fetch state knew; their %d page(s) will be "
-                       "fetched again", len(missing), forgotten)
+        logger.warning(
+            "incremental: the store lacks %d article(s) the fetch state knew; their %d page(s) will be fetched again",
+            len(missing),
+            forgotten,
+        )

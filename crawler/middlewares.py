@@ -25,8 +25,14 @@ PRIVATE_MESSAGE = "private address"
 def is_private(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-            or address.is_multicast or address.is_unspecified)
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -52,8 +52,11 @@ class RetryAfterMiddleware(RetryMiddleware):
         return middleware
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        if (request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes
-                or response.status not in RETRY_AFTER_STATUSES):
+        if (
+            request.meta.get("dont_retry", False)
+            or response.status not in self.retry_http_codes
+            or response.status not in RETRY_AFTER_STATUSES
+        ):
             return super().process_response(request, response)
         delay = retry_after_seconds(response.headers.get(b"Retry-After"))
         if delay is None:

@@ -28,10 +28,25 @@ logger = logging.getLogger(__name__)
 PREFIX = "newsagg/outlet/"
 LISTING_KINDS = ("feed", "sitemap", "section")
 #: Settings recorded with a run besides every NEWSAGG_* one (secrets are redacted by the run log).
-_RECORDED = ("ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY",
-             "AUTOTHROTTLE_TARGET_CONCURRENCY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
-             "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_TIMES", "USER_AGENT", "LOG_LEVEL",
-             "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_PAGECOUNT", "JOBDIR")
+_RECORDED = (
+    "ROBOTSTXT_OBEY",
+    "AUTOTHROTTLE_ENABLED",
+    "AUTOTHROTTLE_START_DELAY",
+    "AUTOTHROTTLE_MAX_DELAY",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE",
+    "RETRY_TIMES",
+    "USER_AGENT",
+    "LOG_LEVEL",
+    "CLOSESPIDER_TIMEOUT",
+    "CLOSESPIDER_ITEMCOUNT",
+    "CLOSESPIDER_PAGECOUNT",
+    "JOBDIR",
+)
 
 
 def outlet_key(outlet_id: str, figure: str) -> str:
@@ -74,12 +89,21 @@ class RunRecorderExtension:
         recorded.update({k: settings.get(k) for k in _RECORDED if settings.get(k) is not None})
         focus = getattr(spider, "focus", None)
         recorded["spider_args"] = {
-            "outlets": getattr(spider, "outlet_ids", None), "seed_url": getattr(spider, "seed_url", None),
-            "story_terms": getattr(focus, "terms", None), "since": getattr(focus, "since", None),
-            "until": getattr(focus, "until", None)}
+            "outlets": getattr(spider, "outlet_ids", None),
+            "seed_url": getattr(spider, "seed_url", None),
+            "story_terms": getattr(focus, "terms", None),
+            "since": getattr(focus, "since", None),
+            "until": getattr(focus, "until", None),
+        }
         self.log = RunLog.open(settings.get("NEWSAGG_HOME"))
-        self.run_id = self.log.start(self.run_id, command=list(sys.argv), outlets=self.outlets, settings=recorded,
-                                     job=settings.get("NEWSAGG_JOB"), log_file=settings.get("LOG_FILE"))
+        self.run_id = self.log.start(
+            self.run_id,
+            command=list(sys.argv),
+            outlets=self.outlets,
+            settings=recorded,
+            job=settings.get("NEWSAGG_JOB"),
+            log_file=settings.get("LOG_FILE"),
+        )
         self.stats.set_value("newsagg/run_id", self.run_id)
         logger.info("run %s started (%d outlets)", self.run_id, len(self.outlets))
         if self.heartbeat_seconds > 0:
@@ -106,8 +130,7 @@ class RunRecorderExtension:
         counts.pop("log_file", None)
         figures = {outlet: self.figures(outlet) for outlet in self.outlets}
         try:
-            status = self.log.finish(self.run_id, reason=reason, counts=counts, errors=summary.errors,
-                                     outlets=figures)
+            status = self.log.finish(self.run_id, reason=reason, counts=counts, errors=summary.errors, outlets=figures)
             logger.info("run %s %s (%s)", self.run_id, status, reason)
         except Exception as exc:
             logger.error("run %s: end of run not recorded: %s", self.run_id, exc)
@@ -125,17 +148,34 @@ class RunRecorderExtension:
 
     def figures(self, outlet_id: str) -> OutletFigures:
         prefix = f"{PREFIX}{outlet_id}/"
-        values = {k[len(prefix):]: v for k, v in self.stats.get_stats().items() if k.startswith(prefix)}
+        values = {k[len(prefix) :]: v for k, v in self.stats.get_stats().items() if k.startswith(prefix)}
         figures = OutletFigures(
             newest_published_utc=values.get("newest_published_utc"),
-            http_errors={k.removeprefix("http_errors/"): int(v) for k, v in values.items()
-                         if k.startswith("http_errors/")},
-            download_errors={k.removeprefix("download_errors/"): int(v) for k, v in values.items()
-                             if k.startswith("download_errors/")},
+            http_errors={
+                k.removeprefix("http_errors/"): int(v) for k, v in values.items() if k.startswith("http_errors/")
+            },
+            download_errors={
+                k.removeprefix("download_errors/"): int(v)
+                for k, v in values.items()
+                if k.startswith("download_errors/")
+            },
         )
-        for name in ("pages", "not_modified", "articles", "extraction_failures", "filtered", "with_title",
-                     "with_published", "with_author", "with_text", "robots_blocked", "policy_blocked",
-                     "unchanged", "listings_fresh", "listings_not_modified"):
+        for name in (
+            "pages",
+            "not_modified",
+            "articles",
+            "extraction_failures",
+            "filtered",
+            "with_title",
+            "with_published",
+            "with_author",
+            "with_text",
+            "robots_blocked",
+            "policy_blocked",
+            "unchanged",
+            "listings_fresh",
+            "listings_not_modified",
+        ):
             setattr(figures, name, int(values.get(name, 0)))
         return figures
 
@@ -146,8 +186,12 @@ class RunRecorderExtension:
         if not outlet:
             return
         self.stats.inc_value(outlet_key(outlet, "articles"))
-        present = {"with_title": adapter.get("title"), "with_published": adapter.get("published_at"),
-                   "with_author": adapter.get("authors"), "with_text": adapter.get("text")}
+        present = {
+            "with_title": adapter.get("title"),
+            "with_published": adapter.get("published_at"),
+            "with_author": adapter.get("authors"),
+            "with_text": adapter.get("text"),
+        }
         for name, value in present.items():
             if value:
                 self.stats.inc_value(outlet_key(outlet, name))

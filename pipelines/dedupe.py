@@ -25,8 +25,12 @@ class DedupePipeline:
     def open_spider(self) -> None:
         threshold = self.crawler.settings.getfloat("NEWSAGG_DEDUPE_THRESHOLD", DEFAULT_THRESHOLD)
         window = self.crawler.settings.getint("NEWSAGG_DEDUPE_WINDOW", 50_000)
-        self.detector = DuplicateDetector(store_for(self.crawler), threshold=threshold, window=window,
-                                          shared=shared_dupe_state(self.crawler.settings, threshold))
+        self.detector = DuplicateDetector(
+            store_for(self.crawler),
+            threshold=threshold,
+            window=window,
+            shared=shared_dupe_state(self.crawler.settings, threshold),
+        )
 
     def process_item(self, item):  # type: ignore[no-untyped-def]
         assert self.detector is not None

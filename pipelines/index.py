@@ -70,7 +70,9 @@ class IndexPipeline:
             self.stats.set_value("newsagg/errors/unsaved", len(self.buffer))
             self.crawler.spider.logger.critical(
                 "%d articles could not be stored nor spooled (store and spool both failing): not saved, crawl "
-                "them again", len(self.buffer))
+                "them again",
+                len(self.buffer),
+            )
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
@@ -88,7 +90,11 @@ class IndexPipeline:
                 self.stats.inc_value("newsagg/errors/spool_failed")
                 self.crawler.spider.logger.error(
                     "store unavailable (%s) and spool not writable (%s): %d articles kept in memory, retried at the "
-                    "next flush", exc, spool_exc, len(self.buffer))
+                    "next flush",
+                    exc,
+                    spool_exc,
+                    len(self.buffer),
+                )
                 return
             self.stats.inc_value("newsagg/spooled", len(batch))
             self.crawler.spider.logger.error(
@@ -104,9 +110,15 @@ class IndexPipeline:
         for article, _ in batch:
             fetch = self.fetches.pop(id(article), None)
             if fetch:
-                pages.append({**fetch, "outcome": "stored", "article_id": article["id"],
-                              "content_hash": article.get("content_hash"),
-                              "published_utc": article.get("published_utc")})
+                pages.append(
+                    {
+                        **fetch,
+                        "outcome": "stored",
+                        "article_id": article["id"],
+                        "content_hash": article.get("content_hash"),
+                        "published_utc": article.get("published_utc"),
+                    }
+                )
         if pages:
             self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=pages)
 

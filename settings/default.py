@@ -68,6 +68,9 @@ NEWSAGG_STORY_WINDOW_HOURS = 96.0
 # scores (0: off; it lowered ECB+ F1).
 NEWSAGG_STORY_ENCODER = "auto"
 NEWSAGG_STORY_ENCODER_BLEND = 0.0
+# Story split refinement: margin by which two camps of a story must each fit themselves better than each other
+# (newsagg/stories/clusterer.py; 0 = off). NEWSAGG_STORY_SPLIT_THRESHOLD (older fixed rule) stays available.
+NEWSAGG_STORY_SPLIT_MARGIN = 0.15
 NEWSAGG_MIN_TEXT_CHARS = 200
 NEWSAGG_ALLOWED_HOSTS = ""  # private/loopback hosts (host, host:port, CIDR) the crawler may fetch besides the registry
 NEWSAGG_SITEMAP_MAX_LINKS = 50_000
@@ -81,11 +84,13 @@ NEWSAGG_REDIS_RUN = "default"  # run id: processes of one distributed crawl use 
 # --- hardening (issue #7): faults and hostile input (docs/reliability.md) ------------------------------------
 REDIRECT_MAX_TIMES = 10  # an endless redirect chain ends as skipped/too_many_redirects
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-DOWNLOADER_MIDDLEWARES.update({
-    # Scrapy's retry policy plus a wait for Retry-After on 429/503 (crawler/retry.py), in the same slot.
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.RetryAfterMiddleware": 550,
-})
+DOWNLOADER_MIDDLEWARES.update(
+    {
+        # Scrapy's retry policy plus a wait for Retry-After on 429/503 (crawler/retry.py), in the same slot.
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawler.retry.RetryAfterMiddleware": 550,
+    }
+)
 SPIDER_MIDDLEWARES = {"crawler.budget.SitemapBudgetMiddleware": 800}
 NEWSAGG_RETRY_AFTER_MAX = 60.0  # seconds; a longer Retry-After is not waited for (errors/http_429)
 NEWSAGG_SITEMAP_MAX_DOCS = 500  # sitemap documents fetched per outlet and crawl (skipped/sitemap_budget beyond)

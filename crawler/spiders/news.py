@@ -80,8 +80,13 @@ class NewsSpider(scrapy.Spider):
     # --- start --------------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         if self.seed_url:
-            yield scrapy.Request(self.seed_url, callback=self.parse_seed, errback=self.on_fetch_error,
-                                 meta={"newsagg_kind": "seed"}, priority=100)
+            yield scrapy.Request(
+                self.seed_url,
+                callback=self.parse_seed,
+                errback=self.on_fetch_error,
+                meta={"newsagg_kind": "seed"},
+                priority=100,
+            )
             return
         for request in self.discovery_requests():
             yield request
@@ -90,14 +95,29 @@ class NewsSpider(scrapy.Spider):
         for outlet in self.selected:
             meta = {"outlet": outlet.id}
             for url in outlet.feeds:
-                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_fetch_error, priority=30,
-                                     meta={**meta, "newsagg_kind": "feed"})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_feed,
+                    errback=self.on_fetch_error,
+                    priority=30,
+                    meta={**meta, "newsagg_kind": "feed"},
+                )
             for url in outlet.sitemaps:
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_fetch_error, priority=20,
-                                     meta={**meta, "newsagg_kind": "sitemap"})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_fetch_error,
+                    priority=20,
+                    meta={**meta, "newsagg_kind": "sitemap"},
+                )
             for url in (*outlet.sections, outlet.home):
-                yield scrapy.Request(url, callback=self.parse_section, errback=self.on_fetch_error, priority=10,
-                                     meta={**meta, "newsagg_kind": "section"})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_section,
+                    errback=self.on_fetch_error,
+                    priority=10,
+                    meta={**meta, "newsagg_kind": "section"},
+                )
         # Known articles due for a re-fetch come from the fetch state: an unchanged feed (304) lists nothing.
         yield from due_requests(self.crawler, [o.id for o in self.selected], self._recrawl_request)
 
@@ -105,9 +125,13 @@ class NewsSpider(scrapy.Spider):
         outlet = self.registry.get(outlet_id)
         if outlet is None or outlet not in self.selected:
             return None
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_fetch_error,
-                              meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": "recrawl"},
-                              cb_kwargs={"outlet_id": outlet.id, "via": "recrawl"})
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_fetch_error,
+            meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": "recrawl"},
+            cb_kwargs={"outlet_id": outlet.id, "via": "recrawl"},
+        )
 
     def parse_seed(self, response: Response) -> Iterator[Any]:
         """The seed article defines the story: its most frequent names become the focus terms."""
@@ -182,8 +206,13 @@ class NewsSpider(scrapy.Spider):
         max_links = self.crawler.settings.getint("NEWSAGG_SITEMAP_MAX_LINKS", 50_000)
         for link in links[:max_links]:
             if kind == "index":
-                yield scrapy.Request(link.url, callback=self.parse_sitemap, errback=self.on_fetch_error, priority=20,
-                                     meta={"outlet": outlet.id, "newsagg_kind": "sitemap"})
+                yield scrapy.Request(
+                    link.url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_fetch_error,
+                    priority=20,
+                    meta={"outlet": outlet.id, "newsagg_kind": "sitemap"},
+                )
             else:
                 request = self._article_request(link, outlet, "sitemap")
                 if request:

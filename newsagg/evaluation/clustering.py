@@ -22,6 +22,7 @@ from newsagg.evaluation.bcubed import bcubed
 from newsagg.evaluation.ecbplus import GoldDocument, load_gold
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.stories import StoryClusterer, StorySettings
+from newsagg.stories.encoder import load_encoder
 from newsagg.text import content_hash, content_terms
 
 BASELINE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 19))
@@ -88,10 +89,19 @@ def tfidf_average_linkage(documents: list[GoldDocument]) -> dict[float, dict[str
     return results
 
 
+def product_settings() -> StorySettings:
+    """The settings a crawl would use (settings module + ``NEWSAGG_*`` environment), so that e.g.
+    ``NEWSAGG_STORY_ENCODER=off`` evaluates the product without the optional encoder."""
+    from newsagg.crawl import build_settings
+
+    return StorySettings.from_settings(build_settings())
+
+
 def evaluate_clustering(data_dir: Path, *, limit: int | None = None, baseline: bool = True,
                         settings: StorySettings | None = None) -> dict[str, Any]:
     documents = load_gold(data_dir, limit=limit)
     gold = {d.name: d.story for d in documents}
+    settings = settings or product_settings()
     predicted, seconds = cluster_with_newsagg(documents, settings)
     precision, recall, f1 = bcubed(predicted, gold)
     result: dict[str, Any] = {
@@ -102,6 +112,7 @@ def evaluate_clustering(data_dir: Path, *, limit: int | None = None, baseline: b
         "bcubed_recall": round(recall, 4),
         "bcubed_f1": round(f1, 4),
         "ms_per_doc": round(1000 * seconds / max(len(documents), 1), 2),
+        "encoder": load_encoder(settings.encoder) is not None,
     }
     if baseline:
         best: dict[str, Any] = {}

@@ -160,9 +160,7 @@ class ArticleStore(ABC):
         """All matching articles, oldest published first (undated last)."""
 
     @abstractmethod
-    def search(
-        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0
-    ) -> SearchPage:
+    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
         """Full-text search (BM25 or the engine's ranking) with highlighted snippets."""
 
     @abstractmethod

@@ -259,9 +259,7 @@ class SQLiteStore(ArticleStore):
                 # The first discovery is history: keep it.
                 for name in ("discovered_at", "discovered_utc", "discovered_via"):
                     values[name] = row[name] if row[name] is not None else values[name]
-                if all(row[n] == values[n] for n in CONTENT_FIELDS) and all(
-                    row[n] == values[n] for n in STICKY_FIELDS
-                ):
+                if all(row[n] == values[n] for n in CONTENT_FIELDS) and all(row[n] == values[n] for n in STICKY_FIELDS):
                     unchanged += 1
                     db.execute(
                         "UPDATE articles SET last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
@@ -272,8 +270,7 @@ class SQLiteStore(ArticleStore):
                 params = [values[n] for n in ARTICLE_FIELDS if n != "id"] + [article["id"]]
                 _index_new(db, fresh)
                 db.execute(
-                    f"UPDATE articles SET {assignments}, last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-                    "WHERE id = ?",
+                    f"UPDATE articles SET {assignments}, last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
                     params,
                 )
                 updated += 1
@@ -313,15 +310,14 @@ class SQLiteStore(ArticleStore):
         for row in rows:
             yield _decode_row(row)
 
-    def search(
-        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0
-    ) -> SearchPage:
+    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
         match = fts_query(query)
         if not match:
             return SearchPage(total=0)
         where, params = self._where(flt)
-        base = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid " \
-               f"WHERE articles_fts MATCH ? AND {where}"
+        base = (
+            f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND {where}"
+        )
         total = int(self._query(f"SELECT COUNT(*) {base}", [match, *params])[0][0])
         rows = self._query(
             f"SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score, "
@@ -408,8 +404,7 @@ class SQLiteStore(ArticleStore):
                 # If the original arrived after a copy, it carries the match verdict: hand it to the copies.
                 kind, similarity = original["duplicate_kind"] or "near", original["similarity"]
                 db.execute(
-                    "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, similarity = NULL "
-                    "WHERE id = ?",
+                    "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, similarity = NULL WHERE id = ?",
                     (original["id"],),
                 )
                 db.execute(
@@ -417,16 +412,25 @@ class SQLiteStore(ArticleStore):
                     "duplicate_kind = CASE WHEN content_hash = ? THEN 'exact' ELSE COALESCE(duplicate_kind, ?) END, "
                     "similarity = CASE WHEN content_hash = ? THEN 1.0 ELSE COALESCE(similarity, ?) END "
                     "WHERE dup_group = ? AND id != ?",
-                    (original["id"], original["content_hash"], kind, original["content_hash"], similarity, group,
-                     original["id"]),
+                    (
+                        original["id"],
+                        original["content_hash"],
+                        kind,
+                        original["content_hash"],
+                        similarity,
+                        group,
+                        original["id"],
+                    ),
                 )
 
         self._write(write)
 
     def save_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
-        self._write(lambda db: db.executemany(
-            "INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)", signatures
-        ))
+        self._write(
+            lambda db: db.executemany(
+                "INSERT OR REPLACE INTO signatures(article_id, minhash) VALUES (?, ?)", signatures
+            )
+        )
 
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
         for row in self._query("SELECT article_id, minhash FROM signatures ORDER BY article_id"):

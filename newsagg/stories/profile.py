@@ -4,6 +4,11 @@ Comparing a new article with a story's centroid, rather than with a few of its m
 member's noise: the centroid of "Indian navy captures 23 pirates" keeps "23", "somali", "aden" strong and
 lets one article's digressions fade. Term vectors are kept without IDF (IDF changes as the store grows) and
 weighted at comparison time. Profiles are bounded (top terms only) so memory stays flat.
+
+With the optional encoder (``encoder.py``) a profile may also keep the sum of its members' embeddings: a
+language-independent centroid, compared by cosine. Like the term sums it lives in memory and is rebuilt
+from the stored members when needed (see ``StoryClusterer._embed_profile``), so no backend stores anything
+new.
 """
 
 from __future__ import annotations
@@ -11,11 +16,35 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsagg.stories.similarity import ArticleFeatures, Idf
 
 MAX_TERMS = 400
 MAX_NAMES = 80
+#: Encoder cosines between unrelated news reports sit around .3-.55 (same region, same register): cosines
+#: are rescaled so that this floor maps to 0 and 1 to 1, the range of the text and name scores.
+SEMANTIC_FLOOR = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How the signals combine (``StorySettings`` holds the tuned values)."""
+
+    text: float = 0.8  # same language: share of text cosine against names
+    semantic: float = 0.0  # across languages: share of the encoder against names (0 = names only)
+    blend: float = 0.0  # same language: share of the encoder against text+names
+
+
+def semantic_score(cosine: float) -> float:
+    return min(1.0, max(0.0, (cosine - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)))
+
+
+def _cosine(a: Any, b: Any) -> float:
+    import numpy as np
+
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b)) / norm if norm else 0.0
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:
@@ -45,6 +74,7 @@ class StoryProfile:
     size: int = 0
     terms: dict[str, Counter[str]] = field(default_factory=dict)  # language -> summed unit term vectors
     names: Counter[str] = field(default_factory=Counter)  # summed unit name vectors
+    embedding: Any = None  # summed unit encoder vectors (numpy), None without the encoder
 
     def add(self, features: ArticleFeatures) -> None:
         language = features.language or "?"
@@ -53,6 +83,12 @@ class StoryProfile:
         self.terms[language] = _trim(bucket, MAX_TERMS)
         self.names.update(_unit(features.names))
         self.names = _trim(self.names, MAX_NAMES)
+        if features.embedding is not None:
+            vector = features.embedding
+            self.embedding = vector.copy() if self.embedding is None else self.embedding + vector
+        elif self.embedding is not None:
+            # A member without a vector would leave the centroid partial: rebuild it when next needed.
+            self.embedding = None
         self.size += 1
 
     def merge(self, other: StoryProfile) -> None:
@@ -62,23 +98,55 @@ class StoryProfile:
             self.terms[language] = _trim(mine, MAX_TERMS)
         self.names.update(other.names)
         self.names = _trim(self.names, MAX_NAMES)
+        # Both centroids or none (a partial one would mislead): a missing one is rebuilt when next needed.
+        both = self.embedding is not None and other.embedding is not None
+        self.embedding = self.embedding + other.embedding if both else None
         self.size += other.size
 
-    def score(self, features: ArticleFeatures, idf: Idf, text_weight: float) -> float:
-        """Similarity of an article to this story: text against the members in its language (when there
-        are any), names against all members; names alone across languages."""
-        names = weighted_cosine(features.names, self.names, idf)
-        same_language = self.terms.get(features.language or "?")
-        if not same_language:
-            return names
-        text = weighted_cosine(features.terms, same_language, idf)
-        return text_weight * text + (1 - text_weight) * names
+    def semantic(self, embedding: Any) -> float | None:
+        """Rescaled encoder cosine of an embedding (an article's or a story's) with this story's centroid."""
+        if embedding is None or self.embedding is None:
+            return None
+        return semantic_score(_cosine(embedding, self.embedding))
 
-    def similarity_to(self, other: StoryProfile, idf: Idf, text_weight: float) -> float:
+    def without(self, features: ArticleFeatures) -> StoryProfile:
+        """This profile minus one member (leave-one-out comparisons); the copy is not trimmed again."""
+        terms = {lang: Counter(bucket) for lang, bucket in self.terms.items()}
+        bucket = terms.get(features.language or "?")
+        if bucket is not None:
+            bucket.subtract(_unit(features.terms))
+            terms[features.language or "?"] = Counter({k: v for k, v in bucket.items() if v > 1e-9})
+            if not terms[features.language or "?"]:
+                del terms[features.language or "?"]
+        names = Counter(self.names)
+        names.subtract(_unit(features.names))
+        embedding = self.embedding
+        if embedding is not None and features.embedding is not None:
+            embedding = embedding - features.embedding
+        return StoryProfile(
+            self.story_id, self.size - 1, terms, Counter({k: v for k, v in names.items() if v > 1e-9}), embedding
+        )
+
+    def score(self, features: ArticleFeatures, idf: Idf, weights: Weights, *, cross_lingual: bool = False) -> float:
+        """Similarity of an article to this story: text against the members in its language (when there
+        are any), names against all members; names alone across languages — or, with the encoder, names and
+        the encoder's cosine."""
+        names = weighted_cosine(features.names, self.names, idf)
+        same_language = None if cross_lingual else self.terms.get(features.language or "?")
+        semantic = self.semantic(features.embedding)
+        if not same_language:
+            return names if semantic is None else weights.semantic * semantic + (1 - weights.semantic) * names
+        text = weighted_cosine(features.terms, same_language, idf)
+        lexical = weights.text * text + (1 - weights.text) * names
+        return lexical if semantic is None else weights.blend * semantic + (1 - weights.blend) * lexical
+
+    def similarity_to(self, other: StoryProfile, idf: Idf, weights: Weights) -> float:
         """Story-to-story similarity, used to merge stories that converge."""
         names = weighted_cosine(self.names, other.names, idf)
         shared = self.terms.keys() & other.terms.keys()
+        semantic = self.semantic(other.embedding)
         if not shared:
-            return names
+            return names if semantic is None else weights.semantic * semantic + (1 - weights.semantic) * names
         text = max(weighted_cosine(self.terms[lang], other.terms[lang], idf) for lang in shared)
-        return text_weight * text + (1 - text_weight) * names
+        lexical = weights.text * text + (1 - weights.text) * names
+        return lexical if semantic is None else weights.blend * semantic + (1 - weights.blend) * lexical

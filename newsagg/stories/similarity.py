@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsagg.text import content_terms, entities
 
@@ -47,6 +48,8 @@ class ArticleFeatures:
     names: dict[str, float] = field(default_factory=dict)
     vector: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
+    #: Unit encoder vector (numpy) when the optional encoder is on (set by the clusterer), else None.
+    embedding: Any = None
 
     @classmethod
     def of(cls, article: dict) -> ArticleFeatures:
