@@ -86,6 +86,7 @@ def test_sitemap_index_cycle_is_cut_and_counted(crawled: Crawled) -> None:
 
 def test_odd_scheme_links_are_never_requested(crawled: Crawled) -> None:
     assert crawled.summary["skipped"].get("odd_scheme") == 6
+    assert crawled.summary["skipped"].get("invalid_url") == 1  # "http://[broken/...": skipped, feed still read
     assert not any(":" in path for _, path in crawled.web.arrivals)
 
 

@@ -151,10 +151,15 @@ class NewsSpider(scrapy.Spider):
 
     def _article_request(self, link: DiscoveredLink, outlet: Outlet, via: str) -> scrapy.Request | None:
         url = link.url
-        if urlsplit(url).scheme not in _ALLOWED_SCHEMES:
+        try:
+            scheme = urlsplit(url).scheme
+            canonical = canonicalize_url(url)
+        except ValueError:  # e.g. an unbalanced "[" in the host: one bad link, not a broken listing
+            self.crawler.stats.inc_value("newsagg/skipped/invalid_url")
+            return None
+        if scheme not in _ALLOWED_SCHEMES:
             self.crawler.stats.inc_value("newsagg/skipped/odd_scheme")
             return None
-        canonical = canonicalize_url(url)
         previous = self.hints.get(canonical)
         if previous is None or (link.published and not previous.published):
             self.hints[canonical] = link
@@ -226,10 +231,15 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newsagg/sections_read")
         listed = {canonicalize_url(u) for u in (*outlet.sections, outlet.home, *outlet.feeds, *outlet.sitemaps)}
         for href in dict.fromkeys(response.xpath("//a/@href").getall()):
-            url = urljoin(response.url, href.strip())
-            if host_of(url) not in outlet.hosts or _NOT_ARTICLE.search(urlsplit(url).path):
-                continue
-            if canonicalize_url(url) in listed or urlsplit(url).path.count("/") < 2:
+            try:
+                url = urljoin(response.url, href.strip())
+                path = urlsplit(url).path
+                if host_of(url) not in outlet.hosts or _NOT_ARTICLE.search(path):
+                    continue
+                if canonicalize_url(url) in listed or path.count("/") < 2:
+                    continue
+            except ValueError:  # an unparseable href (e.g. "//[x"): skip the link, keep reading the page
+                self.crawler.stats.inc_value("newsagg/skipped/invalid_url")
                 continue
             request = self._article_request(DiscoveredLink(url), outlet, "section")
             if request:

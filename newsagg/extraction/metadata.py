@@ -40,8 +40,12 @@ def canonical_url(page: Page, warnings: list[str]) -> str:
     for href in candidates:
         if not href or not href.strip():
             continue
-        absolute = urljoin(base, href.strip())
-        parts = urlsplit(absolute)
+        try:
+            absolute = urljoin(base, href.strip())
+            parts = urlsplit(absolute)
+        except ValueError:  # e.g. an unbalanced "[" in the host: not a URL, not a canonical
+            warnings.append(f"canonical ignored: not a valid URL ({href.strip()[:200]!r})")
+            continue
         if parts.scheme not in ("http", "https") or not parts.netloc:
             continue
         own = urlsplit(base)
@@ -112,4 +116,7 @@ def image(page: Page) -> str | None:
             value = value.get("url") or value.get("contentUrl")
     if not isinstance(value, str) or not value.strip():
         return None
-    return urljoin(page.url, value.strip())
+    try:
+        return urljoin(page.url, value.strip())
+    except ValueError:  # an unparseable URL (found by tests/fuzz): no image rather than no article
+        return None

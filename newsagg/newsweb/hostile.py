@@ -86,6 +86,10 @@ def gzip_bomb() -> bytes:
     return b"".join(parts)
 
 
+#: Not a URL at all (an unbalanced IPv6 bracket): urllib raises on it, the crawl must not.
+INVALID_URL = "http://[broken/news/bracket.html"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -304,7 +308,7 @@ class HostileWeb:
                  "not-article", "xss", *(f"date-{name}" for name in _ABSURD_DATES)]
         odd = ["javascript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
                "ftp://127.0.0.1/pub/news.html", "mailto:desk@example.org", "gopher://127.0.0.1:70/1"]
-        links = [f"{base}/news/{p}.html" for p in pages] + odd
+        links = [f"{base}/news/{p}.html" for p in pages] + odd + [INVALID_URL]
         huge_index = _sitemap_index([f"{base}/sitemaps/child-{n}.xml" for n in range(HUGE_INDEX_CHILDREN)])
         invalid_utf8 = article_html("Invalid UTF-8 \udcff bytes").encode("utf-8", "surrogateescape").replace(
             b"the spring.", b"the spring \xff\xfe\xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80.")

@@ -94,3 +94,13 @@ if __name__ == "__main__":
     except ImportError:
         os.environ.setdefault("NEWSAGG_FUZZ_EXAMPLES", str(EXAMPLES * 20))
         sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
+
+
+@pytest.mark.parametrize("head", [
+    # found by this fuzz target: an unbalanced "[" makes urllib raise "Invalid IPv6 URL"
+    b'<meta property="og:image" content="//[broken/x.webp">',
+    b'<link rel="canonical" href="http://[broken/a.html">',
+])
+def test_fuzz_regressions(head: bytes) -> None:
+    page = b"<html><head>" + head + b"</head><body><h1>A headline</h1><p>" + b"word " * 300 + b"</p></body></html>"
+    check(page)
