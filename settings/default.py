@@ -71,6 +71,7 @@ NEWSAGG_STORY_ENCODER_BLEND = 0.0
 # Story split refinement: margin by which two camps of a story must each fit themselves better than each other
 # (newsagg/stories/clusterer.py; 0 = off). NEWSAGG_STORY_SPLIT_THRESHOLD (older fixed rule) stays available.
 NEWSAGG_STORY_SPLIT_MARGIN = 0.15
+NEWSAGG_STORY_SPLIT_SEEDS = 3  # 2-means starts per split check (founder vs each of the 3 members least like it)
 NEWSAGG_MIN_TEXT_CHARS = 200
 NEWSAGG_ALLOWED_HOSTS = ""  # private/loopback hosts (host, host:port, CIDR) the crawler may fetch besides the registry
 NEWSAGG_SITEMAP_MAX_LINKS = 50_000

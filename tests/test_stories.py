@@ -188,3 +188,26 @@ def test_adaptive_split_separates_two_events_but_not_two_languages(tmp_path: Pat
                                                                   "Los Santos y Tarrazú: " + COFFEE])]
     features = clusterer._features(spanish + events)
     assert clusterer._separation(features, ([0, 1, 2], [3, 4, 5]), idf) >= settings.split_margin
+
+
+VOLCANO = ("Volcán Arenal registra actividad sísmica menor; el OVSICORI descarta peligro para La Fortuna y "
+           "recomienda calma a los turistas. ") * 3
+
+
+@pytest.mark.parametrize("starts", [1, 3])
+def test_split_tries_several_starts_so_an_outlier_does_not_hide_two_events(tmp_path: Path, starts: int) -> None:
+    """The member least like the founder is an outlier: a 2-means started from it alone finds a one-member
+    camp (too small to split off); started from the next-least-alike members too, it finds the two events."""
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    clusterer = StoryClusterer(store, StorySettings(split_seeds=starts))
+    texts = [KAST_ES, VOLCANO, KAST_ES_2, KAST_ES + " Bukele habló.", "Kast: " + KAST_ES_2, COFFEE,
+             COFFEE + " Tarrazú espera lluvias.", "Los Santos y Tarrazú: " + COFFEE, "Café: " + COFFEE]
+    features = clusterer._features([_add(store, f"a{i}", text) for i, text in enumerate(texts)])
+    partitions = clusterer._two_camps(features)
+    events = ([0, 1, 2, 3, 4], [5, 6, 7, 8])  # the outlier (1) stays with the founder's camp
+    if starts == 1:
+        assert partitions == [([0, 2, 3, 4, 5, 6, 7, 8], [1])]
+    else:
+        assert events in partitions
+        idf = clusterer._idf(features[0], [])
+        assert clusterer._separation(features, events, idf) >= clusterer.settings.split_margin
