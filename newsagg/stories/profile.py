@@ -58,13 +58,31 @@ def _trim(counter: Counter[str], limit: int) -> Counter[str]:
     return Counter(dict(counter.most_common(limit)))
 
 
-def weighted_cosine(a: dict[str, float], b: dict[str, float], idf: Idf) -> float:
+def weighted_norm(vector: dict[str, float], idf: Idf) -> float:
+    return math.sqrt(sum((v * idf(t)) ** 2 for t, v in vector.items()))
+
+
+#: Norms already computed, by ``id()`` of the vector: for loops that score many articles against the same
+#: few profiles with one IDF (the split pass). The caller keeps every vector in it alive and unchanged.
+NormMemo = dict[int, float]
+
+
+def _norm(vector: dict[str, float], idf: Idf, memo: NormMemo | None) -> float:
+    if memo is None:
+        return weighted_norm(vector, idf)
+    norm = memo.get(id(vector))
+    if norm is None:
+        norm = memo[id(vector)] = weighted_norm(vector, idf)
+    return norm
+
+
+def weighted_cosine(a: dict[str, float], b: dict[str, float], idf: Idf, memo: NormMemo | None = None) -> float:
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
     dot = sum(v * large.get(t, 0.0) * idf(t) ** 2 for t, v in small.items())
-    norm_a = math.sqrt(sum((v * idf(t)) ** 2 for t, v in a.items()))
-    norm_b = math.sqrt(sum((v * idf(t)) ** 2 for t, v in b.items()))
+    norm_a = _norm(a, idf, memo)
+    norm_b = _norm(b, idf, memo)
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
@@ -127,16 +145,24 @@ class StoryProfile:
             self.story_id, self.size - 1, terms, Counter({k: v for k, v in names.items() if v > 1e-9}), embedding
         )
 
-    def score(self, features: ArticleFeatures, idf: Idf, weights: Weights, *, cross_lingual: bool = False) -> float:
+    def score(
+        self,
+        features: ArticleFeatures,
+        idf: Idf,
+        weights: Weights,
+        *,
+        cross_lingual: bool = False,
+        memo: NormMemo | None = None,
+    ) -> float:
         """Similarity of an article to this story: text against the members in its language (when there
         are any), names against all members; names alone across languages — or, with the encoder, names and
-        the encoder's cosine."""
-        names = weighted_cosine(features.names, self.names, idf)
+        the encoder's cosine. ``memo``: see :data:`NormMemo`."""
+        names = weighted_cosine(features.names, self.names, idf, memo)
         same_language = None if cross_lingual else self.terms.get(features.language or "?")
         semantic = self.semantic(features.embedding)
         if not same_language:
             return names if semantic is None else weights.semantic * semantic + (1 - weights.semantic) * names
-        text = weighted_cosine(features.terms, same_language, idf)
+        text = weighted_cosine(features.terms, same_language, idf, memo)
         lexical = weights.text * text + (1 - weights.text) * names
         return lexical if semantic is None else weights.blend * semantic + (1 - weights.blend) * lexical
 
