@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from newsagg.newsweb import NewsWeb
 from newsagg.state.runs import RunLog, redact_settings
 from newsagg.storage.sqlite import SQLiteStore
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.slow
 # slow enough to be caught mid-crawl: one request at a time per outlet, half a second apart
@@ -44,15 +44,6 @@ def runs(home: Path) -> list[dict]:
         return log.list()
 
 
-def wait_for(predicate, what: str, limit: float = 120.0):  # type: ignore[no-untyped-def]
-    """Poll until ``predicate()`` is truthy (a bounded wait for a subprocess, not a timing assertion)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def crawling(home: Path) -> dict | None:

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from newsagg.state.runs import RunLog
 from newsagg.storage.base import ArticleFilter
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -85,15 +85,6 @@ def newsagg(*args: str, home: Path, now: str | None = None, columns: str = "120"
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def wait_for(predicate, what: str, limit: float = 120.0):  # type: ignore[no-untyped-def]
-    """Poll until ``predicate()`` is truthy (a bounded wait for a subprocess, not a timing assertion)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def store_articles(home: Path) -> list[dict]:
