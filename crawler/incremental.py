@@ -36,14 +36,13 @@ from scrapy.http import Request, Response
 
 from crawler import signals as newsagg_signals
 from crawler.store import store_for
-from newsagg.state.fetch import FetchState, make_clock, parse_schedule
+from newsagg.state.fetch import DEFAULT_SCHEDULE, PAGE_KINDS, FetchState, make_clock, parse_schedule
 from newsagg.storage.base import StorageError
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("feed", "sitemap", "section", "article", "seed")
 DISCOVERY_KINDS = ("feed", "sitemap", "section")
-PAGE_KINDS = ("article", "seed")
 _STATE_ATTRIBUTE = "_newsagg_fetch_state"
 _CLOCK_ATTRIBUTE = "_newsagg_clock"
 _RECONCILE_CHUNK = 1000
@@ -74,7 +73,7 @@ def fetch_state_for(crawler: Crawler) -> FetchState:
     """The crawler's fetch state (one per crawler, flushed and closed when the engine stops)."""
     state = getattr(crawler, _STATE_ATTRIBUTE, None)
     if state is None:
-        schedule = parse_schedule(crawler.settings.get("NEWSAGG_REFETCH_SCHEDULE", "1h,6h,24h,72h"))
+        schedule = parse_schedule(crawler.settings.get("NEWSAGG_REFETCH_SCHEDULE", DEFAULT_SCHEDULE))
         state = FetchState.open(crawler.settings.get("NEWSAGG_HOME"), schedule)
         setattr(crawler, _STATE_ATTRIBUTE, state)
         crawler.signals.connect(lambda: state.close(), signal=signals.engine_stopped, weak=False)
@@ -234,36 +233,42 @@ class IncrementalMiddleware:
             self._reconcile()
 
     def spider_closed(self, reason: str) -> None:
-        focus = getattr(self.crawler.spider, "focus", None)
-        focused = bool(focus is not None and getattr(focus, "active", False))
-        # Distributed: another process may still hold (or lose, if killed) articles listed by a feed this one
-        # read, so a 304 next time could hide them; feeds are then always read in full (articles still skip).
-        shared = bool(self.crawler.settings.get("NEWSAGG_REDIS_URL"))
-        if reason == "finished" and not focused and not shared and not self.in_flight:
+        why_not = self._validators_unsafe(reason)
+        if why_not is None:
             self.state.done(self.discovery.values())
         elif self.discovery:
-            why = (
-                f"crawl {reason}"
-                if reason != "finished"
-                else "story focus or time window"
-                if focused
-                else "distributed crawl"
-                if shared
-                else f"{len(self.in_flight)} fetched page(s) without a final outcome"
+            logger.info(
+                "incremental: feed/sitemap validators not saved (%s); the next crawl reads them in full", why_not
             )
-            logger.info("incremental: feed/sitemap validators not saved (%s); the next crawl reads them in full", why)
         self.state.flush()
+
+    def _validators_unsafe(self, reason: str) -> str | None:
+        """Why this crawl's feed/sitemap/section validators must not be saved (a 304 next time would hide
+        articles this crawl did not store), or None when saving them is safe."""
+        if reason != "finished":
+            return f"crawl {reason}"
+        focus = getattr(self.crawler.spider, "focus", None)
+        if focus is not None and getattr(focus, "active", False):
+            return "story focus or time window"
+        # Distributed: another process may still hold (or lose, if killed) articles listed by a feed this one
+        # read, so a 304 next time could hide them; feeds are then always read in full (articles still skip).
+        if self.crawler.settings.get("NEWSAGG_REDIS_URL"):
+            return "distributed crawl"
+        if self.in_flight:
+            return f"{len(self.in_flight)} fetched page(s) without a final outcome"
+        return None
 
     def _reconcile(self) -> None:
         """Forget pages whose articles the store no longer has (store deleted, backend switched): the state
         must never keep a crawl from fetching an article the store lacks."""
-        known = list(self.state.stored_article_ids())
-        if not known:
+        expected = self.state.count_stored_articles()
+        if not expected:
             return
         try:
             store = store_for(self.crawler)
-            if store.count_articles() >= len(known):
+            if store.count_articles() >= expected:
                 return
+            known = self.state.stored_article_ids()  # only now: the id list can be long
             missing: list[str] = []
             for start in range(0, len(known), _RECONCILE_CHUNK):
                 chunk = known[start : start + _RECONCILE_CHUNK]

@@ -31,7 +31,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit() also accepts "²" (b"\xb2"), which float() rejects
         return float(text)
     try:
         when = parsedate_to_datetime(text)

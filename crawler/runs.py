@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from twisted.internet import task
 
+from crawler.incremental import NotDue, NotModified
 from newsagg.state.runs import OutletFigures, RunLog, new_run_id
 
 logger = logging.getLogger(__name__)
@@ -114,9 +116,9 @@ class RunRecorderExtension:
         """Live counts for ``newsagg runs list`` while the crawl runs, and proof that it still runs."""
         if self.log is None:
             return
-        summary = self._summary()
+        counts = self._counts()
         try:
-            self.log.heartbeat(self.run_id, summary.as_dict(), summary.errors)
+            self.log.heartbeat(self.run_id, counts, counts["errors"])
         except Exception as exc:  # a locked or full state file must never stop the crawl
             logger.warning("run %s: heartbeat not recorded: %s", self.run_id, exc)
 
@@ -125,12 +127,11 @@ class RunRecorderExtension:
             self.task.stop()
         if self.log is None:
             return
-        summary = self._summary()
-        counts = summary.as_dict()
-        counts.pop("log_file", None)
-        figures = {outlet: self.figures(outlet) for outlet in self.outlets}
+        counts = self._counts()
         try:
-            status = self.log.finish(self.run_id, reason=reason, counts=counts, errors=summary.errors, outlets=figures)
+            status = self.log.finish(
+                self.run_id, reason=reason, counts=counts, errors=counts["errors"], outlets=self.figures()
+            )
             logger.info("run %s %s (%s)", self.run_id, status, reason)
         except Exception as exc:
             logger.error("run %s: end of run not recorded: %s", self.run_id, exc)
@@ -138,46 +139,32 @@ class RunRecorderExtension:
             self.log.close()
             self.log = None
 
-    def _summary(self):  # type: ignore[no-untyped-def]
+    def _counts(self) -> dict[str, Any]:
+        """The crawl summary's figures (:class:`newsagg.crawl.CrawlSummary`, the same ``newsagg crawl`` prints)."""
         from newsagg.crawl import CrawlSummary
 
         stats = self.stats.get_stats()
         start = stats.get("start_time")
         seconds = (datetime.now(UTC) - start).total_seconds() if start is not None and start.tzinfo else 0.0
-        return CrawlSummary(seconds=seconds, stats=dict(stats))
+        counts = CrawlSummary(seconds=seconds, stats=stats).as_dict()
+        del counts["log_file"]  # the run row has its own column
+        return counts
 
-    def figures(self, outlet_id: str) -> OutletFigures:
-        prefix = f"{PREFIX}{outlet_id}/"
-        values = {k[len(prefix) :]: v for k, v in self.stats.get_stats().items() if k.startswith(prefix)}
-        figures = OutletFigures(
-            newest_published_utc=values.get("newest_published_utc"),
-            http_errors={
-                k.removeprefix("http_errors/"): int(v) for k, v in values.items() if k.startswith("http_errors/")
-            },
-            download_errors={
-                k.removeprefix("download_errors/"): int(v)
-                for k, v in values.items()
-                if k.startswith("download_errors/")
-            },
-        )
-        for name in (
-            "pages",
-            "not_modified",
-            "articles",
-            "extraction_failures",
-            "filtered",
-            "with_title",
-            "with_published",
-            "with_author",
-            "with_text",
-            "robots_blocked",
-            "policy_blocked",
-            "unchanged",
-            "listings_fresh",
-            "listings_not_modified",
-        ):
-            setattr(figures, name, int(values.get(name, 0)))
-        return figures
+    def figures(self) -> dict[str, OutletFigures]:
+        """Every selected outlet's figures, read back from the stats in one pass (zeros for a silent outlet)."""
+        values: dict[str, dict[str, Any]] = {o: {"http_errors": {}, "download_errors": {}} for o in self.outlets}
+        for key, value in self.stats.get_stats().items():
+            if not key.startswith(PREFIX):
+                continue
+            outlet, _, name = key[len(PREFIX) :].partition("/")
+            if outlet not in values:
+                continue
+            group, _, detail = name.partition("/")  # http_errors/<status>, download_errors/<exception type>
+            if detail:
+                values[outlet].setdefault(group, {})[detail] = int(value)
+            else:
+                values[outlet][name] = value
+        return {outlet: OutletFigures.from_dict(figures) for outlet, figures in values.items()}
 
     # --- per-outlet signals ---------------------------------------------------------------------------
     def item_scraped(self, item) -> None:  # type: ignore[no-untyped-def]
@@ -239,10 +226,11 @@ class OutletFiguresMiddleware:
         if not outlet:  # robots.txt and other requests of no outlet
             return response
         status = response.status
-        listing = request.meta.get("newsagg_kind") in LISTING_KINDS
+        kind = request.meta.get("newsagg_kind")
+        listing = kind in LISTING_KINDS
         if status == 304:
             self.stats.inc_value(outlet_key(outlet, "not_modified"))
-            if request.meta.get("newsagg_kind") == "article":
+            if kind == "article":
                 self.stats.inc_value(outlet_key(outlet, "unchanged"))
             elif listing:
                 self.stats.inc_value(outlet_key(outlet, "listings_not_modified"))
@@ -258,9 +246,9 @@ class OutletFiguresMiddleware:
         outlet = request.meta.get("outlet")
         if not outlet:
             return None
-        if type(exception).__name__ == "NotDue":  # crawler.incremental: known article, not re-fetched yet
+        if isinstance(exception, NotDue):  # known article, not re-fetched yet
             figure = "unchanged"
-        elif type(exception).__name__ == "NotModified":  # counted as a 304 in process_response
+        elif isinstance(exception, NotModified):  # counted as a 304 in process_response
             return None
         elif isinstance(exception, IgnoreRequest):
             figure = "robots_blocked" if "robots.txt" in str(exception) else "policy_blocked"

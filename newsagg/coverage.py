@@ -54,6 +54,7 @@ def revisions(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
     """Everything a reader needs about one story, JSON-ready."""
     articles = list(store.iter_articles(ArticleFilter(story_id=story["id"])))
+    revised = revisions(articles)
     by_id = {a["id"]: a for a in articles}
     duplicates = []
     coverage = []
@@ -98,11 +99,11 @@ def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
             "languages": dict(Counter(a.get("language") or "?" for a in articles)),
             "by_day": dict(sorted(Counter(d for a in articles if (d := _day(a))).items())),
             "duplicates": len(duplicates),
-            "revised": sum(1 for a in articles if a.get("versions")),
+            "revised": len(revised),
         },
         "coverage": coverage,
         "duplicates": duplicates,
-        "revisions": revisions(articles),
+        "revisions": revised,
         "articles": articles,
     }
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsagg.coverage import last_change
+from newsagg.secrets import redact_value
 
 ExportFormat = Literal["json", "ndjson", "csv", "html"]
 FORMATS: tuple[str, ...] = ("json", "ndjson", "csv", "html")
@@ -110,6 +111,5 @@ def export(documents: Iterable[dict[str, Any]], fmt: str, path: Path) -> int:
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    from newsagg.secrets import redact_value  # no credential leaves in an export (URL user:password@, secrets)
-
+    # No credential leaves in an export (URL user:password@, secrets).
     return WRITERS[fmt]((redact_value(document) for document in documents), path)

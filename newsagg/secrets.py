@@ -27,13 +27,25 @@ MASK = "***"
 MIN_SECRET_LENGTH = 4
 
 _known: set[str] = set()
+#: ``_known`` longest first (a secret containing another is masked whole), rebuilt by :func:`remember` so that
+#: :func:`redact`, which runs for every log record, reads it without a lock or a sort.
+_known_longest_first: tuple[str, ...] = ()
 _known_lock = threading.Lock()
 
-_URL_USERINFO = re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@", re.IGNORECASE)
+#: ``//user:password@`` whatever precedes it (any scheme, or a mistyped one: a URL refused as invalid is quoted).
+_URL_USERINFO = re.compile(r"(?P<keep>//[^/\s:@]*:)[^@\s/]*@")
 _AUTH_HEADER = re.compile(r"(?P<keep>\b(?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|apikey|token)\s+)"
                           r"[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
 _KEY_VALUE = re.compile(r"(?P<keep>\b(?:api[_-]?key|password|passwd|pwd|secret|token|access[_-]?key)['\"]?\s*[:=]\s*"
                         r"['\"]?)(?!\*\*\*)[^\s'\"&,;)}\]]+", re.IGNORECASE)
+#: Words one of which each heuristic pattern needs (lower-cased): a text without them skips that pattern, which
+#: costs ~100 µs per 5 kB of text (the "Scraped from" DEBUG line of every article) against ~10 µs for the check.
+_AUTH_HINTS = ("authorization",)
+_KEY_VALUE_HINTS = ("apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "passw", "pwd", "secret",
+                    "token")
+#: ``re.IGNORECASE`` matches "ı" and "İ" (lower-cased "i\u0307") to "i" and "ſ" to "s", ``str.lower`` does not:
+#: a text holding one runs every pattern, so the shortcut never misses what the patterns would catch.
+_CASE_TRAPS = ("\u0131", "\u0307", "\u017f")
 
 
 class SecretError(ValueError):
@@ -67,8 +79,11 @@ def _clean(value: Any) -> str | None:
 def remember(value: str | None) -> None:
     """Treat ``value`` as a secret from now on (for credentials that arrive another way, e.g. in a URL)."""
     if value and len(value) >= MIN_SECRET_LENGTH:
+        global _known_longest_first
         with _known_lock:
-            _known.add(value)
+            if value not in _known:
+                _known.add(value)
+                _known_longest_first = tuple(sorted(_known, key=len, reverse=True))
 
 
 def redact(text: str, *, heuristics: bool = True) -> str:
@@ -79,16 +94,20 @@ def redact(text: str, *, heuristics: bool = True) -> str:
     """
     if not text:
         return text
-    with _known_lock:
-        known = sorted(_known, key=len, reverse=True)
-    for value in known:
+    for value in _known_longest_first:
         if value in text:
             text = text.replace(value, MASK)
-    text = _URL_USERINFO.sub(rf"\g<keep>{MASK}@", text)
+    if "@" in text and "//" in text:
+        text = _URL_USERINFO.sub(rf"\g<keep>{MASK}@", text)
     if not heuristics:
         return text
-    text = _AUTH_HEADER.sub(rf"\g<keep>{MASK}", text)
-    return _KEY_VALUE.sub(rf"\g<keep>{MASK}", text)
+    lowered = text.lower()
+    trapped = not lowered.isascii() and any(trap in lowered for trap in _CASE_TRAPS)
+    if trapped or any(hint in lowered for hint in _AUTH_HINTS):
+        text = _AUTH_HEADER.sub(rf"\g<keep>{MASK}", text)
+    if trapped or any(hint in lowered for hint in _KEY_VALUE_HINTS):
+        text = _KEY_VALUE.sub(rf"\g<keep>{MASK}", text)
+    return text
 
 
 def redact_value(value: Any) -> Any:
@@ -131,7 +150,9 @@ def install_log_redaction() -> None:
 
     A factory rather than a handler filter: Scrapy replaces its root handler after the crawler's components
     are built, and records from every library (Scrapy, Twisted, the engine clients, ours) pass through it.
-    Only records a logger actually emits are built, so disabled DEBUG lines cost nothing.
+    Scrapy leaves the root logger at NOTSET and filters by level in its handler, so DEBUG records are built (and
+    redacted) even under ``LOG_LEVEL=INFO``: :func:`redact` skips the patterns a text cannot match to keep that
+    cheap (~30 µs for an article's "Scraped from" line instead of ~400 µs).
     """
     previous = logging.getLogRecordFactory()
     if getattr(previous, "newsagg_redacting", False):

@@ -22,8 +22,7 @@ import re
 from typing import Any
 
 DEFAULT_MAX_VERSIONS = 10
-#: Fields whose change makes a new version.
-VERSIONED_FIELDS = ("title", "content_hash", "published_at", "modified_at")
+#: Fields carried forward from the stored copy when the re-fetch is no evidence of a change (see carry_forward).
 _CARRIED = {
     "published_at": (
         "published_at", "published_utc", "published_source", "published_precision", "published_confidence"
@@ -98,8 +97,7 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     changes: list[str] = []
     if (old.get("title") or "") != (new.get("title") or ""):
         changes.append("headline changed")
-    if old.get("content_hash") != new.get("content_hash") or (old.get("text") or "") != (new.get("text") or ""):
-        changes.extend(text_changes(old.get("text"), new.get("text")))
+    changes.extend(text_changes(old.get("text"), new.get("text")))  # empty when the texts are equal
     if old.get("published_at") != new.get("published_at"):
         changes.append("published date moved" if old.get("published_at") and new.get("published_at")
                        else "published date added" if new.get("published_at") else "published date removed")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from itemadapter import ItemAdapter
 
@@ -32,16 +32,23 @@ from newsagg.versions import DEFAULT_MAX_VERSIONS, next_versions
 DEFAULT_BATCH_SIZE = 100
 
 
+class Buffered(NamedTuple):
+    """An article waiting for its batch, with what travels beside it (neither is stored as an article field)."""
+
+    article: dict[str, Any]
+    minhash: bytes | None
+    #: the page's fetch record, handed to the fetch state once the article is durable (written or spooled);
+    #: None for articles replayed from the spool (their pages were recorded when they were spooled)
+    fetch: dict[str, Any] | None = None
+
+
 class IndexPipeline:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = crawler.settings.getint("NEWSAGG_INDEX_BATCH_SIZE", DEFAULT_BATCH_SIZE)
         self.flush_seconds = crawler.settings.getfloat("NEWSAGG_INDEX_FLUSH_SECONDS", 5.0)
-        self.buffer: list[tuple[dict, bytes | None]] = []
-        #: fetch records of buffered articles, by ``id()`` of the article dict: handed to the fetch state once
-        #: the article is durable (written or spooled)
-        self.fetches: dict[int, dict[str, Any]] = {}
+        self.buffer: list[Buffered] = []
         self.max_versions = crawler.settings.getint("NEWSAGG_VERSIONS_MAX", DEFAULT_MAX_VERSIONS)
         self.clock = crawl_clock(crawler)
         self.last_flush = time.monotonic()
@@ -57,9 +64,7 @@ class IndexPipeline:
     def process_item(self, item):  # type: ignore[no-untyped-def]
         adapter = ItemAdapter(item)
         article = {name: adapter.get(name) for name in ARTICLE_FIELDS}
-        self.buffer.append((article, adapter.get("minhash")))
-        if adapter.get("fetch"):
-            self.fetches[id(article)] = adapter.get("fetch")
+        self.buffer.append(Buffered(article, adapter.get("minhash"), adapter.get("fetch")))
         if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
         return item
@@ -83,7 +88,7 @@ class IndexPipeline:
             self._write(batch)
         except StorageError as exc:
             try:
-                path = self.spool.append([{"article": a, "minhash": m.hex() if m else None} for a, m in batch])
+                path = self.spool.append([{"article": a, "minhash": m.hex() if m else None} for a, m, _ in batch])
             except SpoolError as spool_exc:
                 # Neither store nor disk takes it: keep the batch in memory, the next flush tries both again.
                 self.buffer[:0] = batch
@@ -105,28 +110,31 @@ class IndexPipeline:
         self._pages_done(batch)
         self._replay_spool()
 
-    def _pages_done(self, batch: list[tuple[dict, bytes | None]]) -> None:
-        pages = []
-        for article, _ in batch:
-            fetch = self.fetches.pop(id(article), None)
-            if fetch:
-                pages.append(
-                    {
-                        **fetch,
-                        "outcome": "stored",
-                        "article_id": article["id"],
-                        "content_hash": article.get("content_hash"),
-                        "published_utc": article.get("published_utc"),
-                    }
-                )
+    def _pages_done(self, batch: list[Buffered]) -> None:
+        pages = [
+            {
+                **fetch,
+                "outcome": "stored",
+                "article_id": article["id"],
+                "content_hash": article.get("content_hash"),
+                "published_utc": article.get("published_utc"),
+            }
+            for article, _, fetch in batch
+            if fetch
+        ]
         if pages:
             self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=pages)
 
     def _add_versions(self, store, articles: list[dict]) -> None:  # type: ignore[no-untyped-def]
-        """Set each article's ``versions`` from its stored copy (a new version when headline/text/dates moved)."""
+        """Set each article's ``versions`` from its stored copy (a new version when headline/text/dates moved).
+
+        A version is replaced when the new one was *fetched* (its ``discovered_at``), not when the batch is
+        written: a batch replayed from the spool may be written a crawl later.
+        """
         stored = {a["id"]: a for a in store.get_articles(dict.fromkeys(a["id"] for a in articles))}
-        at = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="seconds")
+        now = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="seconds")
         for article in articles:
+            at = article.get("discovered_at") or now
             versions, changes = next_versions(stored.get(article["id"]), article, at=at, limit=self.max_versions)
             article["versions"] = versions
             if changes:
@@ -134,12 +142,12 @@ class IndexPipeline:
                 self.crawler.spider.logger.info("new version of %s: %s", article.get("url"), ", ".join(changes))
             stored[article["id"]] = article  # a second copy in the same batch compares with this one
 
-    def _write(self, batch: list[tuple[dict, bytes | None]]) -> None:
+    def _write(self, batch: list[Buffered]) -> None:
         store = store_for(self.crawler)
-        articles = [a for a, _ in batch]
+        articles = [a for a, _, _ in batch]
         self._add_versions(store, articles)
         result = store.upsert_articles(articles)
-        store.save_signatures([(a["id"], m) for a, m in batch if m])
+        store.save_signatures([(a["id"], m) for a, m, _ in batch if m])
         store.resolve_duplicate_groups(a["dup_group"] for a in articles if a.get("dup_group"))
         self.stats.inc_value("newsagg/articles_inserted", result.inserted)
         self.stats.inc_value("newsagg/articles_updated", result.updated)
@@ -149,7 +157,7 @@ class IndexPipeline:
 
     def _replay_spool(self) -> None:
         for path, records in self.spool.pending():
-            batch = [(r["article"], bytes.fromhex(r["minhash"]) if r.get("minhash") else None) for r in records]
+            batch = [Buffered(r["article"], bytes.fromhex(r["minhash"]) if r.get("minhash") else None) for r in records]
             try:
                 self._write(batch)
             except StorageError as exc:

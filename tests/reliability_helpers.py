@@ -56,21 +56,28 @@ def scrapy_stat(log_text: str, key: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-class FaultyEngineProxy:
-    """A loopback HTTP proxy in front of a real engine node that misbehaves on the engine's bulk requests.
+class EngineProxy:
+    """A loopback HTTP proxy in front of a real engine node that misbehaves on cue (one helper for every
+    engine fault test: refused writes, late answers, an engine that goes dark).
 
     ``rule(n)`` is asked for the n-th ``_bulk`` request (1-based) and returns ``"forward"``, ``"429"`` (answer
     429 Too Many Requests without forwarding) or a number of seconds: forward, let the engine apply the bulk,
     then hold the answer that long (a slow engine: the client times out although the write happened).
+    ``trip(method, path, body)`` is asked after each forwarded request: once it returns True the proxy goes
+    dark (connections dropped, port closed), as does :meth:`cut`.
     """
 
-    def __init__(self, target: str, rule: Callable[[int], str | float]) -> None:
+    def __init__(self, target: str, rule: Callable[[int], str | float] | None = None,
+                 trip: Callable[[str, str, bytes], bool] | None = None) -> None:
         self.target = urllib.parse.urlsplit(target)
-        self.rule = rule
+        self.rule = rule or (lambda n: "forward")
+        self.trip = trip or (lambda *_: False)
         self.bulks = 0
+        self.forwarded = 0
         self.actions: list[str | float] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        self.down = threading.Event()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -81,6 +88,9 @@ class FaultyEngineProxy:
 
             def _relay(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.down.is_set():
+                    self.close_connection = True
+                    return
                 action: str | float = "forward"
                 if "_bulk" in self.path:
                     with proxy.lock:
@@ -88,7 +98,7 @@ class FaultyEngineProxy:
                         action = proxy.rule(proxy.bulks)
                         proxy.actions.append(action)
                 if action == "429":
-                    self._send(429, [("Content-Type", "application/json"), ("Retry-After", "1")],
+                    self._send(429, "Too Many Requests", [("Content-Type", "application/json"), ("Retry-After", "1")],
                                b'{"error":{"type":"es_rejected_execution_exception"},"status":429}')
                     return
                 upstream = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=60)
@@ -99,12 +109,16 @@ class FaultyEngineProxy:
                 upstream.close()
                 if isinstance(action, float | int) and not isinstance(action, bool):
                     proxy.stop.wait(float(action))
-                self._send(response.status, [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP],
-                           data)
+                self._send(response.status, response.reason,
+                           [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP], data)
+                with proxy.lock:
+                    proxy.forwarded += 1
+                if proxy.trip(self.command, self.path, body):
+                    proxy.cut()
 
-            def _send(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
+            def _send(self, status: int, reason: str, headers: list[tuple[str, str]], data: bytes) -> None:
                 try:
-                    self.send_response(status)
+                    self.send_response(status, reason)
                     for key, value in headers:
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(data)))
@@ -120,6 +134,13 @@ class FaultyEngineProxy:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def cut(self) -> None:
+        """Go dark: drop every connection from now on and close the port (in the background: a handler may call it)."""
+        if self.down.is_set():
+            return
+        self.down.set()
+        threading.Thread(target=self.close, daemon=True).start()
 
     def close(self) -> None:
         self.stop.set()

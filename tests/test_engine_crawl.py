@@ -9,17 +9,14 @@ moment of the cut is deterministic.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import subprocess
 import sys
 import threading
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,6 +27,7 @@ from newsagg.storage.base import ArticleStore
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
+from tests.reliability_helpers import EngineProxy
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -158,68 +156,6 @@ def test_crawl_into_engine_matches_sqlite(web: NewsWeb, reference: Snapshot, eng
 
 
 # --- the outage ----------------------------------------------------------------------------------------------
-class CuttableProxy:
-    """HTTP proxy to a real engine node that goes dark (port closed, connections dropped) once ``trip``
-    returns True for a forwarded request."""
-
-    _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection"})
-
-    def __init__(self, target: str, trip: Callable[[str, str, bytes], bool]) -> None:
-        self.target = urllib.parse.urlsplit(target)
-        self.trip = trip
-        self.down = threading.Event()
-        self.forwarded = 0
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _relay(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if proxy.down.is_set():
-                    self.close_connection = True
-                    return
-                upstream = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=60)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in self._hop}
-                upstream.request(self.command, self.path, body=body or None, headers=headers)
-                response = upstream.getresponse()
-                data = response.read()
-                upstream.close()
-                self.send_response(response.status, response.reason)
-                for key, value in response.getheaders():
-                    if key.lower() not in self._hop:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
-                proxy.forwarded += 1
-                if proxy.trip(self.command, self.path, body):
-                    proxy.cut()
-
-            _hop = CuttableProxy._HOP
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def cut(self) -> None:
-        if self.down.is_set():
-            return
-        self.down.set()
-        threading.Thread(target=self.close, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def trip_after_inserts(alias: str, count: int) -> Callable[[str, str, bytes], bool]:
     """True right after the ``count``-th bulk request that creates articles in ``alias``."""
     marker = json.dumps({"create": {"_index": alias}}, separators=(",", ":"))[:-2].encode()
@@ -243,8 +179,8 @@ def test_engine_down_mid_crawl_then_replay_matches_reference(
     web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
 ) -> None:
     env_up = engine_store_env()
-    proxy = CuttableProxy(env_up.get("NEWSAGG_ES_URL") or env_up["NEWSAGG_OPENSEARCH_URL"],
-                          trip_after_inserts(f"{env_up['NEWSAGG_INDEX_PREFIX']}-articles", 2))
+    proxy = EngineProxy(env_up.get("NEWSAGG_ES_URL") or env_up["NEWSAGG_OPENSEARCH_URL"],
+                        trip=trip_after_inserts(f"{env_up['NEWSAGG_INDEX_PREFIX']}-articles", 2))
     try:
         env_down = engine_store_env(proxy.url, NEWSAGG_ENGINE_MAX_RETRIES="1", NEWSAGG_ENGINE_RETRY_BACKOFF="0.05",
                                     NEWSAGG_ENGINE_COOLDOWN="1")
@@ -291,7 +227,7 @@ def test_replay_with_engine_still_down_keeps_the_spool(tmp_path: Path) -> None:
     spool.mkdir(parents=True)
     batch = spool / "00000000000000000001-1.jsonl"
     batch.write_text(json.dumps({"article": {"id": "x"}, "minhash": None}) + "\n", encoding="utf-8")
-    closed = CuttableProxy("http://127.0.0.1:9", lambda *_: False)
+    closed = EngineProxy("http://127.0.0.1:9")
     closed.close()
     env = {**os.environ, "NEWSAGG_BACKEND": "opensearch", "NEWSAGG_OPENSEARCH_URL": closed.url,
            "NEWSAGG_ENGINE_MAX_RETRIES": "0"}

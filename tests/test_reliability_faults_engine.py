@@ -1,5 +1,5 @@
 """The search engine misbehaving during a crawl: real OpenSearch and Elasticsearch nodes behind a loopback
-proxy (``FaultyEngineProxy``) that answers 429 to bulk writes, or applies them and then answers too late.
+proxy (``EngineProxy``) that answers 429 to bulk writes, or applies them and then answers too late.
 
 The engine going down mid-crawl is covered by ``tests/test_engine_crawl.py``
 (``test_engine_down_mid_crawl_then_replay_matches_reference``). Here: whatever the engine does, after the
@@ -20,7 +20,7 @@ from newsagg.storage import open_store
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.urls import article_id, canonicalize_url
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
-from tests.reliability_helpers import FaultyEngineProxy, crawl, run_cli
+from tests.reliability_helpers import EngineProxy, crawl, run_cli
 
 pytestmark = [pytest.mark.reliability, pytest.mark.engine, pytest.mark.slow]
 
@@ -43,9 +43,9 @@ def engine(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, str]]:
 
 
 def _crawl_through(web: NewsWeb, engine: tuple[str, str, str], rule: Callable[[int], str | float], home: Path,
-                   **extra: str) -> tuple[dict, FaultyEngineProxy, dict[str, str]]:
+                   **extra: str) -> tuple[dict, EngineProxy, dict[str, str]]:
     name, url, prefix = engine
-    proxy = FaultyEngineProxy(url, rule)
+    proxy = EngineProxy(url, rule)
     try:
         env = engine_env(name, proxy.url, prefix, NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="0",
                          **extra)
@@ -98,7 +98,7 @@ def test_engine_down_at_crawl_start_spools_everything_then_replay_stores_it(
     # store cannot even be opened: the crawl still fetches and extracts everything, spools it, exits 0, and
     # a replay against the engine, once it answers, stores every article once.
     name, url, prefix = engine
-    dead = FaultyEngineProxy(url, lambda n: "forward")
+    dead = EngineProxy(url, lambda n: "forward")
     dead.close()
     home = tmp_path / "home"
     env = engine_env(name, dead.url, prefix, NEWSAGG_ENGINE_COOLDOWN="0", NEWSAGG_ENGINE_MAX_RETRIES="0")

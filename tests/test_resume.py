@@ -14,7 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ import pytest
 from newsagg.newsweb import NewsWeb
 from newsagg.state.fetch import FetchState
 from newsagg.storage.sqlite import SQLiteStore
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.reliability
 
@@ -83,13 +83,13 @@ def test_sigkill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path: Pa
         # 1. the crawl to kill: wait until a batch is written and more articles were fetched since
         crawl = subprocess.Popen(_command(home, *SLOW), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  start_new_session=True)
+        def mid_batch() -> bool:
+            stored = _stored_count(home)
+            return stored >= BATCH and len(_fetched(list(web.request_log), article_paths)) >= stored + 2
+
         try:
-            deadline = time.monotonic() + WAIT_LIMIT
-            while time.monotonic() < deadline and crawl.poll() is None:
-                stored = _stored_count(home)
-                if stored >= BATCH and len(_fetched(list(web.request_log), article_paths)) >= stored + 2:
-                    break
-                time.sleep(0.02)
+            wait_for(lambda: crawl.poll() is not None or mid_batch(), "a written batch and articles fetched since",
+                     limit=WAIT_LIMIT, interval=0.02)
         finally:
             if crawl.poll() is None:
                 os.killpg(crawl.pid, signal.SIGKILL)  # the crawl and its worker processes: no clean-up at all

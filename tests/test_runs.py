@@ -44,8 +44,6 @@ def runs(home: Path) -> list[dict]:
         return log.list()
 
 
-
-
 def crawling(home: Path) -> dict | None:
     """The running run once it has fetched some pages (its heartbeat carries live counts)."""
     recorded = runs(home) if (home / "state.sqlite").exists() else []

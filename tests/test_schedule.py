@@ -85,8 +85,6 @@ def newsagg(*args: str, home: Path, now: str | None = None, columns: str = "120"
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-
-
 def store_articles(home: Path) -> list[dict]:
     store = SQLiteStore(home / "newsagg.sqlite")
     try:
@@ -213,7 +211,7 @@ def test_second_run_fetches_only_what_changed(scenario: Scenario) -> None:
     assert {outlet_of[k] for k in fetched} == changed_outlets
     rechecked = {key for (key, status) in requested if status == 304}
     assert rechecked == {k for k, o in outlet_of.items() if o not in changed_outlets}
-    assert sum(requested.values()) == len(outlet_of) - 0  # one request per article, nothing fetched twice
+    assert sum(requested.values()) == len(outlet_of)  # one request per article, nothing fetched twice
 
 
 def test_edited_article_keeps_its_previous_version(scenario: Scenario) -> None:

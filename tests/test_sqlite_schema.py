@@ -75,6 +75,23 @@ def test_trigger_recreated_by_a_v1_build_is_dropped_again(tmp_path: Path) -> Non
         store.close()
 
 
+def test_trigger_recreated_while_the_store_is_open_does_not_index_twice(tmp_path: Path) -> None:
+    """A v1 build opening the file during a v2 crawl re-creates the trigger under the open store: its batches
+    must then leave the indexing to the trigger, not add every new row a second time."""
+    path = tmp_path / "store.sqlite"
+    store = SQLiteStore(path)
+    try:
+        store.upsert_articles([article("a1", text="Perú")])
+        db = sqlite3.connect(path)
+        db.executescript(V1_INSERT_TRIGGER)
+        db.close()
+        store.upsert_articles([article("a2", text="Perú y Chile")])
+        assert store.term_stats(["peru", "chile"]) == (2, {"peru": 2, "chile": 1})
+        _fts_consistent(store)
+    finally:
+        store.close()
+
+
 def test_newer_schema_is_refused_with_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     SQLiteStore(path).close()

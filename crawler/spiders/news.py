@@ -83,7 +83,7 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 self.seed_url,
                 callback=self.parse_seed,
-                errback=self.on_fetch_error,
+                errback=self.on_error,
                 meta={"newsagg_kind": "seed"},
                 priority=100,
             )
@@ -98,7 +98,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url,
                     callback=self.parse_feed,
-                    errback=self.on_fetch_error,
+                    errback=self.on_error,
                     priority=30,
                     meta={**meta, "newsagg_kind": "feed"},
                 )
@@ -106,7 +106,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url,
                     callback=self.parse_sitemap,
-                    errback=self.on_fetch_error,
+                    errback=self.on_error,
                     priority=20,
                     meta={**meta, "newsagg_kind": "sitemap"},
                 )
@@ -114,7 +114,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url,
                     callback=self.parse_section,
-                    errback=self.on_fetch_error,
+                    errback=self.on_error,
                     priority=10,
                     meta={**meta, "newsagg_kind": "section"},
                 )
@@ -122,13 +122,14 @@ class NewsSpider(scrapy.Spider):
         yield from due_requests(self.crawler, [o.id for o in self.selected], self._recrawl_request)
 
     def _recrawl_request(self, url: str, outlet_id: str) -> scrapy.Request | None:
+        # The state was asked for the selected outlets only; an outlet since removed from the registry is skipped.
         outlet = self.registry.get(outlet_id)
-        if outlet is None or outlet not in self.selected:
+        if outlet is None:
             return None
         return scrapy.Request(
             url,
             callback=self.parse_article,
-            errback=self.on_fetch_error,
+            errback=self.on_error,
             meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": "recrawl"},
             cb_kwargs={"outlet_id": outlet.id, "via": "recrawl"},
         )
@@ -163,8 +164,7 @@ class NewsSpider(scrapy.Spider):
         previous = self.hints.get(canonical)
         if previous is None or (link.published and not previous.published):
             self.hints[canonical] = link
-            while len(self.hints) > self.hints_max:
-                self.hints.popitem(last=False)
+            _bound(self.hints, self.hints_max)
         again = False
         if link.lastmod is not None and link.lastmod > self.lastmods.get(canonical, float("-inf")):
             self.lastmods[canonical] = link.lastmod
@@ -181,7 +181,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             meta={"outlet": outlet.id, "newsagg_kind": "article", "discovered_via": via, "newsagg_hint": link},
             cb_kwargs={"outlet_id": outlet.id, "via": via},
-            errback=self.on_fetch_error,
+            errback=self.on_error,
             dont_filter=again,
         )
 
@@ -214,7 +214,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     link.url,
                     callback=self.parse_sitemap,
-                    errback=self.on_fetch_error,
+                    errback=self.on_error,
                     priority=20,
                     meta={"outlet": outlet.id, "newsagg_kind": "sitemap"},
                 )
@@ -283,45 +283,41 @@ class NewsSpider(scrapy.Spider):
         if fetch:
             self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=[{**fetch, "outcome": outcome}])
 
-    def on_fetch_error(self, failure: Failure) -> None:
-        """Errback of every request: incremental skips end here quietly; real failures are recorded in the
-        fetch state (an article page stays due) and reported by :meth:`on_error`."""
+    def on_error(self, failure: Failure) -> None:
+        """Errback of every request: incremental skips end here quietly; a real failure is counted, logged and
+        recorded in the fetch state (an article page stays due for the next crawl)."""
+        request = failure.request  # type: ignore[attr-defined]
         if failure.check(NotDue):
-            request = failure.request  # type: ignore[attr-defined]
             self.not_due[request.url] = request.meta.get("newsagg_lastmod")
             _bound(self.not_due, self.hints_max)
             return
         if failure.check(NotModified):
             return
-        request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        else:
-            reason = failure.type.__name__ if failure.type else "error"
+        reason, declined = _failure_reason(failure)
         record_failure(self.crawler, request, reason)
-        self.on_error(failure)
-
-    def on_error(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
         self.hints.pop(canonicalize_url(request.url), None)
         kind = request.meta.get("newsagg_kind", "page")
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"http_{status}"
-        elif failure.check(IgnoreRequest, DownloadCancelledError):
-            # Not an error of the site: our own policy (robots.txt, size cap, redirect cap) declined the request.
-            message = str(failure.value)
-            reason = next((r for marker, r in _POLICY_REASONS if marker in message), "ignored_by_policy")
-            if reason == "ignored_by_policy" and failure.check(DownloadCancelledError):
-                reason = "too_large"  # Scrapy cancels a body streamed past DOWNLOAD_MAXSIZE without a message
+        if declined:
             self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
             self.crawler.stats.inc_value(f"newsagg/skipped/{reason}")
-            return
         else:
-            name = failure.type.__name__ if failure.type else "error"
-            reason = _ERROR_REASONS.get(name, name)
-        self.logger.warning("%s %s failed: %s", kind, request.url, reason)
-        self.crawler.stats.inc_value(f"newsagg/errors/{reason}")
+            self.logger.warning("%s %s failed: %s", kind, request.url, reason)
+            self.crawler.stats.inc_value(f"newsagg/errors/{reason}")
+
+
+def _failure_reason(failure: Failure) -> tuple[str, bool]:
+    """The reason a request failed, and whether our own policy declined it (robots.txt, size cap, redirect cap:
+    not an error of the site)."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}", False
+    if failure.check(IgnoreRequest, DownloadCancelledError):
+        message = str(failure.value)
+        reason = next((r for marker, r in _POLICY_REASONS if marker in message), "ignored_by_policy")
+        if reason == "ignored_by_policy" and failure.check(DownloadCancelledError):
+            reason = "too_large"  # Scrapy cancels a body streamed past DOWNLOAD_MAXSIZE without a message
+        return reason, True
+    name = failure.type.__name__ if failure.type else "error"
+    return _ERROR_REASONS.get(name, name), False
 
 
 #: (message fragment, reason) for requests our own policy declined (IgnoreRequest, DownloadCancelledError).

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from newsagg.cli.output import ListFormat, console, emit, err_console
+from newsagg.cli import FormatOption, HomeOption, _fail
+from newsagg.cli.output import ListFormat, console, emit
 
 runs_app = typer.Typer(help="Crawl runs: when, how long, what they fetched, how they ended.", no_args_is_help=True)
-
-HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
-                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
-FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
 STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow", "failed": "red"}
 
 
-def open_runs(home: Path | None):  # type: ignore[no-untyped-def]
+def open_runs(home: Path | None, settings: Any = None):  # type: ignore[no-untyped-def]
+    """The run log of ``home`` (resolved as every command does: --home, NEWSAGG_HOME, settings, default)."""
     from newsagg.crawl import build_settings
     from newsagg.state.runs import RunLog
 
-    settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
+    if settings is None:
+        settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
     return RunLog.open(settings.get("NEWSAGG_HOME"))
 
 
@@ -46,7 +42,7 @@ def runs_list(
             style = STATUS_STYLE.get(row["status"], "")
             row["status"] = f"[{style}]{row['status']}[/]" if style else row["status"]
     emit(rows, ["id", "status", "job", "started_utc", "seconds", "outlets", "pages", "articles", "inserted",
-                "updated", "errors", "finish_reason"], fmt, title="Crawl runs", payload=rows)
+                "updated", "errors", "finish_reason"], fmt, title="Crawl runs")
 
 
 @runs_app.command("show")
@@ -61,13 +57,8 @@ def runs_show(
     with open_runs(home) as log:
         run = log.get(run_id)
     if run is None:
-        err_console.print(f"[bold red]error:[/] no run {escape(run_id)!s} (or the prefix is ambiguous); "
-                          "see 'newsagg runs list'")
-        raise typer.Exit(1)
+        raise _fail(f"no run {run_id} (or the prefix is ambiguous); see 'newsagg runs list'", 1)
     run["seconds"] = duration_seconds(run)
-    if fmt == ListFormat.json:
-        sys.stdout.write(json.dumps(run, ensure_ascii=False, indent=2, default=str) + "\n")
-        return
     rows = [_outlet_row(outlet, OutletFigures.from_dict(f)) for outlet, f in run["outlets"].items()]
     if fmt == ListFormat.table:
         style = STATUS_STYLE.get(run["status"], "")
@@ -82,7 +73,8 @@ def runs_show(
             console.print(f"log: {run['log_file']}")
         console.print("command: " + " ".join(run.get("command") or []))
     emit(rows, ["outlet", "pages", "not_modified", "articles", "extraction_failures", "title", "published",
-                "author", "text", "http_errors", "download_errors", "robots_blocked"], fmt, title="Per outlet")
+                "author", "text", "http_errors", "download_errors", "robots_blocked"], fmt, title="Per outlet",
+         payload=run)  # JSON: the whole run, figures as stored
 
 
 def _short(value: Any) -> str:

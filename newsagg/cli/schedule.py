@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from newsagg.cli.output import err_console
+from newsagg.cli import HomeOption, _fail
 
 DEFAULT_CONFIG = Path("schedule.yaml")
 
@@ -22,8 +21,7 @@ def schedule(
                                        "systemd timers. Exit 1 if a crawl failed.")] = False,
     job: Annotated[str | None, typer.Option("--job", help="With --once: only this job.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Validate the schedule file, print the jobs, exit.")] = False,
-    home: Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
-                                              "per-user data dir).", envvar="NEWSAGG_HOME")] = None,
+    home: HomeOption = None,
     log_format: Annotated[str, typer.Option("--log-format", help="text, or json (one object per line, also passed "
                                             "to the crawls).", envvar="NEWSAGG_LOG_FORMAT")] = "text",
     log_level: Annotated[str, typer.Option(help="Log level of the scheduler's own log (stderr).")] = "INFO",
@@ -35,19 +33,17 @@ def schedule(
     """
     from newsagg.config import newsagg_home
     from newsagg.logs import check_format, stderr_logging
-    from newsagg.schedule import ScheduleConfigError, Scheduler, load_config
+    from newsagg.schedule import Scheduler, load_config
 
     try:
         fmt = check_format(log_format)
         cfg = load_config(config)
         if job:
             cfg.job(job)
-    except (ScheduleConfigError, ValueError) as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    except ValueError as exc:  # ScheduleConfigError, or an unknown --log-format
+        raise _fail(str(exc)) from exc
     if job and not once:
-        err_console.print("[bold red]error:[/] --job goes with --once (the scheduler runs every job of the file)")
-        raise typer.Exit(2)
+        raise _fail("--job goes with --once (the scheduler runs every job of the file)")
     if check:
         for spec in cfg.jobs:
             typer.echo(f"{spec.name}: {spec.when}, outlets {','.join(spec.resolve_outlets())}")

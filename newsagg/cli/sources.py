@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from newsagg.cli import FormatOption, HomeOption
 from newsagg.cli.output import ListFormat, console, emit
 
 sources_app = typer.Typer(help="The outlets: health of each source over recent runs.", no_args_is_help=True)
-
-HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
-                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
-FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
 
 
 @sources_app.command("health")
@@ -40,7 +36,7 @@ def health(
     policy = HealthPolicy.from_settings(settings)
     if min_history is not None:
         policy = replace(policy, min_history=min_history)
-    with open_runs(home) as log:
+    with open_runs(home, settings) as log:
         report = source_health(log, policy, runs=runs, outlets=outlet)
     payload = health_payload(report)
     rows = []

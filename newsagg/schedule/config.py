@@ -147,8 +147,7 @@ def parse_config(text: str, *, source: str = "<string>", base: Path | None = Non
     entries = data.get("jobs")
     if not isinstance(entries, list) or not entries:
         raise ScheduleConfigError(f"{source}: 'jobs' must be a non-empty list")
-    jobs = [_job({**defaults, **entry} if isinstance(entry, dict) else entry, i, source, base, timezone)
-            for i, entry in enumerate(entries)]
+    jobs = [_job(_with_defaults(defaults, entry), i, source, base, timezone) for i, entry in enumerate(entries)]
     names = [j.name for j in jobs]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -161,6 +160,17 @@ def parse_config(text: str, *, source: str = "<string>", base: Path | None = Non
         raise ScheduleConfigError(f"{source}: keep_logs_days must be a number of days (0: keep all)")
     grace = parse_duration(data.get("misfire_grace", "5m"), f"{source}: misfire_grace")
     return ScheduleConfig(tuple(jobs), timezone, max_parallel, float(keep), grace, source)
+
+
+def _with_defaults(defaults: dict[str, Any], entry: Any) -> Any:
+    """The job's keys over the defaults; ``settings`` merged key by key (a job adding one setting keeps the
+    defaults' politeness settings)."""
+    if not isinstance(entry, dict):
+        return entry
+    merged = {**defaults, **entry}
+    if isinstance(defaults.get("settings"), dict) and isinstance(entry.get("settings"), dict):
+        merged["settings"] = {**defaults["settings"], **entry["settings"]}
+    return merged
 
 
 def _no_unknown(data: dict[str, Any], known: set[str], where: str) -> None:

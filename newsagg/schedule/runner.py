@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -66,6 +67,10 @@ class JobRunner:
         # re-entrant: the signal handler takes it on the main thread, which may hold it (--once) when interrupted
         self._children_lock = threading.RLock()
         self._signals = 0
+        # A signal handled on the spawning thread (the main one, --once) between Popen and registering the child
+        # would find no child to forward to: the handler counts it here and the spawner forwards it.
+        self._spawner: int | None = None
+        self._deferred = 0
 
     # --- state records (never fatal: the scheduler outlives a locked or full state file) ---------------
     def event(self, event: str, job: str | None = None, run_id: str | None = None, **detail: Any) -> None:
@@ -130,10 +135,17 @@ class JobRunner:
         with self._children_lock:
             if self.stopping.is_set():
                 return JobOutcome(job.name, "skipped_stopping")
-            # pass_fds: the crawl holds the job lock too, so it stays locked even if this scheduler dies
-            child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True, pass_fds=(lock.fd,) if lock.fd is not None else ())
-            self._children.add(child)
+            self._spawner = threading.get_ident()
+            try:
+                # pass_fds: the crawl holds the job lock too, so it stays locked even if this scheduler dies
+                child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                         start_new_session=True, pass_fds=(lock.fd,) if lock.fd is not None else ())
+                self._children.add(child)
+            finally:
+                self._spawner = None
+            deferred, self._deferred = self._deferred, 0
+            for _ in range(deferred):
+                child.send_signal(signal.SIGTERM)
         logger.info("job %s started: run %s, %d outlets, pid %d", job.name, run_id, len(outlets), child.pid,
                     extra=context)
         self.event("job_started", job.name, run_id, outlets=outlets, pid=child.pid)
@@ -148,9 +160,7 @@ class JobRunner:
             summary = json.loads(out) if out.strip() else None
         except ValueError:
             summary = None
-        status = self._run_status(run_id) or ("finished" if child.returncode == 0 else "failed")
-        if child.returncode != 0:
-            status = "failed" if status == "finished" else status
+        status = self._outcome(run_id, child.returncode)
         outcome = JobOutcome(job.name, status, run_id, child.returncode, summary)
         figures = {k: summary.get(k) for k in ("pages", "articles", "inserted", "updated")} if summary else {}
         message = ", ".join(f"{k} {v}" for k, v in figures.items())
@@ -164,6 +174,16 @@ class JobRunner:
         self.event("job_finished", job.name, run_id, status=status, exit_code=child.returncode, seconds=seconds,
                    **figures)
         return outcome
+
+    def _outcome(self, run_id: str, exit_code: int) -> str:
+        """The run's status; a crawl that exited non-zero without being told to stop failed (crashed, OOM-killed,
+        killed after overrunning its timeout), even though its record reads ``interrupted``."""
+        recorded = self._run_status(run_id)
+        if exit_code == 0:
+            return recorded or "finished"
+        if self.stopping.is_set() and recorded != "failed":
+            return "interrupted"  # SIGTERM forwarded by us; it may have died before recording its run
+        return "failed"
 
     def _wait(self, child: subprocess.Popen[str], job: JobSpec) -> tuple[str, str]:
         deadline = job.timeout_seconds + HARD_STOP_GRACE_SECONDS if job.timeout_seconds else None
@@ -185,8 +205,12 @@ class JobRunner:
         stops without waiting)."""
         self._signals += 1
         self.stopping.set()
-        with self._children_lock:
-            children = list(self._children)
+        if self._spawner == threading.get_ident():  # interrupted this thread mid-spawn: the spawner forwards it
+            self._deferred += 1
+            children = []
+        else:
+            with self._children_lock:  # (on another thread: waits for a spawn in progress to register its child)
+                children = list(self._children)
         for child in children:
             with contextlib.suppress(ProcessLookupError):
                 child.send_signal(signal.SIGTERM)  # a no-op once the child was reaped
@@ -268,8 +292,6 @@ class Scheduler:
                        else IntervalTrigger(seconds=job.every_seconds, timezone=self.config.timezone))
             extra: dict[str, Any] = {}
             if job.run_at_start:
-                from datetime import UTC, datetime
-
                 extra["next_run_time"] = datetime.now(UTC)
             scheduler.add_job(self.runner.run, trigger, args=[job], id=job.name, name=job.name, **extra)
         scheduler.start()

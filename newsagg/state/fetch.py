@@ -20,7 +20,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,8 @@ CREATE INDEX IF NOT EXISTS fetch_state_article ON fetch_state(article_id);
 DEFAULT_SCHEDULE = "1h,6h,24h,72h"
 #: Consecutive failures after which a page is no longer re-tried from the state (a rediscovery still tries it).
 MAX_ERRORS = 3
-#: Outcomes of a page that was processed for good (the others: ``error`` rows only count failures).
-DONE_OUTCOMES = ("stored", "not_article", "non_html", "empty_page")
+#: Kinds of page that can become an article: the only ones on the re-fetch schedule.
+PAGE_KINDS = ("article", "seed")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _FLUSH_ROWS = 500
@@ -101,30 +101,19 @@ def make_clock(now: str | None) -> Callable[[], float]:
     return time.time if fixed is None else (lambda: fixed)
 
 
-def http_date_to_ts(value: str | None) -> float | None:
-    from email.utils import parsedate_to_datetime
-
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
 class FetchState:
     """The fetch-state table with a write buffer; safe to share between the reactor and pipeline threads."""
 
-    def __init__(self, db: sqlite3.Connection, schedule: Sequence[float] = parse_schedule(DEFAULT_SCHEDULE)) -> None:
+    def __init__(self, db: sqlite3.Connection, schedule: Sequence[float] | None = None) -> None:
         self.db = db
-        self.schedule = tuple(schedule)
+        self.schedule = parse_schedule(DEFAULT_SCHEDULE) if schedule is None else tuple(schedule)
         self._lock = threading.RLock()
         self._pending: list[tuple[str, dict[str, Any]]] = []
 
     @classmethod
     def open(cls, home: str | Path | None = None, schedule: Sequence[float] | None = None) -> FetchState:
         db = open_state_db(home, SCHEMA)
-        return cls(db, parse_schedule(DEFAULT_SCHEDULE) if schedule is None else schedule)
+        return cls(db, schedule)
 
     # --- reading ------------------------------------------------------------------------------------
     def get(self, url: str) -> dict[str, Any] | None:
@@ -166,11 +155,11 @@ class FetchState:
     def due(self, outlet_ids: Iterable[str] | None, now: float, limit: int = 100_000) -> list[dict[str, Any]]:
         """Article URLs due for a re-fetch (schedule reached, or earlier failures to retry), oldest due first."""
         sql = (
-            "SELECT url, outlet_id, kind FROM fetch_state WHERE kind IN ('article', 'seed') AND "
+            f"SELECT url, outlet_id, kind FROM fetch_state WHERE kind IN ({', '.join('?' for _ in PAGE_KINDS)}) AND "
             "((first_fetched IS NOT NULL AND next_fetch IS NOT NULL AND next_fetch <= ?) "
             f"OR (first_fetched IS NULL AND errors < {MAX_ERRORS}))"
         )
-        params: list[Any] = [now]
+        params: list[Any] = [*PAGE_KINDS, now]
         ids = list(outlet_ids or [])
         if ids:
             sql += f" AND outlet_id IN ({', '.join('?' for _ in ids)})"
@@ -180,21 +169,15 @@ class FetchState:
         with self._lock:
             return [dict(r) for r in self.db.execute(sql, params).fetchall()]
 
-    def stored_article_ids(self) -> Iterator[str]:
+    def stored_article_ids(self) -> list[str]:
         with self._lock:
-            rows = self.db.execute(
-                "SELECT DISTINCT article_id FROM fetch_state WHERE outcome = 'stored' AND article_id IS NOT NULL"
-            ).fetchall()
-        for row in rows:
-            yield row[0]
+            rows = self.db.execute(f"SELECT DISTINCT article_id {_STORED}").fetchall()
+        return [row[0] for row in rows]
 
-    def counts(self) -> dict[str, int]:
-        """Rows per kind/outcome (for status output and tests)."""
+    def count_stored_articles(self) -> int:
+        """How many articles the state says are stored (counted in SQLite: no id list is loaded)."""
         with self._lock:
-            rows = self.db.execute(
-                "SELECT kind, COALESCE(outcome, 'error') AS outcome, COUNT(*) AS n FROM fetch_state GROUP BY 1, 2"
-            ).fetchall()
-        return {f"{r['kind']}/{r['outcome']}": int(r["n"]) for r in rows}
+            return int(self.db.execute(f"SELECT COUNT(DISTINCT article_id) {_STORED}").fetchone()[0])
 
     # --- writing (buffered) -------------------------------------------------------------------------
     def done(self, records: Iterable[dict[str, Any]]) -> None:
@@ -221,7 +204,7 @@ class FetchState:
                     "fetched_at": fetched,
                     "first_fetched": first,
                     "next_fetch": (self.next_fetch(first, fetched, record.get("published_utc"))
-                                   if kind in ("article", "seed") else None),
+                                   if kind in PAGE_KINDS else None),
                     "content_hash": record.get("content_hash"),
                     "article_id": record.get("article_id"),
                     "status": record.get("status"),
@@ -260,17 +243,9 @@ class FetchState:
                 raise
             return len(pending)
 
-    def forget(self, urls: Iterable[str]) -> int:
-        """Drop rows (their pages will be fetched as new): used when the store lost their articles."""
-        batch = [(u,) for u in urls]
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM fetch_state WHERE url = ?", batch)
-            self.db.execute("COMMIT")
-        return len(batch)
-
     def forget_articles(self, article_ids: Iterable[str]) -> int:
-        """Drop the rows of pages that became these articles."""
+        """Drop the rows of pages that became these articles (they will be fetched as new): used when the store
+        lost them."""
         ids = [(i,) for i in article_ids]
         with self._lock:
             self.db.execute("BEGIN IMMEDIATE")
@@ -288,7 +263,11 @@ class FetchState:
                 self.db.close()
 
 
-# A 304 ('not_modified') confirms the stored copy: validators and the content outcome are kept.
+_STORED = "FROM fetch_state WHERE outcome = 'stored' AND article_id IS NOT NULL"
+
+# A 304 ('not_modified') confirms the stored copy: validators and the content outcome are kept, and so is a
+# schedule that had ended (an archive article re-checked on a lastmod change stays off the schedule: a 304
+# record carries no publication date to tell it is not young).
 _DONE_SQL = """
 INSERT INTO fetch_state (url, outlet_id, kind, etag, last_modified, lastmod_utc, first_fetched, last_fetched,
                          fetch_count, next_fetch, content_hash, article_id, status, outcome, errors, last_error,
@@ -305,7 +284,8 @@ ON CONFLICT(url) DO UPDATE SET
     first_fetched = COALESCE(first_fetched, excluded.first_fetched),
     last_fetched = excluded.last_fetched,
     fetch_count = fetch_count + 1,
-    next_fetch = excluded.next_fetch,
+    next_fetch = CASE WHEN excluded.outcome = 'not_modified' AND next_fetch IS NULL THEN NULL
+                      ELSE excluded.next_fetch END,
     content_hash = COALESCE(excluded.content_hash, content_hash),
     article_id = COALESCE(excluded.article_id, article_id),
     status = excluded.status,

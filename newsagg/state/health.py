@@ -29,10 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsagg.state.runs import OutletFigures, RunLog
-
-FIELDS = ("title", "published", "author", "text")
-_COUNT = {"title": "with_title", "published": "with_published", "author": "with_author", "text": "with_text"}
+from newsagg.state.runs import COMPLETENESS_FIELDS, OutletFigures, RunLog
 
 
 @dataclass(frozen=True)
@@ -118,10 +115,9 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
     """The warnings for one outlet's latest run given its previous runs' figures (oldest first)."""
     run_id = run["id"]
     if is_dark(latest):
-        errors = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(latest.http_errors.items()))
-        errors = ", ".join(x for x in (errors, ", ".join(f"{k}: {v}" for k, v in
-                                                          sorted(latest.download_errors.items()))) if x)
-        return [HealthWarning(outlet, "dark", f"no page answered ({errors})", run_id, 0.0)]
+        errors = [f"HTTP {k}: {v}" for k, v in sorted(latest.http_errors.items())]
+        errors += [f"{k}: {v}" for k, v in sorted(latest.download_errors.items())]
+        return [HealthWarning(outlet, "dark", f"no page answered ({', '.join(errors)})", run_id, 0.0)]
     if is_blocked(latest):
         return [HealthWarning(outlet, "robots_blocked",
                          f"robots.txt refused all {latest.robots_blocked} requests", run_id,
@@ -135,7 +131,8 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
         return warnings
     # Yield is judged only when the outlet listed its articles afresh (a feed, sitemap or section page answered
     # 200): when every listing answered 304 nothing new was listed, and few articles is the right answer.
-    listed = [f for f in usable if f.listings_fresh or not (f.listings_fresh or f.listings_not_modified)]
+    # (runs that recorded no listing at all count too)
+    listed = [f for f in usable if f.listings_fresh or not f.listings_not_modified]
     if latest.listings_fresh and len(listed) >= policy.min_history:
         median_yield = statistics.median(f.yield_ for f in listed)
         if median_yield > 0 and latest.yield_ < policy.drop_ratio * median_yield:
@@ -147,8 +144,8 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
     pooled = sum(f.articles for f in usable)
     if latest.articles >= policy.min_articles and pooled >= policy.min_articles:
         now = latest.completeness()
-        for name in FIELDS:
-            baseline = sum(getattr(f, _COUNT[name]) for f in usable) / pooled
+        for name in COMPLETENESS_FIELDS:
+            baseline = sum(getattr(f, f"with_{name}") for f in usable) / pooled
             value = now[name] or 0.0
             if value < policy.drop_ratio * baseline and baseline - value >= policy.min_completeness_drop:
                 warnings.append(HealthWarning(

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from newsagg.secrets import redact_value
+from newsagg.secrets import MASK, redact_value, remember
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -71,6 +71,8 @@ _FINISHED_REASONS = {"finished", "closespider_timeout", "closespider_itemcount",
 _INTERRUPTED_REASONS = {"shutdown"}  # SIGTERM / SIGINT: Scrapy's graceful shutdown
 #: A running row whose heartbeat is older than this is reported interrupted (its process is gone or hung).
 STALE_AFTER_SECONDS = 600
+#: The fields whose presence is counted per outlet (``OutletFigures.with_<field>``) and judged by source health.
+COMPLETENESS_FIELDS = ("title", "published", "author", "text")
 _SECRET_KEY = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|AUTH", re.IGNORECASE)
 
 
@@ -93,29 +95,20 @@ def status_for(reason: str | None) -> str:
 
 def redact_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Settings as recorded with a run: secrets never reach the state file (passwords, API keys, tokens and the
-    password part of URLs such as ``redis://:pw@host``)."""
-    clean: dict[str, Any] = {}
+    password part of URLs such as ``redis://:pw@host``).
+
+    Secret-named values and URL passwords are handed to :func:`newsagg.secrets.remember`, so the masking of
+    :func:`newsagg.secrets.redact_value` catches them wherever else they appear (another setting, the command
+    line recorded with the run, the log)."""
     for key, value in settings.items():
-        if _SECRET_KEY.search(key):
-            clean[key] = "***" if value else value
-        elif isinstance(value, str) and "@" in value and "://" in value:
-            clean[key] = _redact_url(value)
-        else:
-            clean[key] = value
-    # and any secret the process read (newsagg.secrets), wherever a setting happens to repeat it
-    return redact_value(clean)
-
-
-def _redact_url(value: str) -> str:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return "***"
-    if parts.password is None and parts.username is None:
-        return value
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        if not isinstance(value, str):
+            continue
+        if _SECRET_KEY.search(key) and not key.endswith("_FILE"):  # *_FILE names a path, not the secret
+            remember(value)
+        elif "@" in value and "://" in value:
+            with contextlib.suppress(ValueError):  # not a URL: the masking of user:password@ still applies
+                remember(urlsplit(value).password)
+    return redact_value({key: MASK if value and _SECRET_KEY.search(key) else value for key, value in settings.items()})
 
 
 @dataclass
@@ -162,11 +155,9 @@ class OutletFigures:
         return self.articles + self.unchanged
 
     def completeness(self) -> dict[str, float | None]:
-        if not self.articles:
-            return {"title": None, "published": None, "author": None, "text": None}
+        """Share of the articles with each of :data:`COMPLETENESS_FIELDS` (``with_<field>`` / ``articles``)."""
         n = self.articles
-        return {"title": round(self.with_title / n, 3), "published": round(self.with_published / n, 3),
-                "author": round(self.with_author / n, 3), "text": round(self.with_text / n, 3)}
+        return {name: round(getattr(self, f"with_{name}") / n, 3) if n else None for name in COMPLETENESS_FIELDS}
 
 
 def _json(value: Any) -> str:
@@ -184,7 +175,7 @@ class RunLog:
     def open(cls, home: Any = None) -> RunLog:
         from newsagg.state.db import open_state_db
 
-        return cls(open_state_db(home, SCHEMA))
+        return cls(open_state_db(home))  # __init__ runs SCHEMA
 
     def close(self) -> None:
         self.db.close()
@@ -200,14 +191,15 @@ class RunLog:
               job: str | None = None, log_file: str | None = None) -> str:
         """Insert a ``running`` row; an id already taken (a reused NEWSAGG_RUN_ID) gets a fresh suffix."""
         now = utc_now()
+        recorded = redact_settings(settings)  # first: it teaches the redaction any secret the command line repeats
         for attempt in range(5):
             candidate = run_id if attempt == 0 else f"{run_id}-{secrets.token_hex(2)}"
             try:
                 self.db.execute(
                     "INSERT INTO runs (id, started_utc, heartbeat_utc, status, pid, host, job, command, outlets, "
                     "counts, errors, settings, log_file) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, '{}', '{}', ?, ?)",
-                    (candidate, now, now, os.getpid(), socket.gethostname(), job, _json(command), _json(outlets),
-                     _json(redact_settings(settings)), log_file),
+                    (candidate, now, now, os.getpid(), socket.gethostname(), job, _json(redact_value(command)),
+                     _json(outlets), _json(recorded), log_file),
                 )
                 return candidate
             except sqlite3.IntegrityError:

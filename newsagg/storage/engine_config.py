@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsagg.secrets import SecretError, read_secret, remember
+from newsagg.secrets import SecretError, read_secret, redact, remember
 
 ENGINES = ("elasticsearch", "opensearch")
 _PREFIXES = {"elasticsearch": "NEWSAGG_ES_", "opensearch": "NEWSAGG_OPENSEARCH_"}
@@ -159,8 +159,3 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
     user = urllib.parse.unquote(parts.username) if parts.username else None
     secret = urllib.parse.unquote(parts.password) if parts.password else None
     return clean, user, secret
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)

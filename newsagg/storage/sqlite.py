@@ -114,7 +114,11 @@ def _index_new(db: sqlite3.Connection, rows: list[tuple[int, Any, Any]]) -> None
     figures in docs/scaling.md, ``bench/index_bench.py``).
     """
     if rows:
-        db.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)", rows)
+        # A v1 build that opened the file since this store did re-creates the AFTER INSERT trigger, which has
+        # then indexed these rows already: a second entry per row corrupts the index. Asked once per batch,
+        # inside the write transaction that inserted the rows, so the answer holds for them.
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_ai'").fetchone():
+            db.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)", rows)
         rows.clear()
 
 
@@ -239,6 +243,8 @@ class SQLiteStore(ArticleStore):
     # --- articles --------------------------------------------------------------------------------
     def upsert_articles(self, articles: Sequence[Article]) -> UpsertResult:
         insert = f"INSERT INTO articles ({', '.join(ARTICLE_FIELDS)}) VALUES ({', '.join('?' * len(ARTICLE_FIELDS))})"
+        assignments = ", ".join(f"{name} = ?" for name in ARTICLE_FIELDS if name != "id")
+        update = f"UPDATE articles SET {assignments}, last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?"
 
         def write(db: sqlite3.Connection) -> UpsertResult:
             inserted = updated = unchanged = 0
@@ -266,13 +272,9 @@ class SQLiteStore(ArticleStore):
                         (article["id"],),
                     )
                     continue
-                assignments = ", ".join(f"{name} = ?" for name in ARTICLE_FIELDS if name != "id")
                 params = [values[n] for n in ARTICLE_FIELDS if n != "id"] + [article["id"]]
                 _index_new(db, fresh)
-                db.execute(
-                    f"UPDATE articles SET {assignments}, last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
-                    params,
-                )
+                db.execute(update, params)
                 updated += 1
             _index_new(db, fresh)
             return UpsertResult(inserted, updated, unchanged)
