@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from newsagg.newsweb.hostile import FAULTS, HostileWeb
 from newsagg.storage.sqlite import SQLiteStore
@@ -33,8 +34,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     home = tmp_path_factory.mktemp("faults-home")
     with HostileWeb() as web:
         faults_only = [o for o in web.outlets if o["id"] == FAULTS]
-        import yaml
-
         summary, _ = crawl(yaml.safe_dump({"outlets": faults_only}), home)
         log = Path(summary["log_file"]).read_text(encoding="utf-8")
         with SQLiteStore(home / "newsagg.sqlite") as store:
@@ -89,3 +88,20 @@ def test_redirect_loops_end(crawled: Crawled) -> None:
     # ... and a cycle a -> b -> a is cut by the duplicate filter after one lap
     assert crawled.web.hits("/news/loop-a.html") == 1 and crawled.web.hits("/news/loop-b.html") == 1
     assert scrapy_stat(crawled.log, "dupefilter/filtered") >= 1
+
+
+def test_a_retry_after_wait_holds_no_download_slot(tmp_path: Path) -> None:
+    # One download slot (CONCURRENT_REQUESTS=1) and two pages that each answer 429 "Retry-After: 2" once. If a
+    # wait held its slot, every 429 would be followed at once by its own retry; since the waits are timers
+    # outside the downloader, the first 429 is followed by the other page (still queued: same feed).
+    with HostileWeb() as web:
+        faults = next(o for o in web.outlets if o["id"] == FAULTS)
+        feed = faults["feeds"][0].replace("rss.xml", "rss-patience.xml")
+        outlet = {**faults, "id": "hostile-patience", "feeds": [feed]}
+        summary, _ = crawl(yaml.safe_dump({"outlets": [outlet]}), tmp_path / "home",
+                           settings={"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
+        pages = [(p, status) for _, p, status in web.request_log if p.startswith("/news/patience-")]
+    assert summary["inserted"] == 2, summary  # both stored after their pause, the crawl waited for the timers
+    assert sorted(status for _, status in pages) == [200, 200, 429, 429]
+    first = next(i for i, (_, status) in enumerate(pages) if status == 429)
+    assert pages[first + 1][0] != pages[first][0], pages  # something else was fetched during the wait

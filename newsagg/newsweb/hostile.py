@@ -259,7 +259,18 @@ class HostileWeb:
             "/news/loop-a.html": _static(b"", status=302, Location=f"{base}/news/loop-b.html"),
             "/news/loop-b.html": _static(b"", status=302, Location=f"{base}/news/loop-a.html"),
             "/news/drip.html": self._drip,
+            # Two pages that each ask for a 2 s pause once (tests/test_reliability_faults_web.py: the wait must not
+            # hold a download slot).
+            "/rss-patience.xml": _static(_rss(base, [f"{base}/news/patience-{p}.html" for p in "ab"]),
+                                         "application/rss+xml"),
+            "/news/patience-a.html": lambda handler: self._patience(handler, "a"),
+            "/news/patience-b.html": lambda handler: self._patience(handler, "b"),
         }
+
+    def _patience(self, handler: _Handler, name: str) -> int:
+        if self._count(f"patience-{name}") == 1:
+            return handler.send(429, b"too many requests", "text/plain", Retry_After="2")
+        return handler.send(200, article_html(f"Patience article {name}, served after a pause").encode())
 
     def _hang(self, handler: _Handler) -> int:
         """Read the request, answer nothing until the web stops (the client times out)."""
