@@ -93,33 +93,29 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         for outlet in self.selected:
-            meta = {"outlet": outlet.id}
             for url in outlet.feeds:
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_feed,
-                    errback=self.on_error,
-                    priority=30,
-                    meta={**meta, "newsagg_kind": "feed"},
-                )
+                yield self._listing_request(url, outlet.id, "feed")
             for url in outlet.sitemaps:
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_sitemap,
-                    errback=self.on_error,
-                    priority=20,
-                    meta={**meta, "newsagg_kind": "sitemap"},
-                )
+                yield self._listing_request(url, outlet.id, "sitemap")
             for url in (*outlet.sections, outlet.home):
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_section,
-                    errback=self.on_error,
-                    priority=10,
-                    meta={**meta, "newsagg_kind": "section"},
-                )
+                yield self._listing_request(url, outlet.id, "section")
         # Known articles due for a re-fetch come from the fetch state: an unchanged feed (304) lists nothing.
         yield from due_requests(self.crawler, [o.id for o in self.selected], self._recrawl_request)
+
+    def _listing_request(self, url: str, outlet_id: str, kind: str) -> scrapy.Request:
+        """A feed, sitemap (or child sitemap) or section page of an outlet: listings go before articles."""
+        callback, priority = {
+            "feed": (self.parse_feed, 30),
+            "sitemap": (self.parse_sitemap, 20),
+            "section": (self.parse_section, 10),
+        }[kind]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=priority,
+            meta={"outlet": outlet_id, "newsagg_kind": kind},
+        )
 
     def _recrawl_request(self, url: str, outlet_id: str) -> scrapy.Request | None:
         # The state was asked for the selected outlets only; an outlet since removed from the registry is skipped.
@@ -211,13 +207,7 @@ class NewsSpider(scrapy.Spider):
         max_links = self.crawler.settings.getint("NEWSAGG_SITEMAP_MAX_LINKS", 50_000)
         for link in links[:max_links]:
             if kind == "index":
-                yield scrapy.Request(
-                    link.url,
-                    callback=self.parse_sitemap,
-                    errback=self.on_error,
-                    priority=20,
-                    meta={"outlet": outlet.id, "newsagg_kind": "sitemap"},
-                )
+                yield self._listing_request(link.url, outlet.id, "sitemap")
             else:
                 request = self._article_request(link, outlet, "sitemap")
                 if request:

@@ -25,7 +25,7 @@ Warnings are data: the command that prints them exits 0; scripts read the JSON `
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -57,8 +57,7 @@ class HealthWarning:
     baseline: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"outlet": self.outlet, "kind": self.kind, "message": self.message, "run_id": self.run_id,
-                "value": self.value, "baseline": self.baseline}
+        return asdict(self)
 
 
 @dataclass
