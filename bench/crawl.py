@@ -65,8 +65,9 @@ def figures(name: str, measured: Measured, pages: int, extra: dict[str, Any] | N
 
 def run_naive(web: BenchWeb, port: int, work: Path) -> dict[str, Any]:
     output = work / "naive.jsonl"
-    measured = run_measured([sys.executable, str(ROOT / "bench" / "naive.py"), str(output), *web.sitemap_urls(port)],
-                            cwd=ROOT)
+    measured = run_measured(
+        [sys.executable, str(ROOT / "bench" / "naive.py"), str(output), *web.sitemap_urls(port)], cwd=ROOT
+    )
     pages = sum(1 for _ in output.open()) if output.exists() else 0
     if measured.returncode != 0:
         sys.stderr.write(measured.stderr[-3000:])
@@ -113,14 +114,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=5000, help="article pages in the bench web (default 5000)")
     parser.add_argument("--outlets", type=int, default=8, help="outlets (loopback addresses), default 8")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="article-extraction-benchmark root (default ../shared/data/article-extraction-benchmark)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="article-extraction-benchmark root (default ../shared/data/article-extraction-benchmark)",
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where generated bench webs are kept")
     parser.add_argument("--only", choices=("naive", "newsagg"), help="run one side only (no ratio)")
-    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra setting for the newsagg run")
-    parser.add_argument("--profile", type=Path,
-                        help="profile the newsagg run into this file (pyinstrument text, else cProfile stats)")
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra setting for the newsagg run",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="profile the newsagg run into this file (pyinstrument text, else cProfile stats)"
+    )
     args = parser.parse_args(argv)
 
     settings = dict(BENCH_SETTINGS)
@@ -160,12 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
-        print(f"bench web: {args.pages} article pages, {args.outlets} outlets, served by {server_kind}, "
-              f"{os.cpu_count()} CPUs")
+        print(
+            f"bench web: {args.pages} article pages, {args.outlets} outlets, served by {server_kind}, "
+            f"{os.cpu_count()} CPUs"
+        )
         print(f"{'run':<9}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU s/page':>12}{'peak RSS MB':>13}")
         for r in results:
-            print(f"{r['run']:<9}{r['pages']:>7}{r['wall_seconds']:>9}{r['pages_per_second']:>9}"
-                  f"{r['cpu_seconds_per_page']!s:>12}{r['peak_rss_mb']:>13}")
+            print(
+                f"{r['run']:<9}{r['pages']:>7}{r['wall_seconds']:>9}{r['pages_per_second']:>9}"
+                f"{r['cpu_seconds_per_page']!s:>12}{r['peak_rss_mb']:>13}"
+            )
         if "ratio" in report:
             print(f"ratio newsagg/naive (pages/s): {report['ratio']}")
     return 0 if all(r["ok"] for r in results) else 1

@@ -38,14 +38,30 @@ def run_group(n: int, web: BenchWeb, port: int, redis_url: str, work: Path, sett
     home = work / f"home-{n}"
     registry = work / "registry.yaml"
     registry.write_text(json.dumps(web.registry(port)))
-    cmd = [sys.executable, "-m", "newsagg.cli", "crawl", "--registry", str(registry), "--home", str(home),
-           "--format", "json", "--redis-url", redis_url, "--run-id", f"bench-{n}-{uuid.uuid4().hex[:6]}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsagg.cli",
+        "crawl",
+        "--registry",
+        str(registry),
+        "--home",
+        str(home),
+        "--format",
+        "json",
+        "--redis-url",
+        redis_url,
+        "--run-id",
+        f"bench-{n}-{uuid.uuid4().hex[:6]}",
+    ]
     for key, value in settings.items():
         cmd += ["--set", f"{key}={value}"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
     started = time.monotonic()
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(n)]
+    processes = [
+        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(n)
+    ]
     cpu_by_pid: dict[int, float] = {}
     done = threading.Event()
 
@@ -103,8 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     results = []
-    with tempfile.TemporaryDirectory(prefix="newsagg-bench-dist-") as tmp, RedisServer() as redis, \
-            StaticServer(web.root, [outlet_ip(o) for o in range(args.outlets)]) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsagg-bench-dist-") as tmp,
+        RedisServer() as redis,
+        StaticServer(web.root, [outlet_ip(o) for o in range(args.outlets)]) as server,
+    ):
         web.bind(server.port)
         for n in (int(x) for x in args.processes.split(",")):
             results.append(run_group(n, web, server.port, redis.url, Path(tmp), settings))
@@ -115,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench web: {args.pages} article pages; {os.cpu_count()} CPUs; one Redis; one SQLite store per run")
         print(f"{'processes':>9}{'articles':>10}{'wall s':>9}{'articles/s':>12}{'CPU s/art':>11}  split")
         for r in results:
-            print(f"{r['processes']:>9}{r['articles']:>10}{r['wall_seconds']:>9}{r['articles_per_second']:>12}"
-                  f"{r['cpu_seconds_per_article']!s:>11}  {r['per_process']}")
+            print(
+                f"{r['processes']:>9}{r['articles']:>10}{r['wall_seconds']:>9}{r['articles_per_second']:>12}"
+                f"{r['cpu_seconds_per_article']!s:>11}  {r['per_process']}"
+            )
     return 0 if all(r["ok"] for r in results) else 1
 
 

@@ -48,12 +48,16 @@ from newsagg.storage.sqlite import SQLiteStore, _encode
 from newsagg.text import content_hash
 
 T0 = 1_795_000_000.0
-_ES_WORDS = ("el gobierno anunció ayer una reforma de la ley de seguridad en la región tras la visita del presidente "
-             "a la cárcel donde miles de presos esperan juicio mientras la oposición critica el plan y los vecinos "
-             "piden más policía en las calles del centro histórico durante la temporada de lluvias").split()
-_EN_WORDS = ("the government announced on tuesday a reform of the security law in the region after the president "
-             "visited the prison where thousands of inmates await trial while the opposition criticised the plan "
-             "and residents asked for more police in the streets of the old town during the rainy season").split()
+_ES_WORDS = (
+    "el gobierno anunció ayer una reforma de la ley de seguridad en la región tras la visita del presidente "
+    "a la cárcel donde miles de presos esperan juicio mientras la oposición critica el plan y los vecinos "
+    "piden más policía en las calles del centro histórico durante la temporada de lluvias"
+).split()
+_EN_WORDS = (
+    "the government announced on tuesday a reform of the security law in the region after the president "
+    "visited the prison where thousands of inmates await trial while the opposition criticised the plan "
+    "and residents asked for more police in the streets of the old town during the rainy season"
+).split()
 _NAMES = ["Kast", "Bukele", "CECOT", "Boric", "Sheinbaum", "Milei", "Petro", "Lula", "Arévalo", "Noboa"]
 
 
@@ -82,19 +86,37 @@ def make_articles(count: int, seed: int = 7, texts: list[str] | None = None) -> 
             body = " ".join(rng.choice(words) if rng.random() > 0.05 else rng.choice(_NAMES) for _ in range(250))
             text = f"{body.capitalize()}. Artículo {i}."
         published = T0 + rng.randint(0, 30 * 86400)
-        articles.append({
-            "id": f"{i:016x}", "url": f"https://outlet-{i % 40}.example/news/{i}",
-            "canonical_url": f"https://outlet-{i % 40}.example/news/{i}", "outlet_id": f"outlet-{i % 40}",
-            "outlet_name": f"Outlet {i % 40}", "country": ["CL", "SV", "MX", "AR", "US"][i % 5],
-            "region": "Latin America", "language": language,
-            "title": " ".join(rng.choice(words) for _ in range(8)).capitalize() + f" {rng.choice(_NAMES)}",
-            "text": text, "authors": [f"Autor {i % 97}"], "description": text[:160], "site_name": None,
-            "section": "politica", "keywords": [], "published_at": None, "published_utc": published,
-            "published_source": "json-ld", "published_precision": "minute", "published_confidence": 0.9,
-            "discovered_at": None, "discovered_utc": published + 600, "discovered_via": "sitemap",
-            "content_hash": content_hash(text), "word_count": len(text.split()), "dup_group": f"{i:016x}",
-            "warnings": [],
-        })
+        articles.append(
+            {
+                "id": f"{i:016x}",
+                "url": f"https://outlet-{i % 40}.example/news/{i}",
+                "canonical_url": f"https://outlet-{i % 40}.example/news/{i}",
+                "outlet_id": f"outlet-{i % 40}",
+                "outlet_name": f"Outlet {i % 40}",
+                "country": ["CL", "SV", "MX", "AR", "US"][i % 5],
+                "region": "Latin America",
+                "language": language,
+                "title": " ".join(rng.choice(words) for _ in range(8)).capitalize() + f" {rng.choice(_NAMES)}",
+                "text": text,
+                "authors": [f"Autor {i % 97}"],
+                "description": text[:160],
+                "site_name": None,
+                "section": "politica",
+                "keywords": [],
+                "published_at": None,
+                "published_utc": published,
+                "published_source": "json-ld",
+                "published_precision": "minute",
+                "published_confidence": 0.9,
+                "discovered_at": None,
+                "discovered_utc": published + 600,
+                "discovered_via": "sitemap",
+                "content_hash": content_hash(text),
+                "word_count": len(text.split()),
+                "dup_group": f"{i:016x}",
+                "warnings": [],
+            }
+        )
     return articles
 
 
@@ -125,6 +147,7 @@ def sqlite_ours(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="newsagg-bench-index-") as tmp:
         store = SQLiteStore(Path(tmp) / "newsagg.sqlite")
         try:
+
             def write() -> None:
                 for start in range(0, len(articles), batch):
                     store.upsert_articles(articles[start : start + batch])
@@ -134,8 +157,12 @@ def sqlite_ours(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
             assert store.count_articles() == len(articles)
         finally:
             store.close()
-    return {"insert_wall": insert_wall, "insert_cpu": insert_cpu,
-            "unchanged_wall": unchanged_wall, "unchanged_cpu": unchanged_cpu}
+    return {
+        "insert_wall": insert_wall,
+        "insert_cpu": insert_cpu,
+        "unchanged_wall": unchanged_wall,
+        "unchanged_cpu": unchanged_cpu,
+    }
 
 
 def sqlite_raw(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
@@ -149,16 +176,21 @@ def sqlite_raw(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(f"CREATE TABLE articles (rowid INTEGER PRIMARY KEY, {columns})")
-            db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
-                       "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')")
+            db.execute(
+                "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
+                "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+            )
 
             def write() -> None:
                 for start in range(0, len(rows), batch):
                     with db:
-                        db.executemany(f"INSERT INTO articles (rowid, {columns}) VALUES ({marks})",
-                                       rows[start : start + batch])
-                        db.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-                                       fts_rows[start : start + batch])
+                        db.executemany(
+                            f"INSERT INTO articles (rowid, {columns}) VALUES ({marks})", rows[start : start + batch]
+                        )
+                        db.executemany(
+                            "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                            fts_rows[start : start + batch],
+                        )
 
             wall, cpu = _timed(write)
             assert db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'articulo'").fetchone()[0]
@@ -168,8 +200,9 @@ def sqlite_raw(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
 
 
 def bench_sqlite(articles: list[dict[str, Any]], batch: int, repeat: int) -> dict[str, Any]:
-    samples = _rounds(repeat, {"raw": lambda: sqlite_raw(articles, batch),
-                               "ours": lambda: sqlite_ours(articles, batch)})
+    samples = _rounds(
+        repeat, {"raw": lambda: sqlite_raw(articles, batch), "ours": lambda: sqlite_ours(articles, batch)}
+    )
     docs = len(articles)
     raw_rate = docs / _median(samples["raw"], "insert_wall")
     our_rate = docs / _median(samples["ours"], "insert_wall")
@@ -205,8 +238,9 @@ def config_for(engine: str, url: str, prefix: str, **overrides: Any):  # type: i
     from newsagg.storage.engine_config import EngineConfig, split_credentials
 
     clean, user, password = split_credentials(url)
-    return EngineConfig(engine=engine, urls=(clean,), username=user, password=password, index_prefix=prefix,
-                        replicas=0, **overrides)
+    return EngineConfig(
+        engine=engine, urls=(clean,), username=user, password=password, index_prefix=prefix, replicas=0, **overrides
+    )
 
 
 def engine_ours(config, articles: list[dict[str, Any]], batch: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -234,12 +268,18 @@ def engine_raw(config, articles: list[dict[str, Any]], chunk: int) -> dict[str, 
     try:
         client = store.client._client
         helpers = _helpers(config.engine)
-        docs = [EngineStore._document({n: _normalize(n, a.get(n)) for n in ARTICLE_FIELDS}, seq=i + 1,
-                                      first_seen=0, now=0) for i, a in enumerate(articles)]
+        docs = [
+            EngineStore._document({n: _normalize(n, a.get(n)) for n in ARTICLE_FIELDS}, seq=i + 1, first_seen=0, now=0)
+            for i, a in enumerate(articles)
+        ]
         alias = store.articles_alias
         started = time.perf_counter()
-        ok, errors = helpers.bulk(client, ({"_index": alias, "_id": d["id"], "_source": d} for d in docs),
-                                  chunk_size=chunk, max_chunk_bytes=config.bulk_bytes)
+        ok, errors = helpers.bulk(
+            client,
+            ({"_index": alias, "_id": d["id"], "_source": d} for d in docs),
+            chunk_size=chunk,
+            max_chunk_bytes=config.bulk_bytes,
+        )
         seconds = time.perf_counter() - started
         assert ok == len(docs) and not errors, errors
         store.client.refresh(alias)
@@ -262,12 +302,14 @@ def bench_engine(engine: str, url: str, articles: list[dict[str, Any]], args: ar
     settings = {"bulk_docs": args.chunk, "bulk_threads": args.threads}
 
     def ours() -> dict[str, float]:
-        return engine_ours(config_for(engine, url, f"newsagg-bench-ours-{uuid.uuid4().hex[:8]}", **settings),
-                           articles, args.batch)
+        return engine_ours(
+            config_for(engine, url, f"newsagg-bench-ours-{uuid.uuid4().hex[:8]}", **settings), articles, args.batch
+        )
 
     def raw() -> dict[str, float]:
-        return engine_raw(config_for(engine, url, f"newsagg-bench-raw-{uuid.uuid4().hex[:8]}", **settings),
-                          articles, args.chunk)
+        return engine_raw(
+            config_for(engine, url, f"newsagg-bench-raw-{uuid.uuid4().hex[:8]}", **settings), articles, args.chunk
+        )
 
     samples = _rounds(args.repeat, {"raw": raw, "ours": ours})
     raw_rate = len(articles) / _median(samples["raw"], "insert_wall")
@@ -289,8 +331,10 @@ def bench_engine(engine: str, url: str, articles: list[dict[str, Any]], args: ar
 
 # --- main --------------------------------------------------------------------------------------------------
 def _print_table(result: dict[str, Any]) -> None:
-    print(f"{result['docs']} articles of ~{result['avg_words']} words ({result['text']} text), "
-          f"median of {result['repeat']} alternating rounds")
+    print(
+        f"{result['docs']} articles of ~{result['avg_words']} words ({result['text']} text), "
+        f"median of {result['repeat']} alternating rounds"
+    )
     for part in result["backends"]:
         name = part["backend"]
         if "skipped" in part:
@@ -298,12 +342,18 @@ def _print_table(result: dict[str, Any]) -> None:
             continue
         if name == "sqlite":
             print(f"sqlite, batches of {part['batch']} (one transaction each):")
-            print(f"  raw executemany + FTS5  : {part['raw_docs_per_s']:>7} docs/s  "
-                  f"{part['raw_cpu_s_per_1k']} CPU s/1k docs  {part['raw_seconds']}")
-            print(f"  SQLiteStore.upsert      : {part['ours_docs_per_s']:>7} docs/s  "
-                  f"{part['ours_cpu_s_per_1k']} CPU s/1k docs  {part['ours_seconds']}")
-            print(f"  ratio ours/raw          : {part['ratio']}  (goal: ours >= {part['goal_docs_per_s']} docs/s; "
-                  f"{part['ours_docs_per_cpu_s']} docs per CPU second)")
+            print(
+                f"  raw executemany + FTS5  : {part['raw_docs_per_s']:>7} docs/s  "
+                f"{part['raw_cpu_s_per_1k']} CPU s/1k docs  {part['raw_seconds']}"
+            )
+            print(
+                f"  SQLiteStore.upsert      : {part['ours_docs_per_s']:>7} docs/s  "
+                f"{part['ours_cpu_s_per_1k']} CPU s/1k docs  {part['ours_seconds']}"
+            )
+            print(
+                f"  ratio ours/raw          : {part['ratio']}  (goal: ours >= {part['goal_docs_per_s']} docs/s; "
+                f"{part['ours_docs_per_cpu_s']} docs per CPU second)"
+            )
             print(f"  re-crawl, unchanged     : {part['unchanged_docs_per_s']:>7} docs/s")
         else:
             print(f"{name}, batches of {part['batch']}, bulk chunks of {part['chunk']}:")
@@ -330,8 +380,11 @@ def main(argv: list[str] | None = None) -> int:
 
     articles = make_articles(args.docs, texts=real_texts(args.data) if args.text == "real" else None)
     result: dict[str, Any] = {
-        "docs": args.docs, "text": args.text, "repeat": args.repeat,
-        "avg_words": round(sum(a["word_count"] for a in articles) / len(articles)), "backends": [],
+        "docs": args.docs,
+        "text": args.text,
+        "repeat": args.repeat,
+        "avg_words": round(sum(a["word_count"] for a in articles) / len(articles)),
+        "backends": [],
     }
     if args.only in (None, "sqlite"):
         result["backends"].append(bench_sqlite(articles, args.sqlite_batch, args.repeat))

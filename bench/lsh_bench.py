@@ -41,8 +41,11 @@ def measure(size: int, queries: int, seed: int = 3) -> dict:
     # Half the probes are near copies of stored signatures (found), half are new texts (not found).
     probes = []
     for q in range(queries):
-        values = signatures[rng.integers(size)].copy() if q % 2 == 0 else rng.integers(
-            0, 2**32 - 1, DEFAULT_NUM_PERM, dtype=np.uint32)
+        values = (
+            signatures[rng.integers(size)].copy()
+            if q % 2 == 0
+            else rng.integers(0, 2**32 - 1, DEFAULT_NUM_PERM, dtype=np.uint32)
+        )
         if q % 2 == 0:
             changed = rng.choice(DEFAULT_NUM_PERM, size=DEFAULT_NUM_PERM // 5, replace=False)
             values[changed] = rng.integers(0, 2**32 - 1, len(changed), dtype=np.uint32)
@@ -72,8 +75,10 @@ def main() -> None:
         return
     print(f"{'signatures':>11} {'insert µs':>10} {'query µs':>9} {'found':>6} {'MiB':>8} {'B/signature':>12}")
     for r in results:
-        print(f"{r['signatures']:>11} {r['insert_us_per_signature']:>10} {r['query_us']:>9} {r['probes_found']:>6} "
-              f"{r['memory_mib']:>8} {r['bytes_per_signature']:>12}")
+        print(
+            f"{r['signatures']:>11} {r['insert_us_per_signature']:>10} {r['query_us']:>9} {r['probes_found']:>6} "
+            f"{r['memory_mib']:>8} {r['bytes_per_signature']:>12}"
+        )
 
 
 if __name__ == "__main__":

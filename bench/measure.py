@@ -82,8 +82,9 @@ def tree_rss(pid: int) -> int:
     return sum(_pss_bytes(p) for p in tree(pid))
 
 
-def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
-                 timeout: float = 3600) -> Measured:
+def run_measured(
+    cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 3600
+) -> Measured:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -115,5 +116,6 @@ def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path
     # Processes reaped by a grandchild that was itself never waited for (a pool's fork server) are missing
     # from getrusage; the sampled per-process figures catch them (minus their last 0.2 s).
     cpu = max(waited, sum(cpu_by_pid.values()))
-    return Measured(process.returncode, wall, cpu, peak / 2**20, cpu_by_pid.get(process.pid, 0.0),
-                    peak_main / 2**20, stdout, stderr)
+    return Measured(
+        process.returncode, wall, cpu, peak / 2**20, cpu_by_pid.get(process.pid, 0.0), peak_main / 2**20, stdout, stderr
+    )

@@ -44,8 +44,18 @@ def crawl_size(pages: int, outlets: int, cache: Path, settings: dict[str, Any], 
             web.bind(server.port)
             registry = work / "registry.yaml"
             registry.write_text(json.dumps(web.registry(server.port)))
-            cmd = [sys.executable, "-m", "newsagg.cli", "crawl", "--registry", str(registry),
-                   "--home", str(work / "home"), "--format", "json"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "newsagg.cli",
+                "crawl",
+                "--registry",
+                str(registry),
+                "--home",
+                str(work / "home"),
+                "--format",
+                "json",
+            ]
             run_settings = dict(settings)
             if jobdir:
                 run_settings["JOBDIR"] = str(work / "jobdir")
@@ -76,8 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=8)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--jobdir", action=argparse.BooleanOptionalAction, default=True,
-                        help="keep Scrapy's frontier on disk (JOBDIR), as a large crawl should")
+    parser.add_argument(
+        "--jobdir",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep Scrapy's frontier on disk (JOBDIR), as a large crawl should",
+    )
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
     settings = dict(BENCH_SETTINGS)
@@ -94,11 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{'pages':>8}{'articles':>10}{'wall s':>9}{'pages/s':>9}{'peak PSS MB':>13}")
         for r in results:
-            print(f"{r['pages']:>8}{r['articles']:>10}{r['wall_seconds']:>9}{r['pages_per_second']:>9}"
-                  f"{r['peak_pss_mb']:>13}")
+            print(
+                f"{r['pages']:>8}{r['articles']:>10}{r['wall_seconds']:>9}{r['pages_per_second']:>9}"
+                f"{r['peak_pss_mb']:>13}"
+            )
         if "peak_growth" in report:
-            print(f"peak memory growth from {results[0]['pages']} to {results[-1]['pages']} pages: "
-                  f"{report['peak_growth']:+.1%}")
+            print(
+                f"peak memory growth from {results[0]['pages']} to {results[-1]['pages']} pages: "
+                f"{report['peak_growth']:+.1%}"
+            )
     return 0 if all(r["ok"] for r in results) else 1
 
 

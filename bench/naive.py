@@ -28,9 +28,7 @@ class NaiveSpider(SitemapSpider):
 
 def main(argv: list[str]) -> int:
     output, *sitemaps = argv
-    process = CrawlerProcess(
-        {"LOG_LEVEL": "INFO", "FEEDS": {output: {"format": "jsonlines", "encoding": "utf-8"}}}
-    )
+    process = CrawlerProcess({"LOG_LEVEL": "INFO", "FEEDS": {output: {"format": "jsonlines", "encoding": "utf-8"}}})
     process.crawl(NaiveSpider, sitemap_urls=sitemaps)
     process.start()
     return 0

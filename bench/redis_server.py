@@ -45,9 +45,23 @@ class RedisServer:
         for _ in range(5):
             self.port = _free_port()
             self._process = subprocess.Popen(
-                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", self._dir.name, "--protected-mode", "yes"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    self._dir.name,
+                    "--protected-mode",
+                    "yes",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             if self._wait_ready():
                 return self
@@ -79,8 +93,9 @@ class RedisServer:
                 self._process.wait()
             self._process = None
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._kill()
         if self._dir is not None:
             self._dir.cleanup()

@@ -41,16 +41,29 @@ class Corpus:
 
     def article(self, article_id: str, story: int, when: float) -> dict:
         topic, names = self.story(story)
-        words = [self.random.choice(topic) if self.random.random() < 0.4 else self.random.choice(self.common)
-                 for _ in range(160)]
+        words = [
+            self.random.choice(topic) if self.random.random() < 0.4 else self.random.choice(self.common)
+            for _ in range(160)
+        ]
         for position in range(0, 160, 20):
             words[position] = self.random.choice(names)
         text = " ".join(words)
         return {
-            "id": article_id, "url": f"http://bench.test/{article_id}", "canonical_url": f"http://bench.test/{article_id}",
-            "title": " ".join([names[0], *topic[:6]]), "text": text, "language": "en", "authors": [], "keywords": [],
-            "warnings": [], "published_utc": when, "published_at": None, "discovered_utc": when,
-            "content_hash": content_hash(text), "word_count": 160, "dup_group": article_id,
+            "id": article_id,
+            "url": f"http://bench.test/{article_id}",
+            "canonical_url": f"http://bench.test/{article_id}",
+            "title": " ".join([names[0], *topic[:6]]),
+            "text": text,
+            "language": "en",
+            "authors": [],
+            "keywords": [],
+            "warnings": [],
+            "published_utc": when,
+            "published_at": None,
+            "discovered_utc": when,
+            "content_hash": content_hash(text),
+            "word_count": 160,
+            "dup_group": article_id,
         }
 
 
@@ -80,8 +93,13 @@ def measure(stored: int, new: int, corpus: Corpus) -> dict:
         seconds = time.perf_counter() - started
         stories = len(store.list_stories(limit=1_000_000))
         store.close()
-    return {"stored": stored, "new": new, "seconds": round(seconds, 2),
-            "ms_per_article": round(1000 * seconds / new, 2), "stories_total": stories}
+    return {
+        "stored": stored,
+        "new": new,
+        "seconds": round(seconds, 2),
+        "ms_per_article": round(1000 * seconds / new, 2),
+        "stories_total": stories,
+    }
 
 
 def main() -> None:
@@ -100,8 +118,10 @@ def main() -> None:
         return
     print(f"{'stored':>8} {'new':>6} {'seconds':>8} {'ms/article':>11} {'x smallest':>10}")
     for row in results:
-        print(f"{row['stored']:>8} {row['new']:>6} {row['seconds']:>8} {row['ms_per_article']:>11} "
-              f"{row['ratio_to_smallest']:>10}")
+        print(
+            f"{row['stored']:>8} {row['new']:>6} {row['seconds']:>8} {row['ms_per_article']:>11} "
+            f"{row['ratio_to_smallest']:>10}"
+        )
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def _synthetic(copy: int) -> bytes:
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f'<meta property="og:type" content="article"></head><body><header><nav><a href="/">Home</a></nav></header>'
-        f"<article><h1>{title}</h1><time datetime=\"2026-11-{1 + copy % 28:02d}T10:00:00Z\"></time>{paragraphs}"
+        f'<article><h1>{title}</h1><time datetime="2026-11-{1 + copy % 28:02d}T10:00:00Z"></time>{paragraphs}'
         "</article><footer>Bench News</footer></body></html>"
     ).encode()
 

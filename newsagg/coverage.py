@@ -42,8 +42,18 @@ def revisions(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "title": article.get("title"),
                 "url": article.get("url"),
                 "versions": [
-                    {key: v.get(key) for key in ("fetched_at", "replaced_at", "title", "published_at", "modified_at",
-                                                 "text_hash", "changes")}
+                    {
+                        key: v.get(key)
+                        for key in (
+                            "fetched_at",
+                            "replaced_at",
+                            "title",
+                            "published_at",
+                            "modified_at",
+                            "text_hash",
+                            "changes",
+                        )
+                    }
                     for v in reversed(versions)
                 ],
             }

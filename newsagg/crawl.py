@@ -40,7 +40,7 @@ class CrawlSummary:
     log_file: str | None = None
 
     def _sum(self, prefix: str) -> dict[str, int]:
-        return {k[len(prefix):]: int(v) for k, v in sorted(self.stats.items()) if k.startswith(prefix)}
+        return {k[len(prefix) :]: int(v) for k, v in sorted(self.stats.items()) if k.startswith(prefix)}
 
     @property
     def pages(self) -> int:

@@ -24,8 +24,22 @@ from newsagg.secrets import redact_value
 ExportFormat = Literal["json", "ndjson", "csv", "html"]
 FORMATS: tuple[str, ...] = ("json", "ndjson", "csv", "html")
 CSV_COLUMNS = (
-    "story_id", "story_label", "article_id", "outlet_id", "outlet_name", "country", "language", "published_at",
-    "published_source", "title", "authors", "duplicate_of", "duplicate_kind", "similarity", "url", "versions",
+    "story_id",
+    "story_label",
+    "article_id",
+    "outlet_id",
+    "outlet_name",
+    "country",
+    "language",
+    "published_at",
+    "published_source",
+    "title",
+    "authors",
+    "duplicate_of",
+    "duplicate_kind",
+    "similarity",
+    "url",
+    "versions",
     "last_change",
 )
 
@@ -75,7 +89,9 @@ def write_csv(documents: Iterable[dict[str, Any]], path: Path) -> int:
 
 
 _environment = Environment(
-    loader=PackageLoader("newsagg", "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True,
+    loader=PackageLoader("newsagg", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
     lstrip_blocks=True,
 )
 
@@ -92,9 +108,7 @@ def render_html(documents: Iterable[dict[str, Any]], *, title: str = "newsagg co
             grid.setdefault(row["outlet_name"] or "?", {c: 0 for c in countries})[row["country"] or "?"] += 1
         document["grid"] = {"countries": countries, "rows": sorted(grid.items())}
     template = _environment.get_template("report.html")
-    return template.render(
-        title=title, documents=docs, generated_at=datetime.now(UTC).isoformat(timespec="seconds")
-    )
+    return template.render(title=title, documents=docs, generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def write_html(documents: Iterable[dict[str, Any]], path: Path) -> int:

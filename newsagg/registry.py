@@ -72,8 +72,20 @@ def _outlet_from(entry: Any, position: int) -> Outlet:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise RegistryError(f"outlet {entry['id']}: unknown timezone {timezone!r}") from exc
-    known = {"id", "name", "country", "region", "language", "timezone", "home", "feeds", "sitemaps",
-             "sections", "verified", "notes"}
+    known = {
+        "id",
+        "name",
+        "country",
+        "region",
+        "language",
+        "timezone",
+        "home",
+        "feeds",
+        "sitemaps",
+        "sections",
+        "verified",
+        "notes",
+    }
     return Outlet(
         id=str(entry["id"]),
         name=str(entry["name"]),

@@ -34,15 +34,31 @@ _known_lock = threading.Lock()
 
 #: ``//user:password@`` whatever precedes it (any scheme, or a mistyped one: a URL refused as invalid is quoted).
 _URL_USERINFO = re.compile(r"(?P<keep>//[^/\s:@]*:)[^@\s/]*@")
-_AUTH_HEADER = re.compile(r"(?P<keep>\b(?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|apikey|token)\s+)"
-                          r"[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
-_KEY_VALUE = re.compile(r"(?P<keep>\b(?:api[_-]?key|password|passwd|pwd|secret|token|access[_-]?key)['\"]?\s*[:=]\s*"
-                        r"['\"]?)(?!\*\*\*)[^\s'\"&,;)}\]]+", re.IGNORECASE)
+_AUTH_HEADER = re.compile(
+    r"(?P<keep>\b(?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|apikey|token)\s+)"
+    r"[A-Za-z0-9+/=._~-]+",
+    re.IGNORECASE,
+)
+_KEY_VALUE = re.compile(
+    r"(?P<keep>\b(?:api[_-]?key|password|passwd|pwd|secret|token|access[_-]?key)['\"]?\s*[:=]\s*"
+    r"['\"]?)(?!\*\*\*)[^\s'\"&,;)}\]]+",
+    re.IGNORECASE,
+)
 #: Words one of which each heuristic pattern needs (lower-cased): a text without them skips that pattern, which
 #: costs ~100 µs per 5 kB of text (the "Scraped from" DEBUG line of every article) against ~10 µs for the check.
 _AUTH_HINTS = ("authorization",)
-_KEY_VALUE_HINTS = ("apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "passw", "pwd", "secret",
-                    "token")
+_KEY_VALUE_HINTS = (
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+    "passw",
+    "pwd",
+    "secret",
+    "token",
+)
 #: ``re.IGNORECASE`` matches "ı" and "İ" (lower-cased "i\u0307") to "i" and "ſ" to "s", ``str.lower`` does not:
 #: a text holding one runs every pattern, so the shortcut never misses what the patterns would catch.
 _CASE_TRAPS = ("\u0131", "\u0307", "\u017f")

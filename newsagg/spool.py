@@ -37,8 +37,9 @@ class Spool:
             temp.rename(final)
         except OSError as exc:
             temp.unlink(missing_ok=True)
-            raise SpoolError(exc.errno, f"cannot spool {len(records)} articles to {self.directory}: "
-                                        f"{exc.strerror or exc}") from exc
+            raise SpoolError(
+                exc.errno, f"cannot spool {len(records)} articles to {self.directory}: {exc.strerror or exc}"
+            ) from exc
         return final
 
     def pending(self) -> Iterator[tuple[Path, list[dict[str, Any]]]]:

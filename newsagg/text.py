@@ -55,7 +55,7 @@ def content_terms(text: str | None) -> Counter[str]:
     return Counter(t for t in tokens(text) if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
 
 
-_SENTENCE_START = frozenset(".!?¿¡:;\"“”«»—-\n")
+_SENTENCE_START = frozenset('.!?¿¡:;"“”«»—-\n')
 
 
 def _starts_sentence(text: str, position: int) -> bool:

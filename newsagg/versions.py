@@ -25,7 +25,11 @@ DEFAULT_MAX_VERSIONS = 10
 #: Fields carried forward from the stored copy when the re-fetch is no evidence of a change (see carry_forward).
 _CARRIED = {
     "published_at": (
-        "published_at", "published_utc", "published_source", "published_precision", "published_confidence"
+        "published_at",
+        "published_utc",
+        "published_source",
+        "published_precision",
+        "published_confidence",
     ),
     "modified_at": ("modified_at", "modified_utc", "modified_source"),
     "title": ("title",),
@@ -35,8 +39,9 @@ _CORRECTION = re.compile(
     r"|correction|corrected|clarification|editor['’]?s note|correção|retificação)\b",
     re.IGNORECASE,
 )
-_UPDATE = re.compile(r"^\W{0,3}(?:actualizaci[oó]n|actualizado|[úu]ltima hora|update[d]?|atualiza[çc][ãa]o)\b",
-                     re.IGNORECASE)
+_UPDATE = re.compile(
+    r"^\W{0,3}(?:actualizaci[oó]n|actualizado|[úu]ltima hora|update[d]?|atualiza[çc][ãa]o)\b", re.IGNORECASE
+)
 _LARGE = 4000  # words: above this, difflib's autojunk heuristic keeps the comparison fast
 
 
@@ -99,8 +104,13 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         changes.append("headline changed")
     changes.extend(text_changes(old.get("text"), new.get("text")))  # empty when the texts are equal
     if old.get("published_at") != new.get("published_at"):
-        changes.append("published date moved" if old.get("published_at") and new.get("published_at")
-                       else "published date added" if new.get("published_at") else "published date removed")
+        changes.append(
+            "published date moved"
+            if old.get("published_at") and new.get("published_at")
+            else "published date added"
+            if new.get("published_at")
+            else "published date removed"
+        )
     if old.get("modified_at") != new.get("modified_at"):
         changes.append("modified date changed" if old.get("modified_at") else "modified date added")
     return changes
@@ -133,4 +143,4 @@ def next_versions(
             "changes": changes,
         }
     )
-    return history[-max(1, limit):], changes
+    return history[-max(1, limit) :], changes

@@ -27,23 +27,42 @@ QUICK = {
 }
 
 
-def run_cli(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 300
-            ) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsagg.cli", *args, "--home", str(home)],
-        capture_output=True, text=True, timeout=timeout, check=False, env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=env,
     )
 
 
-def crawl(registry_yaml: str, home: Path, *, settings: dict[str, str] | None = None,
-          env: dict[str, str] | None = None, check: bool = True) -> tuple[dict, subprocess.CompletedProcess[str]]:
+def crawl(
+    registry_yaml: str,
+    home: Path,
+    *,
+    settings: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> tuple[dict, subprocess.CompletedProcess[str]]:
     """``newsagg crawl --format json`` of ``registry_yaml`` into ``home``; returns (summary, process)."""
     home.mkdir(parents=True, exist_ok=True)
     registry = home / "registry.yaml"
     registry.write_text(registry_yaml, encoding="utf-8")
     sets = [arg for key, value in {**QUICK, **(settings or {})}.items() for arg in ("--set", f"{key}={value}")]
-    result = run_cli("crawl", "--registry", str(registry), "--format", "json", *sets, home=home,
-                     env=env if env is not None else dict(os.environ))
+    result = run_cli(
+        "crawl",
+        "--registry",
+        str(registry),
+        "--format",
+        "json",
+        *sets,
+        home=home,
+        env=env if env is not None else dict(os.environ),
+    )
     if check:
         assert result.returncode == 0, result.stderr[-4000:]
     summary = json.loads(result.stdout) if result.returncode == 0 else {}
@@ -67,8 +86,12 @@ class EngineProxy:
     dark (connections dropped, port closed), as does :meth:`cut`.
     """
 
-    def __init__(self, target: str, rule: Callable[[int], str | float] | None = None,
-                 trip: Callable[[str, str, bytes], bool] | None = None) -> None:
+    def __init__(
+        self,
+        target: str,
+        rule: Callable[[int], str | float] | None = None,
+        trip: Callable[[str, str, bytes], bool] | None = None,
+    ) -> None:
         self.target = urllib.parse.urlsplit(target)
         self.rule = rule or (lambda n: "forward")
         self.trip = trip or (lambda *_: False)
@@ -98,8 +121,12 @@ class EngineProxy:
                         action = proxy.rule(proxy.bulks)
                         proxy.actions.append(action)
                 if action == "429":
-                    self._send(429, "Too Many Requests", [("Content-Type", "application/json"), ("Retry-After", "1")],
-                               b'{"error":{"type":"es_rejected_execution_exception"},"status":429}')
+                    self._send(
+                        429,
+                        "Too Many Requests",
+                        [("Content-Type", "application/json"), ("Retry-After", "1")],
+                        b'{"error":{"type":"es_rejected_execution_exception"},"status":429}',
+                    )
                     return
                 upstream = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=60)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
@@ -109,8 +136,12 @@ class EngineProxy:
                 upstream.close()
                 if isinstance(action, float | int) and not isinstance(action, bool):
                     proxy.stop.wait(float(action))
-                self._send(response.status, response.reason,
-                           [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP], data)
+                self._send(
+                    response.status,
+                    response.reason,
+                    [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP],
+                    data,
+                )
                 with proxy.lock:
                     proxy.forwarded += 1
                 if proxy.trip(self.command, self.path, body):

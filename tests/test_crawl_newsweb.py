@@ -20,14 +20,23 @@ from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 
 SEED = "kast-cecot"
-FAST = ["--set", "AUTOTHROTTLE_START_DELAY=0.05", "--set", "AUTOTHROTTLE_MAX_DELAY=1",
-        "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=1"]
+FAST = [
+    "--set",
+    "AUTOTHROTTLE_START_DELAY=0.05",
+    "--set",
+    "AUTOTHROTTLE_MAX_DELAY=1",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
+]
 
 
 def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsagg.cli", *args, "--home", str(home)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -180,8 +189,21 @@ def test_recrawl_updates_instead_of_duplicating(crawled: Crawled) -> None:
 def test_story_focus_keeps_only_that_story(crawled: Crawled, tmp_path: Path) -> None:
     home = tmp_path / "focused"
     registry = crawled.home / "registry.yaml"
-    result = run_cli("crawl", "--registry", str(registry), "--story", "Kast Bukele CECOT", "--since", "2026-11-19",
-                     "--until", "2026-11-22", "--format", "json", *FAST, home=home)
+    result = run_cli(
+        "crawl",
+        "--registry",
+        str(registry),
+        "--story",
+        "Kast Bukele CECOT",
+        "--since",
+        "2026-11-19",
+        "--until",
+        "2026-11-22",
+        "--format",
+        "json",
+        *FAST,
+        home=home,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)
     assert summary["skipped"].get("outside_story", 0) >= 5
@@ -191,7 +213,10 @@ def test_story_focus_keeps_only_that_story(crawled: Crawled, tmp_path: Path) -> 
     finally:
         focused.close()
     seed_ids = {crawled.stored(e["url"])["id"] for e in crawled.web.expected() if e["story"] == SEED}
-    unrelated = {crawled.stored(e["url"])["id"] for e in crawled.web.expected()
-                 if e["story"] in ("us-rates", "cr-coffee-harvest", "chile-copper-strike", "honduras-storm")}
+    unrelated = {
+        crawled.stored(e["url"])["id"]
+        for e in crawled.web.expected()
+        if e["story"] in ("us-rates", "cr-coffee-harvest", "chile-copper-strike", "honduras-storm")
+    }
     assert seed_ids <= stored_ids
     assert not stored_ids & unrelated

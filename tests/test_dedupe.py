@@ -17,8 +17,10 @@ WIRE = (
     "sistema penitenciario y no necesariamente replicarlo de la misma forma en Chile. La cárcel puede albergar "
     "hasta cuarenta mil reclusos y ha sido cuestionada por organizaciones de derechos humanos."
 )
-EDITED = WIRE.replace("este viernes", "el viernes").replace(" y fue recibido por el gabinete de seguridad "
-                                                             "salvadoreño", "") + " Más tarde se reunió con Bukele."
+EDITED = (
+    WIRE.replace("este viernes", "el viernes").replace(" y fue recibido por el gabinete de seguridad salvadoreño", "")
+    + " Más tarde se reunió con Bukele."
+)
 OTHER = (
     "La cosecha de café en Costa Rica avanza con buenos rendimientos en la zona de Los Santos, según el "
     "Instituto del Café, que prevé un aumento de la producción y mejores precios para los productores de la "
@@ -28,8 +30,18 @@ OTHER = (
 
 def check(detector: DuplicateDetector, store: SQLiteStore, article_id: str, text: str, **fields: object):
     verdict, _ = detector.check(article_id, text, content_hash(text))
-    store.upsert_articles([article(article_id, text=text, dup_group=verdict.dup_group,
-                                   duplicate_kind=verdict.kind, similarity=verdict.similarity, **fields)])
+    store.upsert_articles(
+        [
+            article(
+                article_id,
+                text=text,
+                dup_group=verdict.dup_group,
+                duplicate_kind=verdict.kind,
+                similarity=verdict.similarity,
+                **fields,
+            )
+        ]
+    )
     store.resolve_duplicate_groups([verdict.dup_group])
     return verdict
 

@@ -27,8 +27,16 @@ from newsagg.storage.sqlite import SQLiteStore
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
-FAST = ["--set", "AUTOTHROTTLE_START_DELAY=0.05", "--set", "AUTOTHROTTLE_MAX_DELAY=1",
-        "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=1", "--set", "NEWSAGG_EXTRACT_WORKERS=1"]
+FAST = [
+    "--set",
+    "AUTOTHROTTLE_START_DELAY=0.05",
+    "--set",
+    "AUTOTHROTTLE_MAX_DELAY=1",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
+    "--set",
+    "NEWSAGG_EXTRACT_WORKERS=1",
+]
 PROCESSES = 3
 
 
@@ -45,8 +53,20 @@ def redis_url() -> Iterator[str]:
 
 
 def crawl_command(registry: Path, home: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "newsagg.cli", "crawl", "--registry", str(registry), "--home", str(home),
-            "--format", "json", *FAST, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "newsagg.cli",
+        "crawl",
+        "--registry",
+        str(registry),
+        "--home",
+        str(home),
+        "--format",
+        "json",
+        *FAST,
+        *extra,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -77,8 +97,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
         registry.write_text(web.registry_yaml(), encoding="utf-8")
 
         single = root / "single"
-        result = subprocess.run(crawl_command(registry, single), capture_output=True, text=True, timeout=600,
-                                env=_env(), check=False)
+        result = subprocess.run(
+            crawl_command(registry, single), capture_output=True, text=True, timeout=600, env=_env(), check=False
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         out["single"] = Run([json.loads(result.stdout)], list(web.request_log), _stored(single))
 
@@ -86,8 +107,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
         shared = root / "shared"
         run_id = f"test-{uuid.uuid4().hex[:8]}"
         processes = [
-            subprocess.Popen(crawl_command(registry, shared, "--redis-url", redis_url, "--run-id", run_id),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+            subprocess.Popen(
+                crawl_command(registry, shared, "--redis-url", redis_url, "--run-id", run_id),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=_env(),
+            )
             for _ in range(PROCESSES)
         ]
         summaries = []

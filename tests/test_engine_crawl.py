@@ -32,14 +32,24 @@ from tests.reliability_helpers import EngineProxy
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
 ENGINES = ["opensearch", "elasticsearch"]
-FAST = ["--set", "AUTOTHROTTLE_START_DELAY=0.05", "--set", "AUTOTHROTTLE_MAX_DELAY=1",
-        "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=1"]
+FAST = [
+    "--set",
+    "AUTOTHROTTLE_START_DELAY=0.05",
+    "--set",
+    "AUTOTHROTTLE_MAX_DELAY=1",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
+]
 
 
 def run_cli(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newsagg.cli", *args, "--home", str(home)],
-        capture_output=True, text=True, timeout=300, check=False, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
     )
 
 
@@ -179,11 +189,14 @@ def test_engine_down_mid_crawl_then_replay_matches_reference(
     web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
 ) -> None:
     env_up = engine_store_env()
-    proxy = EngineProxy(env_up.get("NEWSAGG_ES_URL") or env_up["NEWSAGG_OPENSEARCH_URL"],
-                        trip=trip_after_inserts(f"{env_up['NEWSAGG_INDEX_PREFIX']}-articles", 2))
+    proxy = EngineProxy(
+        env_up.get("NEWSAGG_ES_URL") or env_up["NEWSAGG_OPENSEARCH_URL"],
+        trip=trip_after_inserts(f"{env_up['NEWSAGG_INDEX_PREFIX']}-articles", 2),
+    )
     try:
-        env_down = engine_store_env(proxy.url, NEWSAGG_ENGINE_MAX_RETRIES="1", NEWSAGG_ENGINE_RETRY_BACKOFF="0.05",
-                                    NEWSAGG_ENGINE_COOLDOWN="1")
+        env_down = engine_store_env(
+            proxy.url, NEWSAGG_ENGINE_MAX_RETRIES="1", NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="1"
+        )
         home = tmp_path / "home"
         summary = crawl(web, home, env_down, "--set", "NEWSAGG_INDEX_BATCH_SIZE=6")
     finally:
@@ -219,7 +232,6 @@ def test_engine_down_mid_crawl_then_replay_matches_reference(
     assert not unclustered, f"not clustered after replay (stored before the outage: {sorted(before)})"
 
 
-
 def test_replay_with_engine_still_down_keeps_the_spool(tmp_path: Path) -> None:
     """No engine at all (a closed port): replay fails with a clear message and keeps every file."""
     home = tmp_path / "home"
@@ -229,8 +241,12 @@ def test_replay_with_engine_still_down_keeps_the_spool(tmp_path: Path) -> None:
     batch.write_text(json.dumps({"article": {"id": "x"}, "minhash": None}) + "\n", encoding="utf-8")
     closed = EngineProxy("http://127.0.0.1:9")
     closed.close()
-    env = {**os.environ, "NEWSAGG_BACKEND": "opensearch", "NEWSAGG_OPENSEARCH_URL": closed.url,
-           "NEWSAGG_ENGINE_MAX_RETRIES": "0"}
+    env = {
+        **os.environ,
+        "NEWSAGG_BACKEND": "opensearch",
+        "NEWSAGG_OPENSEARCH_URL": closed.url,
+        "NEWSAGG_ENGINE_MAX_RETRIES": "0",
+    }
     result = run_cli("index", "replay", home=home, env=env)
     assert result.returncode == 1
     assert "unreachable" in result.stderr and "spool kept" in result.stderr

@@ -87,12 +87,15 @@ def test_coverage_counts_come_from_one_aggregation(engine_config: EngineConfig) 
 
 
 def test_settings_come_from_the_environment_and_secrets_stay_out_of_repr() -> None:
-    config = EngineConfig.from_env("elasticsearch", {
-        "NEWSAGG_ES_URL": "https://elastic:s3cret@es1:9200/, es2:9200",
-        "NEWSAGG_ES_CA_FILE": "/etc/ca.pem",
-        "NEWSAGG_INDEX_PREFIX": "news",
-        "NEWSAGG_ENGINE_BULK_DOCS": "250",
-    })
+    config = EngineConfig.from_env(
+        "elasticsearch",
+        {
+            "NEWSAGG_ES_URL": "https://elastic:s3cret@es1:9200/, es2:9200",
+            "NEWSAGG_ES_CA_FILE": "/etc/ca.pem",
+            "NEWSAGG_INDEX_PREFIX": "news",
+            "NEWSAGG_ENGINE_BULK_DOCS": "250",
+        },
+    )
     assert config.urls == ("https://es1:9200", "http://es2:9200")
     assert (config.username, config.password) == ("elastic", "s3cret")
     assert config.verify_certs is True and config.ca_file == "/etc/ca.pem"
@@ -100,8 +103,11 @@ def test_settings_come_from_the_environment_and_secrets_stay_out_of_repr() -> No
     assert "s3cret" not in repr(config)
     opensearch = EngineConfig.from_env("opensearch", {"NEWSAGG_OPENSEARCH_VERIFY_CERTS": "0"})
     assert opensearch.verify_certs is False and opensearch.urls == ("http://localhost:9200",)
-    for bad in ({"NEWSAGG_INDEX_PREFIX": "Bad Prefix"}, {"NEWSAGG_ENGINE_BULK_DOCS": "lots"},
-                {"NEWSAGG_ES_VERIFY_CERTS": "maybe"}):
+    for bad in (
+        {"NEWSAGG_INDEX_PREFIX": "Bad Prefix"},
+        {"NEWSAGG_ENGINE_BULK_DOCS": "lots"},
+        {"NEWSAGG_ES_VERIFY_CERTS": "maybe"},
+    ):
         with pytest.raises(ValueError):
             EngineConfig.from_env("elasticsearch", bad)
     with pytest.raises(StorageError, match="unknown backend"):

@@ -34,7 +34,10 @@ def test_ecbplus_reader_takes_headline_and_body() -> None:
 def test_eval_clustering_command_separates_same_topic_events() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "newsagg.cli", "eval", "clustering", "--data", str(MINI), "--format", "json"],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     figures = json.loads(result.stdout)
     assert figures["docs"] == 12 and figures["gold_stories"] == 4
@@ -45,9 +48,23 @@ def test_eval_clustering_command_separates_same_topic_events() -> None:
 def test_eval_dedupe_command_links_edited_copies_only() -> None:
     data = Path(__file__).parent / "fixtures" / "dedupe-mini"
     result = subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", "eval", "dedupe", "--data", str(data), "--ecbplus", str(MINI),
-         "--format", "json"],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            sys.executable,
+            "-m",
+            "newsagg.cli",
+            "eval",
+            "dedupe",
+            "--data",
+            str(data),
+            "--ecbplus",
+            str(MINI),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     figures = json.loads(result.stdout)
     assert figures["originals"] == 3 and figures["positive_pairs"] == 15

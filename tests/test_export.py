@@ -18,11 +18,20 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def _store(tmp_path: Path) -> SQLiteStore:
     store = SQLiteStore(tmp_path / "s.sqlite")
     text = "Kast visitó el CECOT de Bukele en El Salvador y habló de seguridad con Bukele. " * 5
-    store.upsert_articles([
-        article("h1", title=f"Kast {PAYLOAD}", text=text, authors=[PAYLOAD], url="javascript:alert(1)"),
-        article("h2", title="Kast y Bukele", text=text + " Fin.", outlet_name=PAYLOAD, country="SV",
-                published_utc=T0 + 60, dup_group="h1"),
-    ])
+    store.upsert_articles(
+        [
+            article("h1", title=f"Kast {PAYLOAD}", text=text, authors=[PAYLOAD], url="javascript:alert(1)"),
+            article(
+                "h2",
+                title="Kast y Bukele",
+                text=text + " Fin.",
+                outlet_name=PAYLOAD,
+                country="SV",
+                published_utc=T0 + 60,
+                dup_group="h1",
+            ),
+        ]
+    )
     store.resolve_duplicate_groups(["h1"])
     clusterer = StoryClusterer(store)
     for item in store.iter_articles():
@@ -73,15 +82,29 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     store = _store(tmp_path)
     report = tmp_path / "report.html"
     export(iter_story_documents(store), "html", report)
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=True).stdout
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
     assert "Kast y Bukele" in dom and "Who copied the wire text" in dom
     assert "<script" not in dom.lower(), "an article field became a live script element"
     assert "onerror" not in dom.replace("onerror=alert(1)&gt;", "")
     shot = tmp_path / "report.png"
-    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [*flags, f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

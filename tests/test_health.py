@@ -18,14 +18,20 @@ POLICY = HealthPolicy(min_history=2, drop_ratio=0.5, min_articles=3)
 
 
 def healthy(articles: int = 10, **changes) -> OutletFigures:  # type: ignore[no-untyped-def]
-    base = {"pages": articles + 4, "articles": articles, "with_title": articles, "with_published": articles,
-            "with_author": articles, "with_text": articles, "listings_fresh": 3}
+    base = {
+        "pages": articles + 4,
+        "articles": articles,
+        "with_title": articles,
+        "with_published": articles,
+        "with_author": articles,
+        "with_text": articles,
+        "listings_fresh": 3,
+    }
     return OutletFigures(**{**base, **changes})
 
 
 def record(log: RunLog, figures: dict[str, OutletFigures], reason: str = "finished") -> str:
-    run_id = log.start(f"run-{len(log.list(limit=1000)):03d}", command=["test"], outlets=list(figures),
-                       settings={})
+    run_id = log.start(f"run-{len(log.list(limit=1000)):03d}", command=["test"], outlets=list(figures), settings={})
     log.finish(run_id, reason=reason, counts={}, errors={}, outlets=figures)
     return run_id
 
@@ -114,14 +120,18 @@ def test_only_finished_runs_count(log: RunLog) -> None:
 def test_cli_prints_warnings_as_data_and_exits_zero(log: RunLog, tmp_path: Path) -> None:
     record(log, {"a": OutletFigures(http_errors={"503": 3}), "b": healthy()})
     for fmt, check in (("json", None), ("table", "dark")):
-        result = subprocess.run([sys.executable, "-m", "newsagg.cli", "sources", "health", "--home", str(tmp_path),
-                                 "--format", fmt], capture_output=True, text=True, timeout=120,
-                                env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "newsagg.cli", "sources", "health", "--home", str(tmp_path), "--format", fmt],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         if fmt == "json":
             payload = json.loads(result.stdout)
-            assert payload == json.loads(json.dumps(health_payload(source_health(log, HealthPolicy())),
-                                                    default=str))
+            assert payload == json.loads(json.dumps(health_payload(source_health(log, HealthPolicy())), default=str))
             assert [(w["outlet"], w["kind"]) for w in payload["warnings"]] == [("a", "dark")]
         else:
             assert check in result.stdout and "warning" in result.stdout

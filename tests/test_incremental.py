@@ -25,20 +25,47 @@ from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 
 T0 = datetime.fromisoformat("2026-11-21T00:00:00+00:00")
-FAST = ["--set", "AUTOTHROTTLE_START_DELAY=0.05", "--set", "AUTOTHROTTLE_MAX_DELAY=1",
-        "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=1", "--set", "NEWSAGG_EXTRACT_WORKERS=0"]
+FAST = [
+    "--set",
+    "AUTOTHROTTLE_START_DELAY=0.05",
+    "--set",
+    "AUTOTHROTTLE_MAX_DELAY=1",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
+    "--set",
+    "NEWSAGG_EXTRACT_WORKERS=0",
+]
 EDITED = "ledger-fed-rates"
 UNLISTED = "acn-en-treasury-yields"
-CORRECTION = ("Correction: An earlier version of this article misstated the share of participants who favored "
-              "waiting. It was most participants, not all of them.")
+CORRECTION = (
+    "Correction: An earlier version of this article misstated the share of participants who favored "
+    "waiting. It was most participants, not all of them."
+)
 NEW_TITLE = "Fed minutes show officials in no hurry to cut rates again"
 
 
 def run_crawl(home: Path, now: datetime, *extra: str) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", "crawl", "--registry", str(home / "registry.yaml"), "--home", str(home),
-         "--format", "json", *FAST, "--set", f"NEWSAGG_NOW={now.isoformat()}", *extra],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newsagg.cli",
+            "crawl",
+            "--registry",
+            str(home / "registry.yaml"),
+            "--home",
+            str(home),
+            "--format",
+            "json",
+            *FAST,
+            "--set",
+            f"NEWSAGG_NOW={now.isoformat()}",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
@@ -143,8 +170,10 @@ def test_unchanged_second_run_fetches_no_article_page(scenario: Scenario) -> Non
     assert second.statuses()[304] >= len(scenario.web.outlets), "discovery pages were not requested conditionally"
     assert second.summary["inserted"] == 0 and second.summary["updated"] == 0
     assert len(second.log) < len(first.log)
-    print(f"\nrequests: first run {len(first.log)} {dict(first.statuses())}; "
-          f"second run {len(second.log)} {dict(second.statuses())}")
+    print(
+        f"\nrequests: first run {len(first.log)} {dict(first.statuses())}; "
+        f"second run {len(second.log)} {dict(second.statuses())}"
+    )
 
 
 def test_new_and_edited_articles_are_fetched_and_nothing_else(scenario: Scenario) -> None:
@@ -248,8 +277,21 @@ def test_refetch_schedule_decays_and_ends(tmp_path: Path) -> None:
         assert state.next_fetch(t, t + 72 * h) is None
         assert state.next_fetch(t, t, published_utc=t - 100 * h) is None, "an archive article is not young"
         url = "http://news.example/a.html"
-        state.done([{"url": url, "kind": "article", "outlet_id": "o", "fetched_at": t, "status": 200,
-                     "outcome": "stored", "etag": '"v1"', "lastmod_utc": t - h, "article_id": "a1"}])
+        state.done(
+            [
+                {
+                    "url": url,
+                    "kind": "article",
+                    "outlet_id": "o",
+                    "fetched_at": t,
+                    "status": 200,
+                    "outcome": "stored",
+                    "etag": '"v1"',
+                    "lastmod_utc": t - h,
+                    "article_id": "a1",
+                }
+            ]
+        )
         state.flush()
         row = state.get(url)
         assert state.fetch_reason(row, t + h / 2) is None
@@ -262,8 +304,18 @@ def test_refetch_schedule_decays_and_ends(tmp_path: Path) -> None:
         assert [r["url"] for r in state.due(["o"], t + h)] == [url]
         assert state.due(["other"], t + h) == []
         # a 304 keeps the validators and the content outcome, and moves the schedule on
-        state.done([{"url": url, "kind": "article", "outlet_id": "o", "fetched_at": t + 2 * h, "status": 304,
-                     "outcome": "not_modified"}])
+        state.done(
+            [
+                {
+                    "url": url,
+                    "kind": "article",
+                    "outlet_id": "o",
+                    "fetched_at": t + 2 * h,
+                    "status": 304,
+                    "outcome": "not_modified",
+                }
+            ]
+        )
         state.flush()
         row = state.get(url)
         assert (row["etag"], row["outcome"], row["fetch_count"], row["next_fetch"]) == ('"v1"', "stored", 2, t + 6 * h)

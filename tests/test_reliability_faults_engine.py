@@ -42,16 +42,19 @@ def engine(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, str]]:
     drop_engine_prefix(EngineConfig.from_env(name, engine_env(name, url, prefix)))
 
 
-def _crawl_through(web: NewsWeb, engine: tuple[str, str, str], rule: Callable[[int], str | float], home: Path,
-                   **extra: str) -> tuple[dict, EngineProxy, dict[str, str]]:
+def _crawl_through(
+    web: NewsWeb, engine: tuple[str, str, str], rule: Callable[[int], str | float], home: Path, **extra: str
+) -> tuple[dict, EngineProxy, dict[str, str]]:
     name, url, prefix = engine
     proxy = EngineProxy(url, rule)
     try:
-        env = engine_env(name, proxy.url, prefix, NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="0",
-                         **extra)
+        env = engine_env(
+            name, proxy.url, prefix, NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="0", **extra
+        )
         registry = yaml.safe_dump({"outlets": [o for o in web.outlets if o["id"] in OUTLETS]}, allow_unicode=True)
-        summary, _ = crawl(registry, home, env=env, settings={"NEWSAGG_INDEX_BATCH_SIZE": "3",
-                                                              "NEWSAGG_EXTRACT_WORKERS": "0"})
+        summary, _ = crawl(
+            registry, home, env=env, settings={"NEWSAGG_INDEX_BATCH_SIZE": "3", "NEWSAGG_EXTRACT_WORKERS": "0"}
+        )
     finally:
         proxy.close()
     return summary, proxy, engine_env(name, url, prefix)
@@ -72,8 +75,13 @@ def _assert_complete(web: NewsWeb, env: dict[str, str], home: Path, summary: dic
 
 def test_engine_answering_429_loses_nothing(web: NewsWeb, engine: tuple[str, str, str], tmp_path: Path) -> None:
     # every other bulk write is rejected with 429 at first; the client backs off and retries
-    summary, proxy, env = _crawl_through(web, engine, lambda n: "429" if n % 2 and n < 8 else "forward",
-                                         tmp_path / "home", NEWSAGG_ENGINE_MAX_RETRIES="3")
+    summary, proxy, env = _crawl_through(
+        web,
+        engine,
+        lambda n: "429" if n % 2 and n < 8 else "forward",
+        tmp_path / "home",
+        NEWSAGG_ENGINE_MAX_RETRIES="3",
+    )
     assert "429" in proxy.actions, "the engine never answered 429: the test tested nothing"
     _assert_complete(web, env, tmp_path / "home", summary)
 
@@ -84,8 +92,14 @@ def test_engine_too_slow_loses_nothing_and_doubles_nothing(
 ) -> None:
     # the first two bulk writes are applied by the engine but answered after the client's timeout: the client
     # retries (or the batch is spooled and replayed) and the upserts by id must not duplicate anything
-    summary, proxy, env = _crawl_through(web, engine, lambda n: 2.5 if n <= 2 else "forward", tmp_path / "home",
-                                         NEWSAGG_ENGINE_TIMEOUT="1", NEWSAGG_ENGINE_MAX_RETRIES="1")
+    summary, proxy, env = _crawl_through(
+        web,
+        engine,
+        lambda n: 2.5 if n <= 2 else "forward",
+        tmp_path / "home",
+        NEWSAGG_ENGINE_TIMEOUT="1",
+        NEWSAGG_ENGINE_MAX_RETRIES="1",
+    )
     assert 2.5 in proxy.actions, "the engine was never slow: the test tested nothing"
     _assert_complete(web, env, tmp_path / "home", summary)
 

@@ -98,8 +98,11 @@ def test_a_retry_after_wait_holds_no_download_slot(tmp_path: Path) -> None:
         faults = next(o for o in web.outlets if o["id"] == FAULTS)
         feed = faults["feeds"][0].replace("rss.xml", "rss-patience.xml")
         outlet = {**faults, "id": "hostile-patience", "feeds": [feed]}
-        summary, _ = crawl(yaml.safe_dump({"outlets": [outlet]}), tmp_path / "home",
-                           settings={"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
+        summary, _ = crawl(
+            yaml.safe_dump({"outlets": [outlet]}),
+            tmp_path / "home",
+            settings={"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"},
+        )
         pages = [(p, status) for _, p, status in web.request_log if p.startswith("/news/patience-")]
     assert summary["inserted"] == 2, summary  # both stored after their pause, the crawl waited for the timers
     assert sorted(status for _, status in pages) == [200, 200, 429, 429]

@@ -42,8 +42,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     home = tmp_path_factory.mktemp("hostile-home")
     with HostileWeb() as web:
         outlets = [o for o in web.outlets if o["id"] != FAULTS]
-        summary, _ = crawl(yaml.safe_dump({"outlets": outlets}), home,
-                           settings={"NEWSAGG_SITEMAP_MAX_DOCS": str(SITEMAP_DOCS)})
+        summary, _ = crawl(
+            yaml.safe_dump({"outlets": outlets}), home, settings={"NEWSAGG_SITEMAP_MAX_DOCS": str(SITEMAP_DOCS)}
+        )
         with SQLiteStore(home / "newsagg.sqlite") as store:
             articles = {a["id"]: a for a in store.iter_articles()}
         yield Crawled(web, home, summary, Path(summary["log_file"]).read_text(encoding="utf-8"), articles)

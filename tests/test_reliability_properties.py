@@ -28,13 +28,50 @@ settings.register_profile("deep", max_examples=600, deadline=None, suppress_heal
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FETCHED = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-html_fragments = st.lists(st.sampled_from([
-    "<html>", "<head>", "<body>", "<article>", "<p>", "</p>", "<div>", "</div>", "<h1>", "</h1>", "<time>",
-    '<meta property="og:type" content="article">', '<meta name="author" content="', '">',
-    '<script type="application/ld+json">{"datePublished": "', '"}</script>', "2026-11-20T10:00:00-03:00",
-    "9999-12-31", "0000-00-00", "viernes 20 de noviembre de 2026", "<!--", "-->", "<![CDATA[", "\x00", "\ufffd",
-    "&amp;", "&#x0;", "&#99999999;", "<title>", "</title>", "<", ">", "\"", "'", " ", "\n",
-]) | st.text(max_size=40), max_size=60).map("".join)
+html_fragments = st.lists(
+    st.sampled_from(
+        [
+            "<html>",
+            "<head>",
+            "<body>",
+            "<article>",
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<h1>",
+            "</h1>",
+            "<time>",
+            '<meta property="og:type" content="article">',
+            '<meta name="author" content="',
+            '">',
+            '<script type="application/ld+json">{"datePublished": "',
+            '"}</script>',
+            "2026-11-20T10:00:00-03:00",
+            "9999-12-31",
+            "0000-00-00",
+            "viernes 20 de noviembre de 2026",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "\x00",
+            "\ufffd",
+            "&amp;",
+            "&#x0;",
+            "&#99999999;",
+            "<title>",
+            "</title>",
+            "<",
+            ">",
+            '"',
+            "'",
+            " ",
+            "\n",
+        ]
+    )
+    | st.text(max_size=40),
+    max_size=60,
+).map("".join)
 
 
 def _check_article(result, url: str) -> None:  # type: ignore[no-untyped-def]
@@ -54,8 +91,9 @@ def test_extract_never_raises_on_arbitrary_bytes(data: bytes) -> None:
 @given(html_fragments, st.sampled_from([None, "utf-8", "latin-1", "x-unknown", "utf-16", "cp1252"]))
 def test_extract_never_raises_on_html_soup(markup: str, charset: str | None) -> None:
     data = markup.encode("utf-8", "surrogatepass")
-    result = extract_article(data, "http://news.test/2026/11/20/a.html", encoding=charset, fetched_at=FETCHED,
-                             timezone="America/Santiago")
+    result = extract_article(
+        data, "http://news.test/2026/11/20/a.html", encoding=charset, fetched_at=FETCHED, timezone="America/Santiago"
+    )
     _check_article(result, "http://news.test/a.html")
 
 

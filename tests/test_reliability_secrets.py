@@ -40,8 +40,9 @@ def test_secrets_come_from_env_or_files_only(tmp_path: Path) -> None:
     assert read_secret("NEWSAGG_ES_PASSWORD", {"NEWSAGG_ES_PASSWORD": PASSWORD}) == PASSWORD
     assert read_secret("NEWSAGG_ES_PASSWORD", {}) is None
     with pytest.raises(SecretError, match="set only one") as both:
-        read_secret("NEWSAGG_ES_PASSWORD",
-                    {"NEWSAGG_ES_PASSWORD": "x1x2x3", "NEWSAGG_ES_PASSWORD_FILE": str(secret_file)})
+        read_secret(
+            "NEWSAGG_ES_PASSWORD", {"NEWSAGG_ES_PASSWORD": "x1x2x3", "NEWSAGG_ES_PASSWORD_FILE": str(secret_file)}
+        )
     assert PASSWORD not in str(both.value)
     with pytest.raises(SecretError, match="cannot read"):
         read_secret("NEWSAGG_ES_PASSWORD", {"NEWSAGG_ES_PASSWORD_FILE": str(tmp_path / "missing")})
@@ -53,24 +54,34 @@ def test_secrets_come_from_env_or_files_only(tmp_path: Path) -> None:
 def test_engine_config_reads_secret_files_and_never_shows_them(tmp_path: Path) -> None:
     (tmp_path / "pw").write_text(PASSWORD, encoding="utf-8")
     (tmp_path / "key").write_text(API_KEY, encoding="utf-8")
-    config = EngineConfig.from_env("elasticsearch", {
-        "NEWSAGG_ES_URL": "https://127.0.0.1:9200", "NEWSAGG_ES_USERNAME": "crawler",
-        "NEWSAGG_ES_PASSWORD_FILE": str(tmp_path / "pw"), "NEWSAGG_ES_API_KEY_FILE": str(tmp_path / "key"),
-    })
+    config = EngineConfig.from_env(
+        "elasticsearch",
+        {
+            "NEWSAGG_ES_URL": "https://127.0.0.1:9200",
+            "NEWSAGG_ES_USERNAME": "crawler",
+            "NEWSAGG_ES_PASSWORD_FILE": str(tmp_path / "pw"),
+            "NEWSAGG_ES_API_KEY_FILE": str(tmp_path / "key"),
+        },
+    )
     assert (config.username, config.password, config.api_key) == ("crawler", PASSWORD, API_KEY)
     assert PASSWORD not in repr(config) and API_KEY not in repr(config)
     with pytest.raises(ValueError, match="set only one"):
-        EngineConfig.from_env("opensearch", {"NEWSAGG_OPENSEARCH_PASSWORD": "abcd1234",
-                                             "NEWSAGG_OPENSEARCH_PASSWORD_FILE": str(tmp_path / "pw")})
+        EngineConfig.from_env(
+            "opensearch",
+            {"NEWSAGG_OPENSEARCH_PASSWORD": "abcd1234", "NEWSAGG_OPENSEARCH_PASSWORD_FILE": str(tmp_path / "pw")},
+        )
 
 
-@pytest.mark.parametrize("leaky", [
-    f"connecting to https://admin:{URL_PASSWORD}@es.internal:9200/_bulk",
-    "headers={'Authorization': 'Basic YWRtaW46aHVudGVyMg=='}",
-    "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
-    "retrying with api_key=AbCdEf123456 and password: hunter22",
-    f"the server said: {PASSWORD}",
-])
+@pytest.mark.parametrize(
+    "leaky",
+    [
+        f"connecting to https://admin:{URL_PASSWORD}@es.internal:9200/_bulk",
+        "headers={'Authorization': 'Basic YWRtaW46aHVudGVyMg=='}",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+        "retrying with api_key=AbCdEf123456 and password: hunter22",
+        f"the server said: {PASSWORD}",
+    ],
+)
 def test_redact_masks_credentials(leaky: str) -> None:
     remember(PASSWORD)
     cleaned = redact(leaky)
@@ -159,9 +170,12 @@ class _EchoHandler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         self.server.authorizations.append(auth)
         decoded = base64.b64decode(auth.split()[-1]).decode("utf-8", "replace") if auth.startswith("Basic ") else ""
-        body = json.dumps({"error": {"type": "security_exception",
-                                     "reason": f"bad credentials Authorization: {auth} ({decoded})"},
-                           "status": 401}).encode()
+        body = json.dumps(
+            {
+                "error": {"type": "security_exception", "reason": f"bad credentials Authorization: {auth} ({decoded})"},
+                "status": 401,
+            }
+        ).encode()
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -189,9 +203,16 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
     secret_file = tmp_path / "opensearch_password"
     secret_file.write_text(PASSWORD + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSAGG_OPENSEARCH_", "NEWSAGG_ES_"))}
-    env.update({"NEWSAGG_BACKEND": "opensearch", "NEWSAGG_OPENSEARCH_URL": f"http://{engine.base}",
-                "NEWSAGG_OPENSEARCH_USERNAME": "admin", "NEWSAGG_OPENSEARCH_PASSWORD_FILE": str(secret_file),
-                "NEWSAGG_ENGINE_MAX_RETRIES": "0", "NEWSAGG_ENGINE_COOLDOWN": "0"})
+    env.update(
+        {
+            "NEWSAGG_BACKEND": "opensearch",
+            "NEWSAGG_OPENSEARCH_URL": f"http://{engine.base}",
+            "NEWSAGG_OPENSEARCH_USERNAME": "admin",
+            "NEWSAGG_OPENSEARCH_PASSWORD_FILE": str(secret_file),
+            "NEWSAGG_ENGINE_MAX_RETRIES": "0",
+            "NEWSAGG_ENGINE_COOLDOWN": "0",
+        }
+    )
     home = tmp_path / "home"
     with NewsWeb() as web:
         registry = yaml.safe_dump({"outlets": [o for o in web.outlets if o["id"] == "harbor-ledger"]})
@@ -215,8 +236,14 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
     assert "error" in json.loads(status.stdout)
 
     token = expected_auth.split()[-1]
-    outputs = {"crawl stdout": process.stdout, "crawl stderr": process.stderr, "crawl log": log,
-               "spool": spool_text, "replay": replay.stdout + replay.stderr, "status": status.stdout + status.stderr}
+    outputs = {
+        "crawl stdout": process.stdout,
+        "crawl stderr": process.stderr,
+        "crawl log": log,
+        "spool": spool_text,
+        "replay": replay.stdout + replay.stderr,
+        "status": status.stdout + status.stderr,
+    }
     for where, text in outputs.items():
         for secret in (PASSWORD, token, URL_PASSWORD):
             assert secret not in text, f"{secret!r} leaked in the {where}"

@@ -48,14 +48,19 @@ def _userns_available() -> bool:
 
 
 def _run_driver(mode: str, home: Path) -> dict:
-    env = {**os.environ, "NEWSAGG_BACKEND": "opensearch",
-           "NEWSAGG_OPENSEARCH_URL": f"http://127.0.0.1:{_closed_port()}", "NEWSAGG_ENGINE_MAX_RETRIES": "0",
-           "NEWSAGG_ENGINE_COOLDOWN": "0", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {
+        **os.environ,
+        "NEWSAGG_BACKEND": "opensearch",
+        "NEWSAGG_OPENSEARCH_URL": f"http://127.0.0.1:{_closed_port()}",
+        "NEWSAGG_ENGINE_MAX_RETRIES": "0",
+        "NEWSAGG_ENGINE_COOLDOWN": "0",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
     command = [sys.executable, __file__, mode, str(home)]
     if mode == "tmpfs":
         spool = home / "spool"
         spool.mkdir(parents=True)
-        mount = f"mount -t tmpfs -o size={TMPFS_SIZE} tmpfs {spool} && exec \"$0\" \"$@\""
+        mount = f'mount -t tmpfs -o size={TMPFS_SIZE} tmpfs {spool} && exec "$0" "$@"'
         command = ["unshare", "-rm", "sh", "-c", mount, *command]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -91,13 +96,20 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
     database = home / "newsagg.sqlite"
     SQLiteStore(database).close()
     locker = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys\n"
-         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "db.execute('BEGIN EXCLUSIVE')\n"
-         "print('locked', flush=True)\n"
-         "sys.stdin.read()\n"
-         "db.execute('ROLLBACK')\n", str(database)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n"
+            "db.execute('ROLLBACK')\n",
+            str(database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
@@ -105,16 +117,23 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
             outlets = ["harbor-ledger", "prensa-cuscatleca"]
             expected = {article_id(canonicalize_url(e["url"])) for e in web.expected() if e["outlet"] in outlets}
             registry = yaml.safe_dump({"outlets": [o for o in web.outlets if o["id"] in outlets]}, allow_unicode=True)
-            summary, _ = crawl(registry, home, env={**os.environ, "NEWSAGG_SQLITE_TIMEOUT": "0.2"},
-                               settings={"NEWSAGG_INDEX_BATCH_SIZE": "3"})
+            summary, _ = crawl(
+                registry,
+                home,
+                env={**os.environ, "NEWSAGG_SQLITE_TIMEOUT": "0.2"},
+                settings={"NEWSAGG_INDEX_BATCH_SIZE": "3"},
+            )
     finally:
         if locker.stdin:
             locker.stdin.close()
         locker.wait(timeout=30)
     assert expected and summary["inserted"] == 0
     assert summary["spooled"] == summary["articles"] > 0
-    spooled = [json.loads(line)["article"]["id"] for f in sorted((home / "spool").glob("*.jsonl"))
-               for line in f.read_text(encoding="utf-8").splitlines()]
+    spooled = [
+        json.loads(line)["article"]["id"]
+        for f in sorted((home / "spool").glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
     assert expected <= set(spooled)
     log = Path(summary["log_file"]).read_text(encoding="utf-8")
     assert "database is locked" in log and "spooled to" in log
@@ -165,8 +184,15 @@ def _drive(mode: str, home: Path) -> dict:
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
         spool_errno = errno.EFBIG
 
-    crawler = get_crawler(Spider, {"NEWSAGG_HOME": str(home), "NEWSAGG_BACKEND": "opensearch",
-                                   "NEWSAGG_INDEX_BATCH_SIZE": 2, "NEWSAGG_INDEX_FLUSH_SECONDS": 3600})
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSAGG_HOME": str(home),
+            "NEWSAGG_BACKEND": "opensearch",
+            "NEWSAGG_INDEX_BATCH_SIZE": 2,
+            "NEWSAGG_INDEX_FLUSH_SECONDS": 3600,
+        },
+    )
     crawler.spider = crawler._create_spider("driver")
     crawler.spider.logger.logger.addHandler(Capture())
     pipeline = IndexPipeline.from_crawler(crawler)

@@ -28,10 +28,28 @@ from tests.polling import wait_for
 pytestmark = pytest.mark.reliability
 
 BATCH = 4
-CLI = [sys.executable, "-m", "newsagg.cli", "crawl", "--format", "json",
-       "--set", "NEWSAGG_EXTRACT_WORKERS=0", "--set", "AUTOTHROTTLE_ENABLED=False"]
-SLOW = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        "--set", f"NEWSAGG_INDEX_BATCH_SIZE={BATCH}", "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=600"]
+CLI = [
+    sys.executable,
+    "-m",
+    "newsagg.cli",
+    "crawl",
+    "--format",
+    "json",
+    "--set",
+    "NEWSAGG_EXTRACT_WORKERS=0",
+    "--set",
+    "AUTOTHROTTLE_ENABLED=False",
+]
+SLOW = [
+    "--set",
+    "DOWNLOAD_DELAY=0.4",
+    "--set",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    "--set",
+    f"NEWSAGG_INDEX_BATCH_SIZE={BATCH}",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=600",
+]
 WAIT_LIMIT = 120.0  # seconds: a safety net for a hung crawl, not a performance assertion
 
 
@@ -81,15 +99,21 @@ def test_sigkill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path: Pa
         web.clear_log()
 
         # 1. the crawl to kill: wait until a batch is written and more articles were fetched since
-        crawl = subprocess.Popen(_command(home, *SLOW), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 start_new_session=True)
+        crawl = subprocess.Popen(
+            _command(home, *SLOW), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
         def mid_batch() -> bool:
             stored = _stored_count(home)
             return stored >= BATCH and len(_fetched(list(web.request_log), article_paths)) >= stored + 2
 
         try:
-            wait_for(lambda: crawl.poll() is not None or mid_batch(), "a written batch and articles fetched since",
-                     limit=WAIT_LIMIT, interval=0.02)
+            wait_for(
+                lambda: crawl.poll() is not None or mid_batch(),
+                "a written batch and articles fetched since",
+                limit=WAIT_LIMIT,
+                interval=0.02,
+            )
         finally:
             if crawl.poll() is None:
                 os.killpg(crawl.pid, signal.SIGKILL)  # the crawl and its worker processes: no clean-up at all
@@ -129,8 +153,10 @@ def test_sigkill_mid_batch_then_resume_loses_and_duplicates_nothing(tmp_path: Pa
     assert in_flight <= set(refetched), "an article fetched but not written before the kill was not fetched again"
     assert max(refetched.values(), default=1) == 1
     assert summary["inserted"] == len(expected) - len(before)
-    print(f"\nkilled after {len(fetched_before)} article pages ({len(before)} stored, {len(in_flight)} in flight); "
-          f"resume fetched {len(refetched)} article pages, {len(resumed_log)} requests in all")
+    print(
+        f"\nkilled after {len(fetched_before)} article pages ({len(before)} stored, {len(in_flight)} in flight); "
+        f"resume fetched {len(refetched)} article pages, {len(resumed_log)} requests in all"
+    )
 
 
 def test_a_spooled_batch_counts_as_stored_and_reaches_the_store_on_replay(tmp_path: Path) -> None:
@@ -143,8 +169,13 @@ def test_a_spooled_batch_counts_as_stored_and_reaches_the_store_on_replay(tmp_pa
     from pipelines.index import IndexPipeline
     from tests.factories import article
 
-    crawler = get_crawler(settings_dict={"NEWSAGG_HOME": str(tmp_path), "NEWSAGG_INDEX_BATCH_SIZE": 2,
-                                         "NEWSAGG_NOW": "2026-11-21T00:00:00+00:00"})
+    crawler = get_crawler(
+        settings_dict={
+            "NEWSAGG_HOME": str(tmp_path),
+            "NEWSAGG_INDEX_BATCH_SIZE": 2,
+            "NEWSAGG_NOW": "2026-11-21T00:00:00+00:00",
+        }
+    )
     crawler.spider = scrapy.Spider(name="resume-test")
     store = SQLiteStore(tmp_path / "newsagg.sqlite")
     crawler._newsagg_store = store  # what crawler.store.store_for hands every component

@@ -21,9 +21,20 @@ from tests.polling import wait_for
 
 pytestmark = pytest.mark.slow
 # slow enough to be caught mid-crawl: one request at a time per outlet, half a second apart
-SLOW = ["--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0.5", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        "--set", "NEWSAGG_RUNS_HEARTBEAT=0.5", "--set", "NEWSAGG_INDEX_FLUSH_SECONDS=1",
-        "--set", "NEWSAGG_EXTRACT_WORKERS=1"]
+SLOW = [
+    "--set",
+    "AUTOTHROTTLE_ENABLED=0",
+    "--set",
+    "DOWNLOAD_DELAY=0.5",
+    "--set",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    "--set",
+    "NEWSAGG_RUNS_HEARTBEAT=0.5",
+    "--set",
+    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
+    "--set",
+    "NEWSAGG_EXTRACT_WORKERS=1",
+]
 SECRET = "hunter2-do-not-store"
 
 
@@ -34,9 +45,13 @@ def web() -> Iterator[NewsWeb]:
 
 
 def cli(*args: str, home: Path, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "newsagg.cli", *args],
-                            env={**os.environ, "NEWSAGG_HOME": str(home), "COLUMNS": "200", **env}, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsagg.cli", *args],
+        env={**os.environ, "NEWSAGG_HOME": str(home), "COLUMNS": "200", **env},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def runs(home: Path) -> list[dict]:
@@ -79,8 +94,11 @@ def test_sigterm_to_the_scheduler_lets_the_crawl_close_and_records_it(web: NewsW
     registry.write_text(web.registry_yaml(), encoding="utf-8")
     settings = "\n".join(f"      {pair.split('=')[0]}: {pair.split('=')[1]}" for pair in SLOW[1::2])
     config = tmp_path / "schedule.yaml"
-    config.write_text(f"jobs:\n  - name: slow\n    registry: {registry}\n    every: 1d\n    run_at_start: true\n"
-                      f"    settings:\n{settings}\n", encoding="utf-8")
+    config.write_text(
+        f"jobs:\n  - name: slow\n    registry: {registry}\n    every: 1d\n    run_at_start: true\n"
+        f"    settings:\n{settings}\n",
+        encoding="utf-8",
+    )
     scheduler = cli("schedule", "--config", str(config), "--log-format", "json", home=tmp_path)
     try:
         wait_for(lambda: scheduler.poll() is not None or crawling(tmp_path), "a running crawl")
@@ -107,7 +125,17 @@ def test_sigterm_to_the_scheduler_lets_the_crawl_close_and_records_it(web: NewsW
 
 
 def test_secrets_are_redacted_from_recorded_settings() -> None:
-    clean = redact_settings({"NEWSAGG_ES_API_KEY": "k", "NEWSAGG_REDIS_URL": "redis://user:pw@cache:6379/0",
-                             "NEWSAGG_ES_URL": "https://es.example:9200", "NEWSAGG_ES_PASSWORD": None})
-    assert clean == {"NEWSAGG_ES_API_KEY": "***", "NEWSAGG_REDIS_URL": "redis://user:***@cache:6379/0",
-                     "NEWSAGG_ES_URL": "https://es.example:9200", "NEWSAGG_ES_PASSWORD": None}
+    clean = redact_settings(
+        {
+            "NEWSAGG_ES_API_KEY": "k",
+            "NEWSAGG_REDIS_URL": "redis://user:pw@cache:6379/0",
+            "NEWSAGG_ES_URL": "https://es.example:9200",
+            "NEWSAGG_ES_PASSWORD": None,
+        }
+    )
+    assert clean == {
+        "NEWSAGG_ES_API_KEY": "***",
+        "NEWSAGG_REDIS_URL": "redis://user:***@cache:6379/0",
+        "NEWSAGG_ES_URL": "https://es.example:9200",
+        "NEWSAGG_ES_PASSWORD": None,
+    }

@@ -81,8 +81,9 @@ def newsagg(*args: str, home: Path, now: str | None = None, columns: str = "120"
     env = {**os.environ, "NEWSAGG_HOME": str(home), "COLUMNS": columns}
     if now:
         env["NEWSAGG_NOW"] = now
-    return subprocess.Popen([sys.executable, "-m", "newsagg.cli", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsagg.cli", *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def store_articles(home: Path) -> list[dict]:
@@ -146,10 +147,19 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
 
         # run 2: a new article, an edited headline, an article dropped from the feeds and sitemaps
         template = next(d for d in web.article_data() if d["outlet"] == "harbor-ledger")
-        web.publish({**template, "key": NEW_KEY, "path": template["path"].rstrip("/") + "-port-strike",
-                     "title": "Port workers strike over automation plan at Harbor City terminals",
-                     "published": "2026-11-21T13:30:00-05:00", "modified": None, "copy_of": None,
-                     "edited_copy_of": None, "body": STRIKE_BODY})
+        web.publish(
+            {
+                **template,
+                "key": NEW_KEY,
+                "path": template["path"].rstrip("/") + "-port-strike",
+                "title": "Port workers strike over automation plan at Harbor City terminals",
+                "published": "2026-11-21T13:30:00-05:00",
+                "modified": None,
+                "copy_of": None,
+                "edited_copy_of": None,
+                "body": STRIKE_BODY,
+            }
+        )
         web.edit(EDITED, title=EDITED_TITLE, modified="2026-11-21T08:30:00-03:00")
         unlisted = next(d for d in web.article_data() if d["outlet"] == UNLISTED_OUTLET)
         web.unlist(unlisted["key"])
@@ -163,8 +173,10 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         before = len(runs(home))
         serve = newsagg("schedule", "--config", str(config), home=home, now=T2)
         try:
-            wait_for(lambda: serve.poll() is not None or (len(runs(home)) > before
-                                                          and runs(home)[0]["status"] != "running"), "the run")
+            wait_for(
+                lambda: serve.poll() is not None or (len(runs(home)) > before and runs(home)[0]["status"] != "running"),
+                "the run",
+            )
             serve.send_signal(signal.SIGTERM)
             _, serve_err = serve.communicate(timeout=120)
         finally:
@@ -273,10 +285,18 @@ def test_crawl_logs_are_json_lines_with_the_run_id(scenario: Scenario) -> None:
 
 def test_a_job_locked_by_another_process_is_skipped(scenario: Scenario, tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from newsagg.schedule import JobLock; "
-         f"lock = JobLock.for_job(Path(sys.argv[1]), {JOB!r}); assert lock.acquire(run_id='manual'); "
-         "print('locked', flush=True); sys.stdin.read()", str(scenario.home)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from newsagg.schedule import JobLock; "
+            f"lock = JobLock.for_job(Path(sys.argv[1]), {JOB!r}); assert lock.acquire(run_id='manual'); "
+            "print('locked', flush=True); sys.stdin.read()",
+            str(scenario.home),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         before = len(runs(scenario.home))

@@ -106,11 +106,13 @@ def test_newer_schema_is_refused_with_the_fix(tmp_path: Path) -> None:
 def test_insert_then_update_in_one_batch_keeps_the_index_exact(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "store.sqlite")
     try:
-        result = store.upsert_articles([
-            article("a1", title="Primer titular", text="La cárcel de Atacama"),
-            article("a2", text="Café de Costa Rica"),
-            article("a1", title="Titular corregido", text="La cárcel de Arica"),
-        ])
+        result = store.upsert_articles(
+            [
+                article("a1", title="Primer titular", text="La cárcel de Atacama"),
+                article("a2", text="Café de Costa Rica"),
+                article("a1", title="Titular corregido", text="La cárcel de Arica"),
+            ]
+        )
         assert (result.inserted, result.updated) == (2, 1)
         assert store.search("corregido").total == 1
         assert store.search("primer").total == 0

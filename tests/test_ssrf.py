@@ -25,16 +25,19 @@ def guard(**settings: object) -> PrivateAddressGuardMiddleware:
     return PrivateAddressGuardMiddleware.from_crawler(get_crawler(settings_dict=settings))
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/",
-    "http://10.1.2.3/admin",
-    "http://192.168.1.1/",
-    "http://127.0.0.1:9/secret",
-    "http://[::1]:8080/",
-    "http://[::ffff:127.0.0.1]/",
-    "http://0.0.0.0/",
-    "http://localhost:9/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/admin",
+        "http://192.168.1.1/",
+        "http://127.0.0.1:9/secret",
+        "http://[::1]:8080/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://localhost:9/",
+    ],
+)
 def test_private_addresses_are_refused(url: str) -> None:
     with pytest.raises(IgnoreRequest, match="private address"):
         guard().process_request(Request(url))
@@ -96,32 +99,47 @@ class _Handler(BaseHTTPRequestHandler):
 def sites() -> Iterator[tuple[_Site, _Site]]:
     trap = _Site({"/secret": (200, {"Content-Type": "text/html"}, b"<p>internal</p>")})
     outlet = _Site({})
-    paragraph = "".join(f"<p>{sentence}</p>" for sentence in (
-        "La municipalidad aprobó anoche el presupuesto de obras para el próximo año tras un largo debate.",
-        "El plan destina la mayor parte de los fondos a pavimentar calles del sector norte y a reparar escuelas.",
-        "La oposición criticó que no se incluyeran recursos para el alumbrado público de los barrios periféricos.",
-        "El alcalde defendió el proyecto y dijo que las obras comenzarán en marzo, apenas termine la temporada.",
-        "Los vecinos podrán seguir el avance de cada obra en un sitio web que la municipalidad publicará en enero.",
-        "La concejala de finanzas explicó que el presupuesto crece un cuatro por ciento respecto del año pasado.",
-        "Gran parte del aumento proviene de un fondo regional para infraestructura aprobado en septiembre.",
-        "Las juntas de vecinos pidieron que se prioricen las veredas cercanas a los consultorios y los colegios.",
-        "El concejo votará en dos semanas las bases de licitación de los primeros contratos de pavimentación.",
-        "Mientras tanto, la municipalidad abrirá un registro de empresas locales interesadas en participar.",
-    ))
-    outlet.routes.update({
-        "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
-        "/rss.xml": (200, {"Content-Type": "application/rss+xml"}, (
-            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
-            f"<item><title>ok</title><link>{outlet.base}/noticias/presupuesto.html</link></item>"
-            f"<item><title>trap</title><link>{trap.base}/secret</link></item>"
-            f"<item><title>redirect</title><link>{outlet.base}/noticias/redir.html</link></item>"
-            "</channel></rss>").encode()),
-        "/noticias/presupuesto.html": (200, {"Content-Type": "text/html; charset=utf-8"}, (
-            "<html><head><title>Presupuesto</title><meta property=\"og:type\" content=\"article\"></head>"
-            "<body><article><h1>Presupuesto aprobado</h1>"
-            f"{paragraph}</article></body></html>").encode()),
-        "/noticias/redir.html": (302, {"Location": f"{trap.base}/secret-redirected"}, b""),
-    })
+    paragraph = "".join(
+        f"<p>{sentence}</p>"
+        for sentence in (
+            "La municipalidad aprobó anoche el presupuesto de obras para el próximo año tras un largo debate.",
+            "El plan destina la mayor parte de los fondos a pavimentar calles del sector norte y a reparar escuelas.",
+            "La oposición criticó que no se incluyeran recursos para el alumbrado público de los barrios periféricos.",
+            "El alcalde defendió el proyecto y dijo que las obras comenzarán en marzo, apenas termine la temporada.",
+            "Los vecinos podrán seguir el avance de cada obra en un sitio web que la municipalidad publicará en enero.",
+            "La concejala de finanzas explicó que el presupuesto crece un cuatro por ciento respecto del año pasado.",
+            "Gran parte del aumento proviene de un fondo regional para infraestructura aprobado en septiembre.",
+            "Las juntas de vecinos pidieron que se prioricen las veredas cercanas a los consultorios y los colegios.",
+            "El concejo votará en dos semanas las bases de licitación de los primeros contratos de pavimentación.",
+            "Mientras tanto, la municipalidad abrirá un registro de empresas locales interesadas en participar.",
+        )
+    )
+    outlet.routes.update(
+        {
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+            "/rss.xml": (
+                200,
+                {"Content-Type": "application/rss+xml"},
+                (
+                    "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+                    f"<item><title>ok</title><link>{outlet.base}/noticias/presupuesto.html</link></item>"
+                    f"<item><title>trap</title><link>{trap.base}/secret</link></item>"
+                    f"<item><title>redirect</title><link>{outlet.base}/noticias/redir.html</link></item>"
+                    "</channel></rss>"
+                ).encode(),
+            ),
+            "/noticias/presupuesto.html": (
+                200,
+                {"Content-Type": "text/html; charset=utf-8"},
+                (
+                    '<html><head><title>Presupuesto</title><meta property="og:type" content="article"></head>'
+                    "<body><article><h1>Presupuesto aprobado</h1>"
+                    f"{paragraph}</article></body></html>"
+                ).encode(),
+            ),
+            "/noticias/redir.html": (302, {"Location": f"{trap.base}/secret-redirected"}, b""),
+        }
+    )
     yield outlet, trap
     for site in (outlet, trap):
         site.shutdown()
@@ -138,9 +156,24 @@ def test_crawl_never_touches_private_hosts_outside_the_registry(sites: tuple[_Si
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", "crawl", "--registry", str(registry), "--home", str(tmp_path / "h"),
-         "--format", "json", "--set", "AUTOTHROTTLE_START_DELAY=0.05"],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newsagg.cli",
+            "crawl",
+            "--registry",
+            str(registry),
+            "--home",
+            str(tmp_path / "h"),
+            "--format",
+            "json",
+            "--set",
+            "AUTOTHROTTLE_START_DELAY=0.05",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout)

@@ -42,12 +42,15 @@ def test_get_articles_keeps_order_and_skips_missing(store: ArticleStore) -> None
 
 
 def test_search_ranks_highlights_and_filters(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article("a1", title="Kast visita el CECOT", text="El presidente electo Kast recorrió la cárcel CECOT."),
-        article("a2", title="Cosecha de café", text="La cosecha de café en Costa Rica crece.", country="CR"),
-        article("a3", title="Kast in El Salvador", text="Kast toured the CECOT prison.", language="en",
-                country="US"),
-    ])
+    store.upsert_articles(
+        [
+            article("a1", title="Kast visita el CECOT", text="El presidente electo Kast recorrió la cárcel CECOT."),
+            article("a2", title="Cosecha de café", text="La cosecha de café en Costa Rica crece.", country="CR"),
+            article(
+                "a3", title="Kast in El Salvador", text="Kast toured the CECOT prison.", language="en", country="US"
+            ),
+        ]
+    )
     page = store.search("Kast CECOT")
     assert page.total == 2
     assert {h.article["id"] for h in page.hits} == {"a1", "a3"}
@@ -66,11 +69,12 @@ def test_search_folds_accents_and_survives_query_syntax(store: ArticleStore) -> 
 
 
 def test_search_date_range_and_paging(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article(f"d{i}", text=f"Noticia de la cárcel número {i}", published_utc=T0 + i * 86400) for i in range(5)
-    ])
-    window = ArticleFilter(since=datetime.fromtimestamp(T0 + 86400, UTC),
-                           until=datetime.fromtimestamp(T0 + 3 * 86400, UTC))
+    store.upsert_articles(
+        [article(f"d{i}", text=f"Noticia de la cárcel número {i}", published_utc=T0 + i * 86400) for i in range(5)]
+    )
+    window = ArticleFilter(
+        since=datetime.fromtimestamp(T0 + 86400, UTC), until=datetime.fromtimestamp(T0 + 3 * 86400, UTC)
+    )
     assert store.search("cárcel", window).total == 3
     first = store.search("cárcel", limit=2)
     second = store.search("cárcel", limit=2, offset=2)
@@ -79,12 +83,14 @@ def test_search_date_range_and_paging(store: ArticleStore) -> None:
 
 
 def test_candidates_only_clustered_articles_in_window(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article("c1", text="Bukele y Kast en el CECOT"),
-        article("c2", text="Bukele recibe a Kast"),
-        article("c3", text="Kast habla del CECOT", published_utc=T0 - 30 * 86400),
-        article("c4", text="Kast sin historia asignada"),
-    ])
+    store.upsert_articles(
+        [
+            article("c1", text="Bukele y Kast en el CECOT"),
+            article("c2", text="Bukele recibe a Kast"),
+            article("c3", text="Kast habla del CECOT", published_utc=T0 - 30 * 86400),
+            article("c4", text="Kast sin historia asignada"),
+        ]
+    )
     for article_id in ("c1", "c2", "c3"):
         store.assign_story(article_id, "st-" + article_id)
     found = store.candidates(["Kast", "CECOT"], since_utc=T0 - 86400, until_utc=T0 + 86400, exclude_id="c2")
@@ -92,12 +98,14 @@ def test_candidates_only_clustered_articles_in_window(store: ArticleStore) -> No
 
 
 def test_duplicate_groups_point_at_earliest(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article("late", dup_group="g", published_utc=T0 + 3600),
-        article("early", dup_group="g", published_utc=T0 - 3600),
-        article("mid", dup_group="g", published_utc=T0),
-        article("alone"),
-    ])
+    store.upsert_articles(
+        [
+            article("late", dup_group="g", published_utc=T0 + 3600),
+            article("early", dup_group="g", published_utc=T0 - 3600),
+            article("mid", dup_group="g", published_utc=T0),
+            article("alone"),
+        ]
+    )
     store.resolve_duplicate_groups(["g", "alone"])
     assert store.get_article("early")["duplicate_of"] is None
     assert store.get_article("mid")["duplicate_of"] == "early"
@@ -113,8 +121,15 @@ def test_signatures_round_trip(store: ArticleStore) -> None:
 
 
 def test_stories_save_list_and_follow_merges(store: ArticleStore) -> None:
-    store.save_story({"id": "st-a", "label": "Kast en El Salvador", "keywords": ["kast", "bukele"],
-                      "article_count": 5, "first_published_utc": T0})
+    store.save_story(
+        {
+            "id": "st-a",
+            "label": "Kast en El Salvador",
+            "keywords": ["kast", "bukele"],
+            "article_count": 5,
+            "first_published_utc": T0,
+        }
+    )
     store.save_story({"id": "st-b", "label": "Café", "keywords": [], "article_count": 1})
     store.save_story({"id": "st-old", "label": "viejo", "article_count": 2, "merged_into": "st-a"})
     assert store.get_story("st-a")["keywords"] == ["kast", "bukele"]
@@ -125,22 +140,26 @@ def test_stories_save_list_and_follow_merges(store: ArticleStore) -> None:
 
 
 def test_iter_articles_oldest_first_with_story_filter(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article("x2", published_utc=T0 + 10),
-        article("x1", published_utc=T0),
-        article("x0", published_utc=None, published_at=None),
-    ])
+    store.upsert_articles(
+        [
+            article("x2", published_utc=T0 + 10),
+            article("x1", published_utc=T0),
+            article("x0", published_utc=None, published_at=None),
+        ]
+    )
     for article_id in ("x0", "x1", "x2"):
         store.assign_story(article_id, "st-x")
     assert [a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-x"))] == ["x1", "x2", "x0"]
 
 
 def test_term_stats_count_documents_per_folded_term(store: ArticleStore) -> None:
-    store.upsert_articles([
-        article("t1", text="La cárcel de Bukele y la región"),
-        article("t2", text="Bukele habla otra vez de Bukele"),
-        article("t3", text="Café de Costa Rica"),
-    ])
+    store.upsert_articles(
+        [
+            article("t1", text="La cárcel de Bukele y la región"),
+            article("t2", text="Bukele habla otra vez de Bukele"),
+            article("t3", text="Café de Costa Rica"),
+        ]
+    )
     total, frequencies = store.term_stats(["bukele", "carcel", "cafe", "inexistente"])
     assert total == 3
     assert frequencies == {"bukele": 2, "carcel": 1, "cafe": 1}

@@ -13,15 +13,23 @@ from newsagg.stories.encoder import EncoderUnavailable, load_encoder
 from newsagg.stories.encoder import available as encoder_available
 from tests.factories import T0, article
 
-KAST_ES = ("El presidente electo de Chile, José Antonio Kast, visitó el CECOT de Nayib Bukele en El Salvador. "
-           "Kast recorrió la cárcel de Tecoluca con el gabinete de seguridad de Bukele y dijo que Chile estudiará "
-           "el modelo del CECOT. ") * 3
-KAST_ES_2 = ("Kast y Bukele se reunieron en San Salvador tras la visita al CECOT. El mandatario electo de Chile "
-             "dijo que el sistema del CECOT de El Salvador inspira su plan de seguridad. ") * 3
-KAST_EN = ("Chile's president-elect José Antonio Kast toured El Salvador's CECOT prison on Friday before meeting "
-           "Nayib Bukele. Kast said Chile would study the CECOT model of Bukele in El Salvador. ") * 3
-COFFEE = ("La cosecha de café en Costa Rica arranca en Los Santos y Tarrazú con escasez de recolectores, según el "
-          "Instituto del Café de Costa Rica, que espera precios altos en Tarrazú. ") * 3
+KAST_ES = (
+    "El presidente electo de Chile, José Antonio Kast, visitó el CECOT de Nayib Bukele en El Salvador. "
+    "Kast recorrió la cárcel de Tecoluca con el gabinete de seguridad de Bukele y dijo que Chile estudiará "
+    "el modelo del CECOT. "
+) * 3
+KAST_ES_2 = (
+    "Kast y Bukele se reunieron en San Salvador tras la visita al CECOT. El mandatario electo de Chile "
+    "dijo que el sistema del CECOT de El Salvador inspira su plan de seguridad. "
+) * 3
+KAST_EN = (
+    "Chile's president-elect José Antonio Kast toured El Salvador's CECOT prison on Friday before meeting "
+    "Nayib Bukele. Kast said Chile would study the CECOT model of Bukele in El Salvador. "
+) * 3
+COFFEE = (
+    "La cosecha de café en Costa Rica arranca en Los Santos y Tarrazú con escasez de recolectores, según el "
+    "Instituto del Café de Costa Rica, que espera precios altos en Tarrazú. "
+) * 3
 
 
 def _add(store: SQLiteStore, article_id: str, text: str, **fields: object) -> dict:
@@ -86,8 +94,16 @@ def test_a_doubtful_date_looks_further_back_for_its_story(tmp_path: Path) -> Non
     eight_days = 8 * 24 * 3600
     trusted = clusterer.assign(_add(store, "k2", KAST_ES_2, published_utc=T0 + eight_days, published_confidence=0.95))
     assert trusted != first
-    doubtful = clusterer.assign(_add(store, "k3", KAST_ES + KAST_ES_2, published_utc=T0 + eight_days + 60,
-                                     published_source="text", published_confidence=0.45))
+    doubtful = clusterer.assign(
+        _add(
+            store,
+            "k3",
+            KAST_ES + KAST_ES_2,
+            published_utc=T0 + eight_days + 60,
+            published_source="text",
+            published_confidence=0.45,
+        )
+    )
     assert doubtful in (first, trusted)
     assert StoryClusterer(store).assign(_add(store, "k4", KAST_ES_2, published_utc=T0 + 2 * 24 * 3600)) == first
 
@@ -96,14 +112,29 @@ def test_split_refinement_separates_two_events_that_streamed_together(tmp_path: 
     """With a permissive threshold two stories fall into one; at the size checkpoint the story splits, the
     founder's camp keeps the id and the other camp gets its earliest member's id."""
     store = SQLiteStore(tmp_path / "s.sqlite")
-    settings = StorySettings(threshold=0.0, cross_lingual_threshold=0.0, merge_threshold=1.1, split_threshold=0.55,
-                             split_margin=0, split_first_size=6, split_min_part=3)
+    settings = StorySettings(
+        threshold=0.0,
+        cross_lingual_threshold=0.0,
+        merge_threshold=1.1,
+        split_threshold=0.55,
+        split_margin=0,
+        split_first_size=6,
+        split_min_part=3,
+    )
     clusterer = StoryClusterer(store, settings)
-    texts = [("k1", KAST_ES), ("c1", COFFEE), ("k2", KAST_ES_2), ("c2", COFFEE + " Tarrazú espera lluvias."),
-             ("k3", KAST_ES + " Bukele habló."), ("c3", "Los Santos y Tarrazú: " + COFFEE)]
+    texts = [
+        ("k1", KAST_ES),
+        ("c1", COFFEE),
+        ("k2", KAST_ES_2),
+        ("c2", COFFEE + " Tarrazú espera lluvias."),
+        ("k3", KAST_ES + " Bukele habló."),
+        ("c3", "Los Santos y Tarrazú: " + COFFEE),
+    ]
     shared = "Informe de Centroamérica para Centroamérica. "  # a shared top name, so candidates exist
-    assigned = [clusterer.assign(_add(store, article_id, shared + text, published_utc=T0 + i * 60))
-                for i, (article_id, text) in enumerate(texts)]
+    assigned = [
+        clusterer.assign(_add(store, article_id, shared + text, published_utc=T0 + i * 60))
+        for i, (article_id, text) in enumerate(texts)
+    ]
     assert set(assigned[:5]) == {"st-k1"}, "the permissive threshold should have mixed the stories first"
     kast = {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-k1"))}
     coffee = {a["id"] for a in store.iter_articles(ArticleFilter(story_id="st-c1"))}
@@ -112,10 +143,14 @@ def test_split_refinement_separates_two_events_that_streamed_together(tmp_path: 
 
 
 # --- the optional multilingual encoder (the `encoder` extra; CI runs without it) ---------------------------
-ELECTION_ES = ("Costa Rica elige presidente en febrero: los candidatos debaten sobre seguridad, empleo y el costo de "
-               "la vida, y las encuestas de Costa Rica muestran un empate en San José. ") * 3
-COFFEE_EN = ("The coffee harvest in Costa Rica starts in the southern highlands with a shortage of pickers, "
-             "according to the national coffee institute, which expects high prices for the beans. ") * 3
+ELECTION_ES = (
+    "Costa Rica elige presidente en febrero: los candidatos debaten sobre seguridad, empleo y el costo de "
+    "la vida, y las encuestas de Costa Rica muestran un empate en San José. "
+) * 3
+COFFEE_EN = (
+    "The coffee harvest in Costa Rica starts in the southern highlands with a shortage of pickers, "
+    "according to the national coffee institute, which expects high prices for the beans. "
+) * 3
 
 
 def _cross_lingual_story_of_coffee_en(tmp_path: Path, encoder: str) -> tuple[str, str, str]:
@@ -155,19 +190,32 @@ def test_encoder_joins_the_translation_to_its_story(tmp_path: Path) -> None:
     # came; after a restart (a fresh clusterer) the story keeps attracting English coverage.
     store = SQLiteStore(tmp_path / "s-on.sqlite")
     again = StoryClusterer(store, StorySettings(encoder="on")).assign(
-        _add(store, "c3", COFFEE_EN.replace("starts", "has started"), language="en", published_utc=T0 + 200))
+        _add(store, "c3", COFFEE_EN.replace("starts", "has started"), language="en", published_utc=T0 + 200)
+    )
     assert again == coffee
 
 
 def test_adaptive_split_separates_two_events_but_not_two_languages(tmp_path: Path) -> None:
     """The margin rule (own camp vs other camp, leave-one-out) splits two events that streamed together, and
     leaves one story's Spanish and English coverage together (compared by names across languages)."""
-    settings = StorySettings(threshold=0.0, cross_lingual_threshold=0.0, merge_threshold=1.1, split_margin=0.15,
-                             split_first_size=6, split_min_part=3)
+    settings = StorySettings(
+        threshold=0.0,
+        cross_lingual_threshold=0.0,
+        merge_threshold=1.1,
+        split_margin=0.15,
+        split_first_size=6,
+        split_min_part=3,
+    )
     store = SQLiteStore(tmp_path / "mixed.sqlite")
     clusterer = StoryClusterer(store, settings)
-    texts = [("k1", KAST_ES), ("c1", COFFEE), ("k2", KAST_ES_2), ("c2", COFFEE + " Tarrazú espera lluvias."),
-             ("k3", KAST_ES + " Bukele habló."), ("c3", "Los Santos y Tarrazú: " + COFFEE)]
+    texts = [
+        ("k1", KAST_ES),
+        ("c1", COFFEE),
+        ("k2", KAST_ES_2),
+        ("c2", COFFEE + " Tarrazú espera lluvias."),
+        ("k3", KAST_ES + " Bukele habló."),
+        ("c3", "Los Santos y Tarrazú: " + COFFEE),
+    ]
     shared = "Informe de Centroamérica para Centroamérica. "
     for i, (article_id, text) in enumerate(texts):
         clusterer.assign(_add(store, article_id, shared + text, published_utc=T0 + i * 60))
@@ -184,14 +232,18 @@ def test_adaptive_split_separates_two_events_but_not_two_languages(tmp_path: Pat
     features = clusterer._features(spanish + english)
     idf = clusterer._idf(features[0], [])
     assert clusterer._separation(features, ([0, 1, 2], [3, 4, 5]), idf) < settings.split_margin
-    events = [_add(store, f"c{i}", text) for i, text in enumerate([COFFEE, COFFEE + " Tarrazú espera lluvias.",
-                                                                  "Los Santos y Tarrazú: " + COFFEE])]
+    events = [
+        _add(store, f"c{i}", text)
+        for i, text in enumerate([COFFEE, COFFEE + " Tarrazú espera lluvias.", "Los Santos y Tarrazú: " + COFFEE])
+    ]
     features = clusterer._features(spanish + events)
     assert clusterer._separation(features, ([0, 1, 2], [3, 4, 5]), idf) >= settings.split_margin
 
 
-VOLCANO = ("Volcán Arenal registra actividad sísmica menor; el OVSICORI descarta peligro para La Fortuna y "
-           "recomienda calma a los turistas. ") * 3
+VOLCANO = (
+    "Volcán Arenal registra actividad sísmica menor; el OVSICORI descarta peligro para La Fortuna y "
+    "recomienda calma a los turistas. "
+) * 3
 
 
 @pytest.mark.parametrize("starts", [1, 3])
@@ -200,8 +252,17 @@ def test_split_tries_several_starts_so_an_outlier_does_not_hide_two_events(tmp_p
     camp (too small to split off); started from the next-least-alike members too, it finds the two events."""
     store = SQLiteStore(tmp_path / "s.sqlite")
     clusterer = StoryClusterer(store, StorySettings(split_seeds=starts))
-    texts = [KAST_ES, VOLCANO, KAST_ES_2, KAST_ES + " Bukele habló.", "Kast: " + KAST_ES_2, COFFEE,
-             COFFEE + " Tarrazú espera lluvias.", "Los Santos y Tarrazú: " + COFFEE, "Café: " + COFFEE]
+    texts = [
+        KAST_ES,
+        VOLCANO,
+        KAST_ES_2,
+        KAST_ES + " Bukele habló.",
+        "Kast: " + KAST_ES_2,
+        COFFEE,
+        COFFEE + " Tarrazú espera lluvias.",
+        "Los Santos y Tarrazú: " + COFFEE,
+        "Café: " + COFFEE,
+    ]
     features = clusterer._features([_add(store, f"a{i}", text) for i, text in enumerate(texts)])
     partitions = clusterer._two_camps(features)
     events = ([0, 1, 2, 3, 4], [5, 6, 7, 8])  # the outlier (1) stays with the founder's camp

@@ -48,8 +48,10 @@ def _revised(old: dict, **changes: object) -> dict:
     [
         ([*PARAS, CORRECTION], ["correction appended"]),
         ([*PARAS, "Actualización: el ministro confirmó la fecha de inicio."], ["update appended"]),
-        ([*PARAS, "El plan incluye además un nuevo muelle para cruceros en el norte."],
-         ["text appended (1 paragraph)"]),
+        (
+            [*PARAS, "El plan incluye además un nuevo muelle para cruceros en el norte."],
+            ["text appended (1 paragraph)"],
+        ),
         (PARAS[:2], ["text shortened (1 paragraph removed)"]),
         ([PARAS[0], PARAS[1].replace("tres años", "cuatro años"), PARAS[2]], ["text edited (2 % changed)"]),
     ],
@@ -61,8 +63,9 @@ def test_text_changes_read_like_a_news_desk_log(new_paras: list[str], expected: 
 def test_headline_and_dates_changes() -> None:
     old = article("v1", text=_text(PARAS), modified_at=None)
     assert changes_between(old, dict(old)) == []
-    new = _revised(old, title="Nuevo titular", published_at="2026-11-27T11:00:00-03:00",
-                   modified_at="2026-11-27T12:00:00-03:00")
+    new = _revised(
+        old, title="Nuevo titular", published_at="2026-11-27T11:00:00-03:00", modified_at="2026-11-27T12:00:00-03:00"
+    )
     assert changes_between(old, new) == ["headline changed", "published date moved", "modified date added"]
 
 
@@ -175,8 +178,14 @@ def test_story_document_and_exports_show_versions(revised_home: tuple[Path, str]
 def test_stories_show_lists_revisions(revised_home: tuple[Path, str]) -> None:
     home, story_id = revised_home
     base = [sys.executable, "-m", "newsagg.cli", "stories", "show", story_id, "--home", str(home)]
-    table = subprocess.run([*base, "--format", "table"], capture_output=True, text=True, timeout=120, check=False,
-                           env={**os.environ, "COLUMNS": "200"})
+    table = subprocess.run(
+        [*base, "--format", "table"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert table.returncode == 0, table.stderr
     assert "Revisions" in table.stdout and "correction appended" in table.stdout
     shown = subprocess.run([*base, "--format", "json"], capture_output=True, text=True, timeout=120, check=False)

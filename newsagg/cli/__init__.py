@@ -22,8 +22,12 @@ eval_app = typer.Typer(help="Measure quality on evaluation data sets.", no_args_
 app.add_typer(stories_app, name="stories")
 app.add_typer(eval_app, name="eval")
 
-HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
-                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Data directory (default: $NEWSAGG_HOME or the per-user data dir).", envvar="NEWSAGG_HOME"
+    ),
+]
 FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
 
 
@@ -50,8 +54,14 @@ def _filter(language, country, outlet, story, since, until):  # type: ignore[no-
     from newsagg.storage import ArticleFilter
 
     try:
-        return ArticleFilter(language=language, country=country, outlet=outlet, story_id=story,
-                             since=parse_when(since), until=parse_when(until, end_of_day=True))
+        return ArticleFilter(
+            language=language,
+            country=country,
+            outlet=outlet,
+            story_id=story,
+            since=parse_when(since),
+            until=parse_when(until, end_of_day=True),
+        )
     except ValueError as exc:
         raise _fail(str(exc)) from exc
 
@@ -88,14 +98,29 @@ def crawl(
     progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
     output_format: Annotated[str, typer.Option("--format", help="Summary as 'table' or 'json'.")] = "table",
     setting: Annotated[list[str] | None, typer.Option("--set", help="Scrapy/newsagg setting KEY=VALUE.")] = None,
-    redis_url: Annotated[str | None, typer.Option(help="Share the frontier and dupe filter with other crawl "
-                                                  "processes through this Redis (redis://host:port/db).",
-                                                  envvar="NEWSAGG_REDIS_URL")] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Share the frontier and dupe filter with other crawl "
+            "processes through this Redis (redis://host:port/db).",
+            envvar="NEWSAGG_REDIS_URL",
+        ),
+    ] = None,
     run_id: Annotated[str | None, typer.Option(help="Distributed run id: processes of one crawl share it.")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Fetch everything again (no conditional GET, no skipping "
-                                       "of known articles); the fetch state is still updated.")] = False,
-    log_format: Annotated[str | None, typer.Option("--log-format", help="Crawl log as 'text' or 'json' (one "
-                                                   "object per line).", envvar="NEWSAGG_LOG_FORMAT")] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Fetch everything again (no conditional GET, no skipping "
+            "of known articles); the fetch state is still updated.",
+        ),
+    ] = False,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            "--log-format", help="Crawl log as 'text' or 'json' (one object per line).", envvar="NEWSAGG_LOG_FORMAT"
+        ),
+    ] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
     from newsagg.crawl import run_crawl
@@ -189,8 +214,9 @@ def search(
     columns = ["score", "published_at", "outlet", "country", "language", "title", "snippet"]
     if fmt != ListFormat.table:
         columns = list(rows[0]) if rows else columns
-    emit(rows, columns, fmt, title=f"{page.total} articles match {query!r}",
-         payload={"total": page.total, "hits": rows})
+    emit(
+        rows, columns, fmt, title=f"{page.total} articles match {query!r}", payload={"total": page.total, "hits": rows}
+    )
 
 
 # --- stories --------------------------------------------------------------------------------------------
@@ -207,8 +233,12 @@ def stories_list(
     with _store(home) as store:
         stories = store.list_stories(min_articles=min_articles, limit=limit)
         rows = [story_row(story_document(store, s)) for s in stories]
-    emit(rows, ["id", "articles", "outlets", "countries", "languages", "duplicates", "first_published", "label"],
-         fmt, title="Stories")
+    emit(
+        rows,
+        ["id", "articles", "outlets", "countries", "languages", "duplicates", "first_published", "label"],
+        fmt,
+        title="Stories",
+    )
 
 
 @stories_app.command("show")
@@ -228,16 +258,33 @@ def stories_show(
     if fmt == ListFormat.table:
         summary = document["summary"]
         console.print(f"[bold]{escape(story.get('label') or story['id'])}[/]  ({story['id']})")
-        console.print(f"{summary['articles']} articles · countries {summary['countries']} · "
-                      f"languages {summary['languages']} · {summary['duplicates']} copies")
-    emit(document["coverage"],
-         ["published_at", "outlet_name", "country", "language", "title", "duplicate_of_outlet", "versions",
-          "last_change"],
-         fmt, title="Coverage", payload=document)
+        console.print(
+            f"{summary['articles']} articles · countries {summary['countries']} · "
+            f"languages {summary['languages']} · {summary['duplicates']} copies"
+        )
+    emit(
+        document["coverage"],
+        [
+            "published_at",
+            "outlet_name",
+            "country",
+            "language",
+            "title",
+            "duplicate_of_outlet",
+            "versions",
+            "last_change",
+        ],
+        fmt,
+        title="Coverage",
+        payload=document,
+    )
     if fmt == ListFormat.table and document["revisions"]:  # earlier versions of revised articles
-        emit([{**v, "outlet_name": r["outlet_name"]} for r in document["revisions"]
-              for v in r["versions"]], ["replaced_at", "outlet_name", "title", "published_at", "changes"], fmt,
-             title="Revisions (earlier versions)")
+        emit(
+            [{**v, "outlet_name": r["outlet_name"]} for r in document["revisions"] for v in r["versions"]],
+            ["replaced_at", "outlet_name", "title", "published_at", "changes"],
+            fmt,
+            title="Revisions (earlier versions)",
+        )
 
 
 # --- export ---------------------------------------------------------------------------------------------
@@ -258,8 +305,7 @@ def export(
         raise _fail(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
     with _store(home) as store:
         try:
-            count = write(iter_story_documents(store, story_id=story, min_articles=min_articles), output_format,
-                          output)
+            count = write(iter_story_documents(store, story_id=story, min_articles=min_articles), output_format, output)
         except KeyError as exc:
             raise _fail(f"no story {story!r}", code=1) from exc
     unit = "rows" if output_format == "csv" else "stories"
@@ -301,15 +347,22 @@ def eval_clustering(
     if output_format == "json":
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
-    rows = [{"system": "newsagg", **{k: result[k] for k in ("stories", "bcubed_precision", "bcubed_recall",
-                                                             "bcubed_f1")}}]
+    rows = [
+        {"system": "newsagg", **{k: result[k] for k in ("stories", "bcubed_precision", "bcubed_recall", "bcubed_f1")}}
+    ]
     if "baseline" in result:
-        rows.append({"system": f"baseline (threshold {result['baseline']['threshold']})",
-                     **{k: result["baseline"][k] for k in ("stories", "bcubed_precision", "bcubed_recall",
-                                                           "bcubed_f1")}})
-    emit(rows, ["system", "stories", "bcubed_precision", "bcubed_recall", "bcubed_f1"], ListFormat.table,
-         title=f"{result['docs']} documents, {result['gold_stories']} gold stories, "
-               f"{result['ms_per_doc']} ms/doc")
+        rows.append(
+            {
+                "system": f"baseline (threshold {result['baseline']['threshold']})",
+                **{k: result["baseline"][k] for k in ("stories", "bcubed_precision", "bcubed_recall", "bcubed_f1")},
+            }
+        )
+    emit(
+        rows,
+        ["system", "stories", "bcubed_precision", "bcubed_recall", "bcubed_f1"],
+        ListFormat.table,
+        title=f"{result['docs']} documents, {result['gold_stories']} gold stories, {result['ms_per_doc']} ms/doc",
+    )
 
 
 @eval_app.command("dedupe")

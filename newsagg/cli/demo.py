@@ -46,8 +46,10 @@ def demo(
     with NewsWeb() as web:
         registry = home / "demo-registry.yaml"
         registry.write_text(web.registry_yaml(), encoding="utf-8")
-        console.print(f"[bold]newsagg demo[/]: local news web with {len(web.outlets)} outlets in "
-                      f"{len({o['country'] for o in web.outlets})} countries on 127.0.0.1")
+        console.print(
+            f"[bold]newsagg demo[/]: local news web with {len(web.outlets)} outlets in "
+            f"{len({o['country'] for o in web.outlets})} countries on 127.0.0.1"
+        )
         overrides = {**DEMO_SETTINGS, "NEWSAGG_HOME": str(home), "NEWSAGG_REGISTRY": str(registry)}
         if progress is not None:
             overrides["NEWSAGG_PROGRESS"] = progress
@@ -58,13 +60,19 @@ def demo(
     with open_store("sqlite", home=home) as store:
         stories = store.list_stories(min_articles=1, limit=100)
         documents = [story_document(store, story) for story in stories]
-        emit([story_row(d) for d in documents],
-             ["id", "articles", "outlets", "countries", "languages", "duplicates", "label"], ListFormat.table,
-             title="Stories in the demo news web")
+        emit(
+            [story_row(d) for d in documents],
+            ["id", "articles", "outlets", "countries", "languages", "duplicates", "label"],
+            ListFormat.table,
+            title="Stories in the demo news web",
+        )
         if documents:
-            emit(documents[0]["coverage"], ["published_at", "outlet_name", "country", "language", "title",
-                                            "duplicate_of_outlet"], ListFormat.table,
-                 title=f"Coverage of: {stories[0].get('label')}")
+            emit(
+                documents[0]["coverage"],
+                ["published_at", "outlet_name", "country", "language", "title", "duplicate_of_outlet"],
+                ListFormat.table,
+                title=f"Coverage of: {stories[0].get('label')}",
+            )
         written = []
         for fmt in FORMATS:
             path = exports / f"stories.{fmt}"

@@ -20,8 +20,12 @@ from newsagg.cli.output import console, err_console
 
 index_app = typer.Typer(help="The article index: replay spooled batches, status.", no_args_is_help=True)
 
-HomeOption = Annotated[Path | None, typer.Option("--home", help="Data directory (default: $NEWSAGG_HOME or the "
-                                                 "per-user data dir).", envvar="NEWSAGG_HOME")]
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Data directory (default: $NEWSAGG_HOME or the per-user data dir).", envvar="NEWSAGG_HOME"
+    ),
+]
 OutputOption = Annotated[str, typer.Option("--format", help="table or json")]
 
 
@@ -52,8 +56,9 @@ def write_batch(store, records: list[dict[str, Any]], clusterer) -> int:  # type
     store.resolve_duplicate_groups(a["dup_group"] for a in articles if a.get("dup_group"))
     stored = store.get_articles(a["id"] for a in articles)
     # the same order as the clustering extension: originals before copies, earliest first
-    for article in sorted(stored, key=lambda a: (a.get("duplicate_of") is not None,
-                                                 a.get("published_utc") or float("inf"), a["id"])):
+    for article in sorted(
+        stored, key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"])
+    ):
         clusterer.assign(article)
     return len(articles)
 
@@ -69,8 +74,13 @@ def replay(home: HomeOption = None, output_format: OutputOption = "table") -> No
     settings = _settings(home)
     spool = Spool(newsagg_home(settings.get("NEWSAGG_HOME")) / "spool")
     pending = sorted(spool.directory.glob("*.jsonl")) if spool.directory.is_dir() else []
-    result: dict[str, Any] = {"spool": str(spool.directory), "files": 0, "articles": 0, "left": len(pending),
-                              "backlog_clustered": 0}
+    result: dict[str, Any] = {
+        "spool": str(spool.directory),
+        "files": 0,
+        "articles": 0,
+        "left": len(pending),
+        "backlog_clustered": 0,
+    }
     if pending:
         try:
             store = _open(settings)
@@ -99,8 +109,10 @@ def _report(result: dict[str, Any], output_format: str) -> None:
     if output_format == "json":
         sys.stdout.write(json.dumps(result) + "\n")
     else:
-        console.print(f"replayed {result['files']} spooled batches ({result['articles']} articles); "
-                      f"{result['left']} left in {result['spool']}")
+        console.print(
+            f"replayed {result['files']} spooled batches ({result['articles']} articles); "
+            f"{result['left']} left in {result['spool']}"
+        )
 
 
 @index_app.command("status")

@@ -22,12 +22,19 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: ListFormat, *, title: str | None = None,
-         payload: Any = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: ListFormat,
+    *,
+    title: str | None = None,
+    payload: Any = None,
+) -> None:
     """Print ``rows``; JSON prints ``payload`` when given (richer than the table's columns)."""
     if fmt == ListFormat.json:
-        sys.stdout.write(json.dumps(rows if payload is None else payload, ensure_ascii=False, indent=2,
-                                    default=str) + "\n")
+        sys.stdout.write(
+            json.dumps(rows if payload is None else payload, ensure_ascii=False, indent=2, default=str) + "\n"
+        )
         return
     if fmt == ListFormat.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")

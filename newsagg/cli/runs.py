@@ -41,8 +41,25 @@ def runs_list(
         for row in rows:
             style = STATUS_STYLE.get(row["status"], "")
             row["status"] = f"[{style}]{row['status']}[/]" if style else row["status"]
-    emit(rows, ["id", "status", "job", "started_utc", "seconds", "outlets", "pages", "articles", "inserted",
-                "updated", "errors", "finish_reason"], fmt, title="Crawl runs")
+    emit(
+        rows,
+        [
+            "id",
+            "status",
+            "job",
+            "started_utc",
+            "seconds",
+            "outlets",
+            "pages",
+            "articles",
+            "inserted",
+            "updated",
+            "errors",
+            "finish_reason",
+        ],
+        fmt,
+        title="Crawl runs",
+    )
 
 
 @runs_app.command("show")
@@ -62,8 +79,10 @@ def runs_show(
     rows = [_outlet_row(outlet, OutletFigures.from_dict(f)) for outlet, f in run["outlets"].items()]
     if fmt == ListFormat.table:
         style = STATUS_STYLE.get(run["status"], "")
-        console.print(f"[bold]run {run['id']}[/]  [{style}]{run['status']}[/] ({run.get('finish_reason') or '-'})"
-                      f"  job {run.get('job') or '-'}  pid {run.get('pid')}@{run.get('host')}")
+        console.print(
+            f"[bold]run {run['id']}[/]  [{style}]{run['status']}[/] ({run.get('finish_reason') or '-'})"
+            f"  job {run.get('job') or '-'}  pid {run.get('pid')}@{run.get('host')}"
+        )
         console.print(f"started {run['started_utc']}  ended {run.get('ended_utc') or '-'}  {run['seconds']}s")
         counts = run.get("counts") or {}
         console.print("counts: " + ", ".join(f"{k}={_short(v)}" for k, v in counts.items() if v not in ({}, 0)))
@@ -72,9 +91,26 @@ def runs_show(
         if run.get("log_file"):
             console.print(f"log: {run['log_file']}")
         console.print("command: " + " ".join(run.get("command") or []))
-    emit(rows, ["outlet", "pages", "not_modified", "articles", "extraction_failures", "title", "published",
-                "author", "text", "http_errors", "download_errors", "robots_blocked"], fmt, title="Per outlet",
-         payload=run)  # JSON: the whole run, figures as stored
+    emit(
+        rows,
+        [
+            "outlet",
+            "pages",
+            "not_modified",
+            "articles",
+            "extraction_failures",
+            "title",
+            "published",
+            "author",
+            "text",
+            "http_errors",
+            "download_errors",
+            "robots_blocked",
+        ],
+        fmt,
+        title="Per outlet",
+        payload=run,
+    )  # JSON: the whole run, figures as stored
 
 
 def _short(value: Any) -> str:
@@ -85,11 +121,17 @@ def _short(value: Any) -> str:
 
 def _outlet_row(outlet: str, f: Any) -> dict[str, Any]:
     completeness = f.completeness()
-    return {"outlet": outlet, "pages": f.pages, "not_modified": f.not_modified, "articles": f.articles,
-            "extraction_failures": f.extraction_failures,
-            **{k: (f"{v:.0%}" if v is not None else "") for k, v in completeness.items()},
-            "http_errors": f.http_error_count, "download_errors": f.download_error_count,
-            "robots_blocked": f.robots_blocked}
+    return {
+        "outlet": outlet,
+        "pages": f.pages,
+        "not_modified": f.not_modified,
+        "articles": f.articles,
+        "extraction_failures": f.extraction_failures,
+        **{k: (f"{v:.0%}" if v is not None else "") for k, v in completeness.items()},
+        "http_errors": f.http_error_count,
+        "download_errors": f.download_error_count,
+        "robots_blocked": f.robots_blocked,
+    }
 
 
 @runs_app.command("events")

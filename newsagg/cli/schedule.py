@@ -13,17 +13,33 @@ DEFAULT_CONFIG = Path("schedule.yaml")
 
 
 def schedule(
-    config: Annotated[Path, typer.Option("--config", "-c", help="Schedule file (YAML): jobs with an outlet group "
-                                         "and a cron expression or interval.", envvar="NEWSAGG_SCHEDULE")] = (
-        DEFAULT_CONFIG
-    ),
-    once: Annotated[bool, typer.Option("--once", help="Run every job (or --job) once now and exit: for cron or "
-                                       "systemd timers. Exit 1 if a crawl failed.")] = False,
+    config: Annotated[
+        Path,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Schedule file (YAML): jobs with an outlet group and a cron expression or interval.",
+            envvar="NEWSAGG_SCHEDULE",
+        ),
+    ] = (DEFAULT_CONFIG),
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Run every job (or --job) once now and exit: for cron or systemd timers. Exit 1 if a crawl failed.",
+        ),
+    ] = False,
     job: Annotated[str | None, typer.Option("--job", help="With --once: only this job.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Validate the schedule file, print the jobs, exit.")] = False,
     home: HomeOption = None,
-    log_format: Annotated[str, typer.Option("--log-format", help="text, or json (one object per line, also passed "
-                                            "to the crawls).", envvar="NEWSAGG_LOG_FORMAT")] = "text",
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            help="text, or json (one object per line, also passed to the crawls).",
+            envvar="NEWSAGG_LOG_FORMAT",
+        ),
+    ] = "text",
     log_level: Annotated[str, typer.Option(help="Log level of the scheduler's own log (stderr).")] = "INFO",
 ) -> None:
     """Run crawl jobs on their schedules until SIGTERM/SIGINT; a job never overlaps itself (file lock).

@@ -17,8 +17,12 @@ sources_app = typer.Typer(help="The outlets: health of each source over recent r
 def health(
     runs: Annotated[int, typer.Option(min=1, help="Finished runs per outlet to judge against (history).")] = 10,
     outlet: Annotated[list[str] | None, typer.Option(help="Only this outlet (repeatable).")] = None,
-    min_history: Annotated[int | None, typer.Option(min=1, help="Previous runs needed before drops are judged "
-                                                    "(default NEWSAGG_HEALTH_MIN_HISTORY, 2).")] = None,
+    min_history: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Previous runs needed before drops are judged (default NEWSAGG_HEALTH_MIN_HISTORY, 2)."
+        ),
+    ] = None,
     home: HomeOption = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
@@ -43,17 +47,46 @@ def health(
     for entry in payload["outlets"]:
         completeness = entry["completeness"]
         shares = [f"{v * 100:.0f}" if v is not None else "-" for v in completeness.values()]
-        row = {**entry, **{k: (f"{v:.0%}" if v is not None else "") for k, v in completeness.items()},
-               "complete_t_d_a_x": "/".join(shares), "warnings": [w["message"] for w in entry["warnings"]]}
+        row = {
+            **entry,
+            **{k: (f"{v:.0%}" if v is not None else "") for k, v in completeness.items()},
+            "complete_t_d_a_x": "/".join(shares),
+            "warnings": [w["message"] for w in entry["warnings"]],
+        }
         if fmt == ListFormat.table:
             row["status"] = "[green]ok[/]" if entry["status"] == "ok" else "[bold yellow]warning[/]"
             row["warnings"] = [f"[yellow]{w['kind']}[/]: {escape(w['message'])}" for w in entry["warnings"]]
         rows.append(row)
-    columns = ["outlet", "status", "pages", "articles", "extraction_failures", "title", "published", "author",
-               "text", "newest_article_age_hours", "http_errors", "download_errors", "robots_blocked", "warnings"]
+    columns = [
+        "outlet",
+        "status",
+        "pages",
+        "articles",
+        "extraction_failures",
+        "title",
+        "published",
+        "author",
+        "text",
+        "newest_article_age_hours",
+        "http_errors",
+        "download_errors",
+        "robots_blocked",
+        "warnings",
+    ]
     if fmt == ListFormat.table:  # completeness as title/date/author/text percentages: one narrow column
-        columns = ["outlet", "status", "pages", "articles", "extraction_failures", "complete_t_d_a_x",
-                   "newest_article_age_hours", "http_errors", "download_errors", "robots_blocked", "warnings"]
+        columns = [
+            "outlet",
+            "status",
+            "pages",
+            "articles",
+            "extraction_failures",
+            "complete_t_d_a_x",
+            "newest_article_age_hours",
+            "http_errors",
+            "download_errors",
+            "robots_blocked",
+            "warnings",
+        ]
     if fmt == ListFormat.table and not rows:
         console.print("no finished runs yet: run 'newsagg crawl' or 'newsagg schedule' first")
         return

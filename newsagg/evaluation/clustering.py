@@ -97,8 +97,9 @@ def product_settings() -> StorySettings:
     return StorySettings.from_settings(build_settings())
 
 
-def evaluate_clustering(data_dir: Path, *, limit: int | None = None, baseline: bool = True,
-                        settings: StorySettings | None = None) -> dict[str, Any]:
+def evaluate_clustering(
+    data_dir: Path, *, limit: int | None = None, baseline: bool = True, settings: StorySettings | None = None
+) -> dict[str, Any]:
     documents = load_gold(data_dir, limit=limit)
     gold = {d.name: d.story for d in documents}
     settings = settings or product_settings()
@@ -119,7 +120,12 @@ def evaluate_clustering(data_dir: Path, *, limit: int | None = None, baseline: b
         for threshold, clustering in tfidf_average_linkage(documents).items():
             p, r, f = bcubed(clustering, gold)
             if not best or f > best["bcubed_f1"]:
-                best = {"threshold": threshold, "stories": len(set(clustering.values())),
-                        "bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4), "bcubed_f1": round(f, 4)}
+                best = {
+                    "threshold": threshold,
+                    "stories": len(set(clustering.values())),
+                    "bcubed_precision": round(p, 4),
+                    "bcubed_recall": round(r, 4),
+                    "bcubed_f1": round(f, 4),
+                }
         result["baseline"] = {"method": "tf-idf average-linkage cosine, best single threshold", **best}
     return result

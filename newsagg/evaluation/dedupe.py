@@ -23,9 +23,15 @@ from newsagg.text import content_hash
 
 EDITS = ("boilerplate", "headline", "reordered", "truncated", "light-edit")
 _FURNITURE = [
-    "Listen to the article", "Share this article", "Sign up for our newsletter and get the news first.",
-    "Advertisement", "Related: more stories from our regional desk", "Follow us on social media",
-    "Escuchar la nota", "Publicidad", "Lee también: las noticias más leídas del día",
+    "Listen to the article",
+    "Share this article",
+    "Sign up for our newsletter and get the news first.",
+    "Advertisement",
+    "Related: more stories from our regional desk",
+    "Follow us on social media",
+    "Escuchar la nota",
+    "Publicidad",
+    "Lee también: las noticias más leídas del día",
 ]
 
 
@@ -58,8 +64,14 @@ def edit(text: str, kind: str, rng: random.Random) -> str:
     raise ValueError(kind)
 
 
-def evaluate_dedupe(benchmark_dir: Path, ecbplus_dir: Path | None = None, *, threshold: float = DEFAULT_THRESHOLD,
-                    seed: int = 5, limit: int | None = None) -> dict[str, Any]:
+def evaluate_dedupe(
+    benchmark_dir: Path,
+    ecbplus_dir: Path | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 5,
+    limit: int | None = None,
+) -> dict[str, Any]:
     gold = json.loads((benchmark_dir / "ground-truth.json").read_text(encoding="utf-8"))
     bodies = [(key, record["articleBody"]) for key, record in sorted(gold.items()) if record.get("articleBody")]
     bodies = [(k, b) for k, b in bodies if len(b.split()) >= 80][:limit]
@@ -75,9 +87,20 @@ def evaluate_dedupe(benchmark_dir: Path, ecbplus_dir: Path | None = None, *, thr
 
         def add(article_id: str, text: str) -> str | None:
             verdict, _ = detector.check(article_id, text, content_hash(text))
-            store.upsert_articles([{"id": article_id, "url": article_id, "text": text, "dup_group": verdict.dup_group,
-                                    "content_hash": content_hash(text), "authors": [], "keywords": [],
-                                    "warnings": []}])
+            store.upsert_articles(
+                [
+                    {
+                        "id": article_id,
+                        "url": article_id,
+                        "text": text,
+                        "dup_group": verdict.dup_group,
+                        "content_hash": content_hash(text),
+                        "authors": [],
+                        "keywords": [],
+                        "warnings": [],
+                    }
+                ]
+            )
             return verdict.dup_group if verdict.kind else None
 
         origin: dict[str, str] = {}
@@ -92,8 +115,11 @@ def evaluate_dedupe(benchmark_dir: Path, ecbplus_dir: Path | None = None, *, thr
             matched = add(f"e:{document.name}", f"{document.title}\n{document.text}")
             if matched and matched in stories and stories[matched] != document.story:
                 fp += 1
-                false_positive_kinds["same topic, different story" if matched.split("_")[0] ==
-                                     f"e:{document.name}".split("_")[0] else "different article"] += 1
+                false_positive_kinds[
+                    "same topic, different story"
+                    if matched.split("_")[0] == f"e:{document.name}".split("_")[0]
+                    else "different article"
+                ] += 1
         for key, body in bodies:
             for kind in EDITS:
                 positives_by_edit[kind] += 1

@@ -142,8 +142,9 @@ def _not_found(handler: _Handler) -> int:
     return handler.send(404, b"<html><body><h1>Not found</h1></body></html>")
 
 
-def _static(body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200,
-            **headers: str) -> Callable[[_Handler], int]:
+def _static(
+    body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200, **headers: str
+) -> Callable[[_Handler], int]:
     data = body.encode("utf-8") if isinstance(body, str) else body
     return lambda handler: handler.send(status, data, content_type, **headers)
 
@@ -197,18 +198,46 @@ class HostileWeb:
     def outlets(self) -> list[dict]:
         faults, hostile = self.base(FAULTS), self.base(INPUT)
         return [
-            {"id": FAULTS, "name": "Hostile Faults Gazette", "country": "US", "region": "North America",
-             "language": "en", "timezone": "America/New_York", "home": f"{faults}/", "feeds": [f"{faults}/rss.xml"],
-             "sitemaps": [], "sections": []},
-            {"id": INPUT, "name": "Hostile Input Herald", "country": "US", "region": "North America",
-             "language": "en", "timezone": "America/New_York", "home": f"{hostile}/",
-             "feeds": [f"{hostile}/rss.xml", f"{hostile}/feed-xxe.xml", f"{hostile}/feed-bomb.xml"],
-             "sitemaps": [f"{hostile}/sitemap-xxe.xml", f"{hostile}/sitemap-bomb.xml",
-                          f"{hostile}/sitemap-cycle-a.xml"],
-             "sections": []},
-            {"id": SITEMAPS, "name": "Hostile Sitemap Monitor", "country": "US", "region": "North America",
-             "language": "en", "timezone": "America/New_York", "home": f"{hostile}/",
-             "feeds": [], "sitemaps": [f"{hostile}/sitemap-index-huge.xml"], "sections": []},
+            {
+                "id": FAULTS,
+                "name": "Hostile Faults Gazette",
+                "country": "US",
+                "region": "North America",
+                "language": "en",
+                "timezone": "America/New_York",
+                "home": f"{faults}/",
+                "feeds": [f"{faults}/rss.xml"],
+                "sitemaps": [],
+                "sections": [],
+            },
+            {
+                "id": INPUT,
+                "name": "Hostile Input Herald",
+                "country": "US",
+                "region": "North America",
+                "language": "en",
+                "timezone": "America/New_York",
+                "home": f"{hostile}/",
+                "feeds": [f"{hostile}/rss.xml", f"{hostile}/feed-xxe.xml", f"{hostile}/feed-bomb.xml"],
+                "sitemaps": [
+                    f"{hostile}/sitemap-xxe.xml",
+                    f"{hostile}/sitemap-bomb.xml",
+                    f"{hostile}/sitemap-cycle-a.xml",
+                ],
+                "sections": [],
+            },
+            {
+                "id": SITEMAPS,
+                "name": "Hostile Sitemap Monitor",
+                "country": "US",
+                "region": "North America",
+                "language": "en",
+                "timezone": "America/New_York",
+                "home": f"{hostile}/",
+                "feeds": [],
+                "sitemaps": [f"{hostile}/sitemap-index-huge.xml"],
+                "sections": [],
+            },
         ]
 
     def registry_yaml(self) -> str:
@@ -218,9 +247,14 @@ class HostileWeb:
         """Article URLs a crawl that survives every fault still stores."""
         faults, hostile = self.base(FAULTS), self.base(INPUT)
         return [
-            f"{faults}/news/ok.html", f"{faults}/news/ratelimited.html", f"{faults}/news/flaky.html",
-            f"{hostile}/news/ok.html", f"{hostile}/news/invalid-utf8.html", f"{hostile}/news/mislabeled.html",
-            f"{hostile}/news/malformed.html", f"{hostile}/news/xss.html",
+            f"{faults}/news/ok.html",
+            f"{faults}/news/ratelimited.html",
+            f"{faults}/news/flaky.html",
+            f"{hostile}/news/ok.html",
+            f"{hostile}/news/invalid-utf8.html",
+            f"{hostile}/news/mislabeled.html",
+            f"{hostile}/news/malformed.html",
+            f"{hostile}/news/xss.html",
             *(f"{hostile}/news/date-{name}.html" for name in _ABSURD_DATES),
         ]
 
@@ -243,8 +277,18 @@ class HostileWeb:
 
     # --- the faults outlet ----------------------------------------------------------------------------
     def _fault_routes(self, base: str) -> dict[str, Callable[[_Handler], int]]:
-        pages = ("ok", "timeout", "reset", "ratelimited", "ratelimited-day", "storm", "flaky", "loop-a",
-                 "redirect/0", "drip")
+        pages = (
+            "ok",
+            "timeout",
+            "reset",
+            "ratelimited",
+            "ratelimited-day",
+            "storm",
+            "flaky",
+            "loop-a",
+            "redirect/0",
+            "drip",
+        )
         return {
             "/robots.txt": _static("User-agent: *\nAllow: /\n", "text/plain"),
             "/": _static(article_html("Front page")),
@@ -261,8 +305,9 @@ class HostileWeb:
             "/news/drip.html": self._drip,
             # Two pages that each ask for a 2 s pause once (tests/test_reliability_faults_web.py: the wait must not
             # hold a download slot).
-            "/rss-patience.xml": _static(_rss(base, [f"{base}/news/patience-{p}.html" for p in "ab"]),
-                                         "application/rss+xml"),
+            "/rss-patience.xml": _static(
+                _rss(base, [f"{base}/news/patience-{p}.html" for p in "ab"]), "application/rss+xml"
+            ),
             "/news/patience-a.html": lambda handler: self._patience(handler, "a"),
             "/news/patience-b.html": lambda handler: self._patience(handler, "b"),
         }
@@ -315,14 +360,34 @@ class HostileWeb:
 
     # --- the hostile-input outlet ---------------------------------------------------------------------
     def _input_routes(self, base: str) -> dict[str, Callable[[_Handler], int]]:
-        pages = ["ok", "huge", "huge-stream", "gzip-bomb", "invalid-utf8", "mislabeled", "malformed", "deep",
-                 "not-article", "xss", *(f"date-{name}" for name in _ABSURD_DATES)]
-        odd = ["javascript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
-               "ftp://127.0.0.1/pub/news.html", "mailto:desk@example.org", "gopher://127.0.0.1:70/1"]
+        pages = [
+            "ok",
+            "huge",
+            "huge-stream",
+            "gzip-bomb",
+            "invalid-utf8",
+            "mislabeled",
+            "malformed",
+            "deep",
+            "not-article",
+            "xss",
+            *(f"date-{name}" for name in _ABSURD_DATES),
+        ]
+        odd = [
+            "javascript:alert(document.cookie)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "ftp://127.0.0.1/pub/news.html",
+            "mailto:desk@example.org",
+            "gopher://127.0.0.1:70/1",
+        ]
         links = [f"{base}/news/{p}.html" for p in pages] + odd + [INVALID_URL]
         huge_index = _sitemap_index([f"{base}/sitemaps/child-{n}.xml" for n in range(HUGE_INDEX_CHILDREN)])
-        invalid_utf8 = article_html("Invalid UTF-8 \udcff bytes").encode("utf-8", "surrogateescape").replace(
-            b"the spring.", b"the spring \xff\xfe\xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80.")
+        invalid_utf8 = (
+            article_html("Invalid UTF-8 \udcff bytes")
+            .encode("utf-8", "surrogateescape")
+            .replace(b"the spring.", b"the spring \xff\xfe\xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80.")
+        )
         mislabeled = article_html("Puerto de Valparaíso: la terminal abrirá en primavera").encode("latin-1")
         return {
             "/robots.txt": _static("User-agent: *\nAllow: /\n", "text/plain"),
@@ -333,8 +398,9 @@ class HostileWeb:
             "/sitemap-xxe.xml": _static(_xxe_sitemap(base), "application/xml"),
             "/sitemap-bomb.xml": _static(_bomb("urlset", base), "application/xml"),
             "/sitemap-index-huge.xml": _static(huge_index, "application/xml"),
-            "/sitemap-cycle-a.xml": _static(_sitemap_index([f"{base}/sitemap-cycle-b.xml",
-                                                            f"{base}/sitemap-cycle-a.xml"]), "application/xml"),
+            "/sitemap-cycle-a.xml": _static(
+                _sitemap_index([f"{base}/sitemap-cycle-b.xml", f"{base}/sitemap-cycle-a.xml"]), "application/xml"
+            ),
             "/sitemap-cycle-b.xml": _static(_sitemap_index([f"{base}/sitemap-cycle-a.xml"]), "application/xml"),
             "/xxe-exfil": _static(b"this must never be fetched", "text/plain"),
             "/news/ok.html": _static(article_html("Control article on the hostile outlet")),
@@ -347,12 +413,20 @@ class HostileWeb:
             "/news/deep.html": _static(_deep()),
             "/news/not-article.html": _static(
                 '<html><head><title>Sections</title><meta property="og:type" content="website"></head><body>'
-                + "".join(f'<a href="/section/{n}">Section {n}</a>' for n in range(200)) + "</body></html>"),
-            "/news/xss.html": _static(article_html(
-                f"Headline {html.escape(XSS)}", author=html.escape(XSS),
-                body="".join(f"<p>{p} {html.escape(XSS)}</p>" for p in _PARAGRAPHS))),
-            **{f"/news/date-{name}.html": _static(article_html(f"Absurd date {name}", extra_head=_ld_date(value)))
-               for name, value in _ABSURD_DATES.items()},
+                + "".join(f'<a href="/section/{n}">Section {n}</a>' for n in range(200))
+                + "</body></html>"
+            ),
+            "/news/xss.html": _static(
+                article_html(
+                    f"Headline {html.escape(XSS)}",
+                    author=html.escape(XSS),
+                    body="".join(f"<p>{p} {html.escape(XSS)}</p>" for p in _PARAGRAPHS),
+                )
+            ),
+            **{
+                f"/news/date-{name}.html": _static(article_html(f"Absurd date {name}", extra_head=_ld_date(value)))
+                for name, value in _ABSURD_DATES.items()
+            },
         }
 
 
@@ -369,8 +443,12 @@ _ABSURD_DATES = {
     "garbage": "tomorrow-ish, probably",
 }
 #: RSS pubDates for the first feed entries.
-_ABSURD_FEED_DATES = ["Fri, 31 Dec 9999 23:59:59 -1200", "Mon, 01 Jan 0001 00:00:00 +1400", "Thu, 99 Foo 99999",
-                      "1970-01-01T00:00:00Z"]
+_ABSURD_FEED_DATES = [
+    "Fri, 31 Dec 9999 23:59:59 -1200",
+    "Mon, 01 Jan 0001 00:00:00 +1400",
+    "Thu, 99 Foo 99999",
+    "1970-01-01T00:00:00Z",
+]
 
 
 def _reset(handler: _Handler) -> int:
@@ -410,14 +488,18 @@ def _rss(base: str, links: list[str], dates: list[str] | None = None) -> str:
     for n, link in enumerate(links):
         date = f"<pubDate>{dates[n]}</pubDate>" if dates and n < len(dates) else ""
         items.append(f"<item><title>Item {n}</title><link>{html.escape(link)}</link>{date}</item>")
-    return ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Hostile</title>"
-            f"<link>{base}/</link>{''.join(items)}</channel></rss>")
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Hostile</title>"
+        f"<link>{base}/</link>{''.join(items)}</channel></rss>"
+    )
 
 
 def _sitemap_index(children: list[str]) -> str:
     entries = "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)
-    return ("<?xml version='1.0' encoding='UTF-8'?>"
-            f"<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{entries}</sitemapindex>")
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        f"<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{entries}</sitemapindex>"
+    )
 
 
 def _xxe_feed(base: str) -> str:
@@ -443,11 +525,15 @@ def _bomb(root: str, base: str) -> str:
         f"<!ENTITY lol{n} '{('&lol' + str(n - 1) + ';') * 10}'>" for n in range(1, 10)
     )
     if root == "rss":
-        body = f"<rss version='2.0'><channel><title>&lol9;</title><item><title>&lol9;</title>" \
-               f"<link>{base}/news/ok.html?bomb</link></item></channel></rss>"
+        body = (
+            f"<rss version='2.0'><channel><title>&lol9;</title><item><title>&lol9;</title>"
+            f"<link>{base}/news/ok.html?bomb</link></item></channel></rss>"
+        )
     else:
-        body = f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>{base}/news/ok.html?&lol9;" \
-               "</loc></url></urlset>"
+        body = (
+            f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>{base}/news/ok.html?&lol9;"
+            "</loc></url></urlset>"
+        )
     return f"<?xml version='1.0'?><!DOCTYPE {root} [{entities}]>{body}"
 
 
@@ -460,8 +546,13 @@ def _malformed() -> bytes:
 
 def _deep() -> bytes:
     """5,000 nested <div>s around the article text (parser depth limits, recursive walkers)."""
-    return ("<html><body>" + "<div>" * 5000 + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
-            + "</div>" * 5000 + "</body></html>").encode()
+    return (
+        "<html><body>"
+        + "<div>" * 5000
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "</div>" * 5000
+        + "</body></html>"
+    ).encode()
 
 
 __all__ = ["FAULTS", "INPUT", "SANE_DATE", "SITEMAPS", "XSS", "HostileWeb", "article_html", "gzip_bomb"]

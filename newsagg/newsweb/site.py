@@ -176,8 +176,9 @@ def _sitemap_declares_published(a: Article, o: Outlet) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def build_site(bases: dict[str, str], article_data: list[dict] | None = None,
-               layouts: dict[str, str] | None = None) -> Site:
+def build_site(
+    bases: dict[str, str], article_data: list[dict] | None = None, layouts: dict[str, str] | None = None
+) -> Site:
     """Render every route. ``article_data`` replaces the bundled articles (tests change the web between
     crawls); ``layouts`` maps an outlet id to ``"bare"`` to serve its articles in a redesigned page that
     carries no metadata at all (no headline markup, date or byline), as after a site relaunch."""

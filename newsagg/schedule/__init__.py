@@ -4,5 +4,14 @@ from newsagg.schedule.config import JobSpec, ScheduleConfig, ScheduleConfigError
 from newsagg.schedule.lock import JobLock
 from newsagg.schedule.runner import JobOutcome, JobRunner, Scheduler
 
-__all__ = ["JobLock", "JobOutcome", "JobRunner", "JobSpec", "ScheduleConfig", "ScheduleConfigError", "Scheduler",
-           "load_config", "parse_config"]
+__all__ = [
+    "JobLock",
+    "JobOutcome",
+    "JobRunner",
+    "JobSpec",
+    "ScheduleConfig",
+    "ScheduleConfigError",
+    "Scheduler",
+    "load_config",
+    "parse_config",
+]

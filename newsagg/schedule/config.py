@@ -40,8 +40,21 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNITS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _GROUP_KEYS = ("outlets", "countries", "regions", "languages", "tags")
-_JOB_KEYS = {"name", "cron", "every", "run_at_start", "timeout", "registry", "story", "since", "until",
-             "settings", "log_level", "log_format", *_GROUP_KEYS}
+_JOB_KEYS = {
+    "name",
+    "cron",
+    "every",
+    "run_at_start",
+    "timeout",
+    "registry",
+    "story",
+    "since",
+    "until",
+    "settings",
+    "log_level",
+    "log_format",
+    *_GROUP_KEYS,
+}
 _TOP_KEYS = {"timezone", "max_parallel", "keep_logs_days", "misfire_grace", "defaults", "jobs"}
 
 

@@ -90,13 +90,32 @@ class JobRunner:
 
     # --- one job --------------------------------------------------------------------------------------
     def crawl_argv(self, job: JobSpec, run_id: str, outlets: list[str]) -> list[str]:
-        argv = [sys.executable, "-m", "newsagg.cli", "crawl", "--home", str(self.home), "--registry", job.registry,
-                "--outlets", ",".join(outlets), "--format", "json", "--no-progress", "--log-level", job.log_level]
+        argv = [
+            sys.executable,
+            "-m",
+            "newsagg.cli",
+            "crawl",
+            "--home",
+            str(self.home),
+            "--registry",
+            job.registry,
+            "--outlets",
+            ",".join(outlets),
+            "--format",
+            "json",
+            "--no-progress",
+            "--log-level",
+            job.log_level,
+        ]
         for option, value in (("--story", job.story), ("--since", job.since), ("--until", job.until)):
             if value:
                 argv += [option, value]
-        settings = {**job.settings, "NEWSAGG_RUN_ID": run_id, "NEWSAGG_JOB": job.name,
-                    "NEWSAGG_LOG_FORMAT": job.log_format or self.log_format}
+        settings = {
+            **job.settings,
+            "NEWSAGG_RUN_ID": run_id,
+            "NEWSAGG_JOB": job.name,
+            "NEWSAGG_LOG_FORMAT": job.log_format or self.log_format,
+        }
         if job.timeout_seconds:
             settings["CLOSESPIDER_TIMEOUT"] = f"{job.timeout_seconds:g}"
         for key, value in settings.items():
@@ -110,8 +129,15 @@ class JobRunner:
         lock = JobLock.for_job(self.home, job.name)
         if not lock.acquire(job=job.name):
             holder = lock.holder() or {}
-            logger.warning("job %s skipped: locked by pid %s on %s since %s (run %s)", job.name, holder.get("pid"),
-                           holder.get("host"), holder.get("since"), holder.get("run_id"), extra=context)
+            logger.warning(
+                "job %s skipped: locked by pid %s on %s since %s (run %s)",
+                job.name,
+                holder.get("pid"),
+                holder.get("host"),
+                holder.get("since"),
+                holder.get("run_id"),
+                extra=context,
+            )
             self.event("skipped_locked", job.name, holder=holder)
             return JobOutcome(job.name, "skipped_locked")
         try:
@@ -138,16 +164,23 @@ class JobRunner:
             self._spawner = threading.get_ident()
             try:
                 # pass_fds: the crawl holds the job lock too, so it stays locked even if this scheduler dies
-                child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                         start_new_session=True, pass_fds=(lock.fd,) if lock.fd is not None else ())
+                child = subprocess.Popen(
+                    argv,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,
+                    pass_fds=(lock.fd,) if lock.fd is not None else (),
+                )
                 self._children.add(child)
             finally:
                 self._spawner = None
             deferred, self._deferred = self._deferred, 0
             for _ in range(deferred):
                 child.send_signal(signal.SIGTERM)
-        logger.info("job %s started: run %s, %d outlets, pid %d", job.name, run_id, len(outlets), child.pid,
-                    extra=context)
+        logger.info(
+            "job %s started: run %s, %d outlets, pid %d", job.name, run_id, len(outlets), child.pid, extra=context
+        )
         self.event("job_started", job.name, run_id, outlets=outlets, pid=child.pid)
         try:
             out, err = self._wait(child, job)
@@ -165,14 +198,29 @@ class JobRunner:
         figures = {k: summary.get(k) for k in ("pages", "articles", "inserted", "updated")} if summary else {}
         message = ", ".join(f"{k} {v}" for k, v in figures.items())
         if outcome.ok:
-            logger.info("job %s %s: run %s in %ss (%s)", job.name, status, run_id, seconds, message or "no summary",
-                        extra=context)
+            logger.info(
+                "job %s %s: run %s in %ss (%s)",
+                job.name,
+                status,
+                run_id,
+                seconds,
+                message or "no summary",
+                extra=context,
+            )
         else:
             tail = (err or "").strip().splitlines()[-5:]
-            logger.error("job %s failed: run %s exit %s in %ss: %s", job.name, run_id, child.returncode, seconds,
-                         " | ".join(tail) or "no output", extra=context)
-        self.event("job_finished", job.name, run_id, status=status, exit_code=child.returncode, seconds=seconds,
-                   **figures)
+            logger.error(
+                "job %s failed: run %s exit %s in %ss: %s",
+                job.name,
+                run_id,
+                child.returncode,
+                seconds,
+                " | ".join(tail) or "no output",
+                extra=context,
+            )
+        self.event(
+            "job_finished", job.name, run_id, status=status, exit_code=child.returncode, seconds=seconds, **figures
+        )
         return outcome
 
     def _outcome(self, run_id: str, exit_code: int) -> str:
@@ -215,9 +263,12 @@ class JobRunner:
             with contextlib.suppress(ProcessLookupError):
                 child.send_signal(signal.SIGTERM)  # a no-op once the child was reaped
         name = signal.Signals(signum).name if signum else "stop"
-        logger.warning("%s received (%d): %s", name, self._signals,
-                       f"letting {len(children)} crawl(s) close gracefully" if self._signals == 1
-                       else "crawls told to stop now")
+        logger.warning(
+            "%s received (%d): %s",
+            name,
+            self._signals,
+            f"letting {len(children)} crawl(s) close gracefully" if self._signals == 1 else "crawls told to stop now",
+        )
 
     def prune_logs(self) -> None:
         """Delete crawl logs older than ``keep_logs_days`` (unattended crawls must not fill the disk)."""
@@ -271,13 +322,19 @@ class Scheduler:
             timezone=self.config.timezone,
             executors={"default": ThreadPoolExecutor(self.config.max_parallel)},
             # coalesce: after a pause (laptop asleep, long crawl) run a job once, not once per missed slot
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(self.config.misfire_grace_seconds)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(self.config.misfire_grace_seconds),
+            },
         )
 
         def on_event(event: JobEvent) -> None:
-            kind = {EVENT_JOB_MISSED: "missed", EVENT_JOB_MAX_INSTANCES: "skipped_running",
-                    EVENT_JOB_ERROR: "job_error"}.get(event.code, str(event.code))
+            kind = {
+                EVENT_JOB_MISSED: "missed",
+                EVENT_JOB_MAX_INSTANCES: "skipped_running",
+                EVENT_JOB_ERROR: "job_error",
+            }.get(event.code, str(event.code))
             times = getattr(event, "scheduled_run_times", None) or [None]
             when = getattr(event, "scheduled_run_time", None) or times[0]
             detail = {"scheduled": when.isoformat() if when else None}
@@ -288,18 +345,27 @@ class Scheduler:
 
         scheduler.add_listener(on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
         for job in self.config.jobs:
-            trigger = (CronTrigger.from_crontab(job.cron, timezone=self.config.timezone) if job.cron
-                       else IntervalTrigger(seconds=job.every_seconds, timezone=self.config.timezone))
+            trigger = (
+                CronTrigger.from_crontab(job.cron, timezone=self.config.timezone)
+                if job.cron
+                else IntervalTrigger(seconds=job.every_seconds, timezone=self.config.timezone)
+            )
             extra: dict[str, Any] = {}
             if job.run_at_start:
                 extra["next_run_time"] = datetime.now(UTC)
             scheduler.add_job(self.runner.run, trigger, args=[job], id=job.name, name=job.name, **extra)
         scheduler.start()
         for job in scheduler.get_jobs():
-            logger.info("job %s scheduled (%s), next run %s", job.id, self.config.job(job.id).when,
-                        job.next_run_time, extra={"job": job.id})
-        self.runner.event("scheduler_started", pid=os.getpid(), config=self.config.source,
-                          jobs=[j.name for j in self.config.jobs])
+            logger.info(
+                "job %s scheduled (%s), next run %s",
+                job.id,
+                self.config.job(job.id).when,
+                job.next_run_time,
+                extra={"job": job.id},
+            )
+        self.runner.event(
+            "scheduler_started", pid=os.getpid(), config=self.config.source, jobs=[j.name for j in self.config.jobs]
+        )
         while not self.stop_event.wait(1.0):
             pass
         logger.info("stopping: no new runs; waiting for running crawls")

@@ -203,8 +203,9 @@ class FetchState:
                     "lastmod_utc": record.get("lastmod_utc"),
                     "fetched_at": fetched,
                     "first_fetched": first,
-                    "next_fetch": (self.next_fetch(first, fetched, record.get("published_utc"))
-                                   if kind in PAGE_KINDS else None),
+                    "next_fetch": (
+                        self.next_fetch(first, fetched, record.get("published_utc")) if kind in PAGE_KINDS else None
+                    ),
                     "content_hash": record.get("content_hash"),
                     "article_id": record.get("article_id"),
                     "status": record.get("status"),

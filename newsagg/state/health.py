@@ -42,9 +42,11 @@ class HealthPolicy:
 
     @classmethod
     def from_settings(cls, settings: Any) -> HealthPolicy:
-        return cls(min_history=int(settings.getint("NEWSAGG_HEALTH_MIN_HISTORY", cls.min_history)),
-                   drop_ratio=float(settings.getfloat("NEWSAGG_HEALTH_DROP_RATIO", cls.drop_ratio)),
-                   min_articles=int(settings.getint("NEWSAGG_HEALTH_MIN_ARTICLES", cls.min_articles)))
+        return cls(
+            min_history=int(settings.getint("NEWSAGG_HEALTH_MIN_HISTORY", cls.min_history)),
+            drop_ratio=float(settings.getfloat("NEWSAGG_HEALTH_DROP_RATIO", cls.drop_ratio)),
+            min_articles=int(settings.getint("NEWSAGG_HEALTH_MIN_ARTICLES", cls.min_articles)),
+        )
 
 
 @dataclass
@@ -109,8 +111,9 @@ def is_blocked(f: OutletFigures) -> bool:
     return f.pages == 0 and f.not_modified == 0 and f.robots_blocked > 0 and not is_dark(f)
 
 
-def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: list[OutletFigures],
-          policy: HealthPolicy) -> list[HealthWarning]:
+def judge(
+    outlet: str, run: dict[str, Any], latest: OutletFigures, previous: list[OutletFigures], policy: HealthPolicy
+) -> list[HealthWarning]:
     """The warnings for one outlet's latest run given its previous runs' figures (oldest first)."""
     run_id = run["id"]
     if is_dark(latest):
@@ -118,15 +121,29 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
         errors += [f"{k}: {v}" for k, v in sorted(latest.download_errors.items())]
         return [HealthWarning(outlet, "dark", f"no page answered ({', '.join(errors)})", run_id, 0.0)]
     if is_blocked(latest):
-        return [HealthWarning(outlet, "robots_blocked",
-                         f"robots.txt refused all {latest.robots_blocked} requests", run_id,
-                         float(latest.robots_blocked))]
+        return [
+            HealthWarning(
+                outlet,
+                "robots_blocked",
+                f"robots.txt refused all {latest.robots_blocked} requests",
+                run_id,
+                float(latest.robots_blocked),
+            )
+        ]
     usable = [f for f in previous if not is_dark(f) and not is_blocked(f)]
     warnings: list[HealthWarning] = []
     if len(usable) < policy.min_history:
         if latest.pages and not latest.yield_ and not latest.not_modified:
-            warnings.append(HealthWarning(outlet, "no_articles", f"{latest.pages} pages answered but no article found "
-                                     f"({latest.extraction_failures} extraction failures)", run_id, 0.0))
+            warnings.append(
+                HealthWarning(
+                    outlet,
+                    "no_articles",
+                    f"{latest.pages} pages answered but no article found "
+                    f"({latest.extraction_failures} extraction failures)",
+                    run_id,
+                    0.0,
+                )
+            )
         return warnings
     # Yield is judged only when the outlet listed its articles afresh (a feed, sitemap or section page answered
     # 200): when every listing answered 304 nothing new was listed, and few articles is the right answer.
@@ -135,9 +152,16 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
     if latest.listings_fresh and len(listed) >= policy.min_history:
         median_yield = statistics.median(f.yield_ for f in listed)
         if median_yield > 0 and latest.yield_ < policy.drop_ratio * median_yield:
-            warnings.append(HealthWarning(
-                outlet, "yield_drop", f"{latest.yield_} articles against a median of {median_yield:g} over "
-                f"{len(listed)} runs", run_id, float(latest.yield_), float(median_yield)))
+            warnings.append(
+                HealthWarning(
+                    outlet,
+                    "yield_drop",
+                    f"{latest.yield_} articles against a median of {median_yield:g} over {len(listed)} runs",
+                    run_id,
+                    float(latest.yield_),
+                    float(median_yield),
+                )
+            )
     # Completeness: an incremental run fetches few articles, so the baseline pools the articles of the previous
     # runs; the latest run is judged once it has ``min_articles`` of its own.
     pooled = sum(f.articles for f in usable)
@@ -147,14 +171,23 @@ def judge(outlet: str, run: dict[str, Any], latest: OutletFigures, previous: lis
             baseline = sum(getattr(f, f"with_{name}") for f in usable) / pooled
             value = now[name] or 0.0
             if value < policy.drop_ratio * baseline and baseline - value >= policy.min_completeness_drop:
-                warnings.append(HealthWarning(
-                    outlet, "completeness_drop", f"{name} on {value:.0%} of {latest.articles} articles against "
-                    f"{baseline:.0%} of {pooled} before (layout change?)", run_id, value, round(baseline, 3)))
+                warnings.append(
+                    HealthWarning(
+                        outlet,
+                        "completeness_drop",
+                        f"{name} on {value:.0%} of {latest.articles} articles against "
+                        f"{baseline:.0%} of {pooled} before (layout change?)",
+                        run_id,
+                        value,
+                        round(baseline, 3),
+                    )
+                )
     return warnings
 
 
-def source_health(log: RunLog, policy: HealthPolicy, runs: int = 10,
-                  outlets: list[str] | None = None) -> list[OutletHealth]:
+def source_health(
+    log: RunLog, policy: HealthPolicy, runs: int = 10, outlets: list[str] | None = None
+) -> list[OutletHealth]:
     """Per outlet crawled in the last ``runs`` finished runs: its latest figures and warnings."""
     report = []
     for outlet, history in sorted(log.outlet_history(limit_runs=runs).items()):
@@ -163,11 +196,18 @@ def source_health(log: RunLog, policy: HealthPolicy, runs: int = 10,
         run, latest = history[-1]
         previous = [f for _, f in history[:-1]]
         newest = [f.newest_published_utc for _, f in history if f.newest_published_utc is not None]
-        report.append(OutletHealth(outlet, run, latest, len(previous), max(newest) if newest else None,
-                                   judge(outlet, run, latest, previous, policy)))
+        report.append(
+            OutletHealth(
+                outlet,
+                run,
+                latest,
+                len(previous),
+                max(newest) if newest else None,
+                judge(outlet, run, latest, previous, policy),
+            )
+        )
     return report
 
 
 def health_payload(report: list[OutletHealth]) -> dict[str, Any]:
-    return {"outlets": [h.as_dict() for h in report],
-            "warnings": [w.as_dict() for h in report for w in h.warnings]}
+    return {"outlets": [h.as_dict() for h in report], "warnings": [w.as_dict() for h in report for w in h.warnings]}

@@ -66,8 +66,13 @@ CREATE TABLE IF NOT EXISTS schedule_events (
 
 STATUSES = ("running", "finished", "failed", "interrupted")
 #: Scrapy finish reasons that mean "the crawl did what it was asked": CLOSESPIDER_* limits are the user's own.
-_FINISHED_REASONS = {"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount",
-                     "closespider_timeout_no_item"}
+_FINISHED_REASONS = {
+    "finished",
+    "closespider_timeout",
+    "closespider_itemcount",
+    "closespider_pagecount",
+    "closespider_timeout_no_item",
+}
 _INTERRUPTED_REASONS = {"shutdown"}  # SIGTERM / SIGINT: Scrapy's graceful shutdown
 #: A running row whose heartbeat is older than this is reported interrupted (its process is gone or hung).
 STALE_AFTER_SECONDS = 600
@@ -187,8 +192,16 @@ class RunLog:
         self.close()
 
     # --- writing --------------------------------------------------------------------------------------
-    def start(self, run_id: str, *, command: list[str], outlets: list[str], settings: Mapping[str, Any],
-              job: str | None = None, log_file: str | None = None) -> str:
+    def start(
+        self,
+        run_id: str,
+        *,
+        command: list[str],
+        outlets: list[str],
+        settings: Mapping[str, Any],
+        job: str | None = None,
+        log_file: str | None = None,
+    ) -> str:
         """Insert a ``running`` row; an id already taken (a reused NEWSAGG_RUN_ID) gets a fresh suffix."""
         now = utc_now()
         recorded = redact_settings(settings)  # first: it teaches the redaction any secret the command line repeats
@@ -198,8 +211,18 @@ class RunLog:
                 self.db.execute(
                     "INSERT INTO runs (id, started_utc, heartbeat_utc, status, pid, host, job, command, outlets, "
                     "counts, errors, settings, log_file) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, '{}', '{}', ?, ?)",
-                    (candidate, now, now, os.getpid(), socket.gethostname(), job, _json(redact_value(command)),
-                     _json(outlets), _json(recorded), log_file),
+                    (
+                        candidate,
+                        now,
+                        now,
+                        os.getpid(),
+                        socket.gethostname(),
+                        job,
+                        _json(redact_value(command)),
+                        _json(outlets),
+                        _json(recorded),
+                        log_file,
+                    ),
                 )
                 return candidate
             except sqlite3.IntegrityError:
@@ -207,29 +230,49 @@ class RunLog:
         raise RuntimeError(f"cannot record run {run_id!r}: id taken")
 
     def heartbeat(self, run_id: str, counts: Mapping[str, Any], errors: Mapping[str, Any]) -> None:
-        self.db.execute("UPDATE runs SET heartbeat_utc = ?, counts = ?, errors = ? WHERE id = ?",
-                        (utc_now(), _json(counts), _json(errors), run_id))
+        self.db.execute(
+            "UPDATE runs SET heartbeat_utc = ?, counts = ?, errors = ? WHERE id = ?",
+            (utc_now(), _json(counts), _json(errors), run_id),
+        )
 
-    def finish(self, run_id: str, *, reason: str, counts: Mapping[str, Any], errors: Mapping[str, Any],
-               outlets: Mapping[str, OutletFigures]) -> str:
+    def finish(
+        self,
+        run_id: str,
+        *,
+        reason: str,
+        counts: Mapping[str, Any],
+        errors: Mapping[str, Any],
+        outlets: Mapping[str, OutletFigures],
+    ) -> str:
         status = status_for(reason)
         now = utc_now()
         with self.db:  # one transaction: a reader never sees a finished run without its outlet figures
             self.db.execute("BEGIN")
             self.db.execute(
                 "UPDATE runs SET ended_utc = ?, heartbeat_utc = ?, status = ?, finish_reason = ?, counts = ?, "
-                "errors = ? WHERE id = ?", (now, now, status, reason, _json(counts), _json(errors), run_id))
+                "errors = ? WHERE id = ?",
+                (now, now, status, reason, _json(counts), _json(errors), run_id),
+            )
             self.db.executemany(
                 "INSERT OR REPLACE INTO run_outlets (run_id, outlet_id, figures) VALUES (?, ?, ?)",
-                [(run_id, outlet_id, _json(f.as_dict())) for outlet_id, f in outlets.items()])
+                [(run_id, outlet_id, _json(f.as_dict())) for outlet_id, f in outlets.items()],
+            )
         return status
 
-    def event(self, event: str, *, job: str | None = None, run_id: str | None = None,
-              detail: Mapping[str, Any] | str | None = None) -> None:
+    def event(
+        self,
+        event: str,
+        *,
+        job: str | None = None,
+        run_id: str | None = None,
+        detail: Mapping[str, Any] | str | None = None,
+    ) -> None:
         text = detail if isinstance(detail, str) or detail is None else _json(detail)
-        self.db.execute("INSERT INTO schedule_events (time_utc, job, event, run_id, detail, pid, host) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (utc_now(), job, event, run_id, text, os.getpid(), socket.gethostname()))
+        self.db.execute(
+            "INSERT INTO schedule_events (time_utc, job, event, run_id, detail, pid, host) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), job, event, run_id, text, os.getpid(), socket.gethostname()),
+        )
 
     # --- reading --------------------------------------------------------------------------------------
     def list(self, limit: int = 20, job: str | None = None) -> list[dict[str, Any]]:
@@ -242,31 +285,44 @@ class RunLog:
         if run_id == "latest":
             rows = self.db.execute("SELECT * FROM runs ORDER BY started_utc DESC, id DESC LIMIT 1").fetchall()
         else:
-            rows = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchall() or self.db.execute(
-                "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(run_id),)).fetchall()
+            rows = (
+                self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchall()
+                or self.db.execute(
+                    "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (_like_prefix(run_id),)
+                ).fetchall()
+            )
         if len(rows) != 1:
             return None
         run = _run_dict(rows[0])
-        run["outlets"] = {row["outlet_id"]: json.loads(row["figures"]) for row in self.db.execute(
-            "SELECT outlet_id, figures FROM run_outlets WHERE run_id = ? ORDER BY outlet_id", (run["id"],))}
+        run["outlets"] = {
+            row["outlet_id"]: json.loads(row["figures"])
+            for row in self.db.execute(
+                "SELECT outlet_id, figures FROM run_outlets WHERE run_id = ? ORDER BY outlet_id", (run["id"],)
+            )
+        }
         return run
 
     def outlet_history(self, limit_runs: int = 10) -> dict[str, list[tuple[dict[str, Any], OutletFigures]]]:
         """Per outlet, its figures from the last ``limit_runs`` *finished* runs that crawled it, oldest first."""
         rows = self.db.execute(
             "SELECT r.id, r.started_utc, r.ended_utc, r.job, o.outlet_id, o.figures FROM run_outlets o "
-            "JOIN runs r ON r.id = o.run_id WHERE r.status = 'finished' ORDER BY r.started_utc DESC, r.id DESC")
+            "JOIN runs r ON r.id = o.run_id WHERE r.status = 'finished' ORDER BY r.started_utc DESC, r.id DESC"
+        )
         history: dict[str, list[tuple[dict[str, Any], OutletFigures]]] = {}
         for row in rows:
             runs = history.setdefault(row["outlet_id"], [])
             if len(runs) < limit_runs:
-                run = {"id": row["id"], "started_utc": row["started_utc"], "ended_utc": row["ended_utc"],
-                       "job": row["job"]}
+                run = {
+                    "id": row["id"],
+                    "started_utc": row["started_utc"],
+                    "ended_utc": row["ended_utc"],
+                    "job": row["job"],
+                }
                 runs.append((run, OutletFigures.from_dict(json.loads(row["figures"]))))
         return {outlet: list(reversed(runs)) for outlet, runs in history.items()}
 
     def events(self, limit: int = 50, job: str | None = None) -> list[dict[str, Any]]:
-        sql = ("SELECT * FROM schedule_events" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC LIMIT ?")
+        sql = "SELECT * FROM schedule_events" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC LIMIT ?"
         params: tuple[Any, ...] = (job, limit) if job else (limit,)
         out = []
         for row in self.db.execute(sql, params):
@@ -336,21 +392,23 @@ def summarize(runs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for run in runs:
         counts = run.get("counts") or {}
-        rows.append({
-            "id": run["id"],
-            "status": run["status"],
-            "job": run.get("job"),
-            "started_utc": run["started_utc"],
-            "ended_utc": run.get("ended_utc"),
-            "seconds": duration_seconds(run),
-            "outlets": len(run.get("outlets") or []),
-            "pages": counts.get("pages", 0),
-            "articles": counts.get("articles", 0),
-            "inserted": counts.get("inserted", 0),
-            "updated": counts.get("updated", 0),
-            "errors": sum((run.get("errors") or {}).values()),
-            "finish_reason": run.get("finish_reason"),
-            "pid": run.get("pid"),
-            "host": run.get("host"),
-        })
+        rows.append(
+            {
+                "id": run["id"],
+                "status": run["status"],
+                "job": run.get("job"),
+                "started_utc": run["started_utc"],
+                "ended_utc": run.get("ended_utc"),
+                "seconds": duration_seconds(run),
+                "outlets": len(run.get("outlets") or []),
+                "pages": counts.get("pages", 0),
+                "articles": counts.get("articles", 0),
+                "inserted": counts.get("inserted", 0),
+                "updated": counts.get("updated", 0),
+                "errors": sum((run.get("errors") or {}).values()),
+                "finish_reason": run.get("finish_reason"),
+                "pid": run.get("pid"),
+                "host": run.get("host"),
+            }
+        )
     return rows

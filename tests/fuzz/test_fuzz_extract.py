@@ -33,10 +33,24 @@ pytestmark = pytest.mark.reliability
 FIXTURES = ROOT / "tests" / "fixtures" / "extraction"
 FETCHED = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 EXAMPLES = int(os.environ.get("NEWSAGG_FUZZ_EXAMPLES", "150"))
-HOSTILE = [b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"<!--", b"<![CDATA[", b"<script>", b"</html>", b"&#0;",
-           b"&#x110000;", b'<meta charset="utf-16">', b'<meta charset="x-bogus">', XSS.encode(),
-           b'<script type="application/ld+json">{"datePublished":"9999-12-31T23:59:59+14:00"}</script>',
-           b"<time datetime='0000-00-00'>", b"<div>" * 300, b"\xc3\x28\xa0\xa1"]
+HOSTILE = [
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"<!--",
+    b"<![CDATA[",
+    b"<script>",
+    b"</html>",
+    b"&#0;",
+    b"&#x110000;",
+    b'<meta charset="utf-16">',
+    b'<meta charset="x-bogus">',
+    XSS.encode(),
+    b'<script type="application/ld+json">{"datePublished":"9999-12-31T23:59:59+14:00"}</script>',
+    b"<time datetime='0000-00-00'>",
+    b"<div>" * 300,
+    b"\xc3\x28\xa0\xa1",
+]
 
 
 @cache
@@ -57,8 +71,9 @@ def mutate(seed: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
 
 
 def check(data: bytes) -> None:
-    result = extract_article(data, "http://fuzz.test/2026/11/20/a.html", fetched_at=FETCHED,
-                             timezone="America/Santiago", language_hint="es")
+    result = extract_article(
+        data, "http://fuzz.test/2026/11/20/a.html", fetched_at=FETCHED, timezone="America/Santiago", language_hint="es"
+    )
     result.text.encode("utf-8")
     for value in (result.title, result.description, *result.authors):
         if value is not None:
@@ -67,8 +82,9 @@ def check(data: bytes) -> None:
         assert dated is None or dated.value.utcoffset() is not None
 
 
-mutations = st.lists(st.tuples(st.integers(0, 60_000), st.integers(0, 64),
-                               st.sampled_from(HOSTILE) | st.binary(max_size=32)), max_size=8)
+mutations = st.lists(
+    st.tuples(st.integers(0, 60_000), st.integers(0, 64), st.sampled_from(HOSTILE) | st.binary(max_size=32)), max_size=8
+)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -96,11 +112,14 @@ if __name__ == "__main__":
         sys.exit(pytest.main([__file__, "-q", "-p", "no:cacheprovider"]))
 
 
-@pytest.mark.parametrize("head", [
-    # found by this fuzz target: an unbalanced "[" makes urllib raise "Invalid IPv6 URL"
-    b'<meta property="og:image" content="//[broken/x.webp">',
-    b'<link rel="canonical" href="http://[broken/a.html">',
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        # found by this fuzz target: an unbalanced "[" makes urllib raise "Invalid IPv6 URL"
+        b'<meta property="og:image" content="//[broken/x.webp">',
+        b'<link rel="canonical" href="http://[broken/a.html">',
+    ],
+)
 def test_fuzz_regressions(head: bytes) -> None:
     page = b"<html><head>" + head + b"</head><body><h1>A headline</h1><p>" + b"word " * 300 + b"</p></body></html>"
     check(page)
