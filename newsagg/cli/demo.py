@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from newsagg.cli.crawl import print_crawl_summary
 from newsagg.cli.output import ListFormat, console, emit
 
 DEMO_SETTINGS = {
@@ -31,7 +33,6 @@ def demo(
     progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
 ) -> None:
     """Crawl the bundled offline news web, cluster stories, print them and write exports."""
-    from newsagg.cli import print_crawl_summary
     from newsagg.coverage import iter_story_documents, story_document, story_row
     from newsagg.crawl import run_crawl
     from newsagg.export import FORMATS, export
@@ -78,5 +79,7 @@ def demo(
             path = exports / f"stories.{fmt}"
             export(iter_story_documents(store), fmt, path)
             written.append(str(path))
-    console.print("exports: " + ", ".join(written))
-    console.print(f"demo finished in {time.monotonic() - started:.1f}s; try: newsagg search --home {home} Bukele")
+    console.print(escape("exports: " + ", ".join(written)))
+    console.print(
+        f"demo finished in {time.monotonic() - started:.1f}s; try: newsagg search --home {escape(str(home))} Bukele"
+    )

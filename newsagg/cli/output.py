@@ -1,4 +1,9 @@
-"""One way to print listings: a rich table for people, JSON or CSV for machines (``--format``)."""
+"""One way to print listings: a rich table for people, JSON or CSV for machines (``--format``).
+
+Stored and user-given text is data, never Rich markup: a title ``Budget [/i] vote`` must print as such, and
+``[link=…]`` in an article must not become a hidden terminal hyperlink. Table cells and titles are escaped
+here; a command that styles a cell passes a :class:`rich.text.Text`, which is never parsed for markup.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,13 @@ from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True)
+# No ``:name:`` emoji codes either: stored text is printed as it is.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 class ListFormat(StrEnum):
@@ -42,12 +50,21 @@ def emit(
         for row in rows:
             writer.writerow({c: _flat(row.get(c)) for c in columns})
         return
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=escape(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*(_flat(row.get(c)) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
+
+
+def _cell(value: Any) -> str | Text:
+    """A table cell: styled :class:`Text` as it is, anything else as escaped text."""
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, list | tuple) and any(isinstance(v, Text) for v in value):
+        return Text("; ").join(v if isinstance(v, Text) else Text(_flat(v)) for v in value)
+    return escape(_flat(value))
 
 
 def _flat(value: Any) -> str:

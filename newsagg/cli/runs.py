@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.text import Text
 
-from newsagg.cli import FormatOption, HomeOption, _fail
+from newsagg.cli.options import ExitCode, FormatOption, HomeOption, fail, home_settings
 from newsagg.cli.output import ListFormat, console, emit
+
+if TYPE_CHECKING:
+    from newsagg.state.runs import RunLog
 
 runs_app = typer.Typer(help="Crawl runs: when, how long, what they fetched, how they ended.", no_args_is_help=True)
 STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow", "failed": "red"}
 
 
-def open_runs(home: Path | None, settings: Any = None):  # type: ignore[no-untyped-def]
+def open_runs(home: Path | None, settings: Any = None) -> RunLog:
     """The run log of ``home`` (resolved as every command does: --home, NEWSAGG_HOME, settings, default)."""
-    from newsagg.crawl import build_settings
     from newsagg.state.runs import RunLog
 
     if settings is None:
-        settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
+        settings = home_settings(home)
     return RunLog.open(settings.get("NEWSAGG_HOME"))
 
 
@@ -40,7 +44,7 @@ def runs_list(
     if fmt == ListFormat.table:
         for row in rows:
             style = STATUS_STYLE.get(row["status"], "")
-            row["status"] = f"[{style}]{row['status']}[/]" if style else row["status"]
+            row["status"] = Text(row["status"], style=style)
     emit(
         rows,
         [
@@ -74,23 +78,28 @@ def runs_show(
     with open_runs(home) as log:
         run = log.get(run_id)
     if run is None:
-        raise _fail(f"no run {run_id} (or the prefix is ambiguous); see 'newsagg runs list'", 1)
+        raise fail(f"no run {run_id} (or the prefix is ambiguous); see 'newsagg runs list'", ExitCode.error)
     run["seconds"] = duration_seconds(run)
     rows = [_outlet_row(outlet, OutletFigures.from_dict(f)) for outlet, f in run["outlets"].items()]
     if fmt == ListFormat.table:
         style = STATUS_STYLE.get(run["status"], "")
         console.print(
-            f"[bold]run {run['id']}[/]  [{style}]{run['status']}[/] ({run.get('finish_reason') or '-'})"
-            f"  job {run.get('job') or '-'}  pid {run.get('pid')}@{run.get('host')}"
+            Text.assemble(
+                (f"run {run['id']}", "bold"),
+                "  ",
+                (run["status"], style),
+                f" ({run.get('finish_reason') or '-'})  job {run.get('job') or '-'}",
+                f"  pid {run.get('pid')}@{run.get('host')}",
+            )
         )
-        console.print(f"started {run['started_utc']}  ended {run.get('ended_utc') or '-'}  {run['seconds']}s")
+        console.print(escape(f"started {run['started_utc']}  ended {run.get('ended_utc') or '-'}  {run['seconds']}s"))
         counts = run.get("counts") or {}
-        console.print("counts: " + ", ".join(f"{k}={_short(v)}" for k, v in counts.items() if v not in ({}, 0)))
+        console.print(escape("counts: " + ", ".join(f"{k}={_short(v)}" for k, v in counts.items() if v not in ({}, 0))))
         if run.get("errors"):
-            console.print("errors: " + ", ".join(f"{k}={v}" for k, v in run["errors"].items()))
+            console.print(escape("errors: " + ", ".join(f"{k}={v}" for k, v in run["errors"].items())))
         if run.get("log_file"):
-            console.print(f"log: {run['log_file']}")
-        console.print("command: " + " ".join(run.get("command") or []))
+            console.print(f"log: {escape(run['log_file'])}")
+        console.print(escape("command: " + " ".join(run.get("command") or [])))
     emit(
         rows,
         [

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from newsagg.cli import HomeOption, _fail
+from newsagg.cli.options import ExitCode, HomeOption, LogFormat, LogLevel, fail
 
 DEFAULT_CONFIG = Path("schedule.yaml")
 
@@ -33,14 +33,17 @@ def schedule(
     check: Annotated[bool, typer.Option("--check", help="Validate the schedule file, print the jobs, exit.")] = False,
     home: HomeOption = None,
     log_format: Annotated[
-        str,
+        LogFormat,
         typer.Option(
             "--log-format",
             help="text, or json (one object per line, also passed to the crawls).",
             envvar="NEWSAGG_LOG_FORMAT",
+            case_sensitive=False,
         ),
-    ] = "text",
-    log_level: Annotated[str, typer.Option(help="Log level of the scheduler's own log (stderr).")] = "INFO",
+    ] = LogFormat.text,
+    log_level: Annotated[
+        LogLevel, typer.Option(help="Log level of the scheduler's own log (stderr).", case_sensitive=False)
+    ] = LogLevel.INFO,
 ) -> None:
     """Run crawl jobs on their schedules until SIGTERM/SIGINT; a job never overlaps itself (file lock).
 
@@ -48,22 +51,22 @@ def schedule(
     scheduler exits 0. Each run is recorded: 'newsagg runs list', 'newsagg runs events', 'newsagg sources health'.
     """
     from newsagg.config import newsagg_home
-    from newsagg.logs import check_format, stderr_logging
+    from newsagg.logs import stderr_logging
     from newsagg.schedule import Scheduler, load_config
 
+    fmt = log_format.value
     try:
-        fmt = check_format(log_format)
         cfg = load_config(config)
         if job:
             cfg.job(job)
-    except ValueError as exc:  # ScheduleConfigError, or an unknown --log-format
-        raise _fail(str(exc)) from exc
+    except ValueError as exc:  # ScheduleConfigError: a bad file or an unknown job
+        raise fail(str(exc), ExitCode.usage) from exc
     if job and not once:
-        raise _fail("--job goes with --once (the scheduler runs every job of the file)")
+        raise fail("--job goes with --once (the scheduler runs every job of the file)", ExitCode.usage)
     if check:
         for spec in cfg.jobs:
             typer.echo(f"{spec.name}: {spec.when}, outlets {','.join(spec.resolve_outlets())}")
         return
-    stderr_logging(fmt, log_level, {"component": "scheduler"})
+    stderr_logging(fmt, log_level.value, {"component": "scheduler"})
     scheduler = Scheduler(cfg, newsagg_home(home), fmt)
     raise typer.Exit(scheduler.once(job) if once else scheduler.serve())

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
-from newsagg.cli import FormatOption, HomeOption
+from newsagg.cli.options import FormatOption, HomeOption, home_settings
 from newsagg.cli.output import ListFormat, console, emit
+from newsagg.cli.runs import open_runs
 
 sources_app = typer.Typer(help="The outlets: health of each source over recent runs.", no_args_is_help=True)
 
@@ -32,11 +33,9 @@ def health(
     """
     from dataclasses import replace
 
-    from newsagg.cli.runs import open_runs
-    from newsagg.crawl import build_settings
     from newsagg.state.health import HealthPolicy, health_payload, source_health
 
-    settings = build_settings({"NEWSAGG_HOME": str(home) if home else None})
+    settings = home_settings(home)
     policy = HealthPolicy.from_settings(settings)
     if min_history is not None:
         policy = replace(policy, min_history=min_history)
@@ -54,8 +53,8 @@ def health(
             "warnings": [w["message"] for w in entry["warnings"]],
         }
         if fmt == ListFormat.table:
-            row["status"] = "[green]ok[/]" if entry["status"] == "ok" else "[bold yellow]warning[/]"
-            row["warnings"] = [f"[yellow]{w['kind']}[/]: {escape(w['message'])}" for w in entry["warnings"]]
+            row["status"] = Text("ok", "green") if entry["status"] == "ok" else Text("warning", "bold yellow")
+            row["warnings"] = [Text.assemble((w["kind"], "yellow"), ": ", w["message"]) for w in entry["warnings"]]
         rows.append(row)
     columns = [
         "outlet",

@@ -1,0 +1,32 @@
+"""The ``newsagg`` Typer app: every command group registered in one place, in the order ``--help`` lists them."""
+
+from __future__ import annotations
+
+import typer
+
+from newsagg.cli.crawl import crawl
+from newsagg.cli.demo import demo
+from newsagg.cli.eval import eval_app
+from newsagg.cli.export import export
+from newsagg.cli.index import index_app
+from newsagg.cli.options import EXIT_CODES_HELP
+from newsagg.cli.runs import runs_app
+from newsagg.cli.schedule import schedule
+from newsagg.cli.search import search
+from newsagg.cli.sources import sources_app
+from newsagg.cli.stories import stories_app
+
+app = typer.Typer(
+    help="newsagg: crawl regional news, group articles into stories, search and export coverage.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+for command in (crawl, search, export, schedule, demo):
+    app.command()(command)
+app.add_typer(stories_app, name="stories")
+app.add_typer(eval_app, name="eval")
+app.add_typer(index_app, name="index")
+app.add_typer(runs_app, name="runs")
+app.add_typer(sources_app, name="sources")

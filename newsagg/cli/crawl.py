@@ -1,0 +1,138 @@
+"""``newsagg crawl``: crawl the registered outlets into the store, cluster stories, print a summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from newsagg.cli.options import (
+    ExitCode,
+    HomeOption,
+    LogFormat,
+    LogLevel,
+    ReportFormat,
+    SettingOption,
+    fail,
+    parse_settings,
+)
+from newsagg.cli.output import console
+
+if TYPE_CHECKING:
+    from newsagg.crawl import CrawlSummary
+
+
+def print_crawl_summary(summary: CrawlSummary) -> None:
+    figures = summary.as_dict()
+    console.print(
+        f"[bold]Crawl finished[/] in {figures['seconds']}s: {figures['pages']} pages, {figures['articles']} articles "
+        f"({figures['inserted']} new, {figures['updated']} updated, {figures['unchanged']} unchanged), "
+        f"{sum(figures['duplicates'].values())} duplicates, {figures['stories_touched']} stories touched"
+    )
+    for label in ("skipped", "errors", "duplicates"):
+        if figures[label]:
+            console.print(f"  {label}: " + escape(", ".join(f"{k}={v}" for k, v in figures[label].items())))
+    if figures["spooled"]:
+        console.print(f"  [yellow]{figures['spooled']} articles spooled[/] (store unavailable); replayed next run")
+    if figures["log_file"]:
+        console.print(f"  log: {escape(figures['log_file'])}")
+
+
+def crawl(
+    registry: Annotated[Path | None, typer.Option(help="Outlet registry YAML (default settings/sources.yaml).")] = None,
+    outlets: Annotated[str | None, typer.Option(help="Comma-separated outlet ids to crawl (default: all).")] = None,
+    story: Annotated[str | None, typer.Option(help="Keep only articles about these terms.")] = None,
+    seed_url: Annotated[str | None, typer.Option(help="Keep only articles about the story of this article.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest publication date (YYYY-MM-DD, ISO, '2 days ago').")] = (
+        None
+    ),
+    until: Annotated[str | None, typer.Option(help="Latest publication date.")] = None,
+    home: HomeOption = None,
+    log_level: Annotated[
+        LogLevel, typer.Option(help="Log level of the crawl log file.", case_sensitive=False)
+    ] = LogLevel.INFO,
+    progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="Summary as 'table' or 'json'.")] = (
+        ReportFormat.table
+    ),
+    setting: SettingOption = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Share the frontier and dupe filter with other crawl "
+            "processes through this Redis (redis://host:port/db).",
+            envvar="NEWSAGG_REDIS_URL",
+        ),
+    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="Distributed run id: processes of one crawl share it.")] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Fetch everything again (no conditional GET, no skipping "
+            "of known articles); the fetch state is still updated.",
+        ),
+    ] = False,
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option(
+            "--log-format",
+            help="Crawl log as 'text' or 'json' (one object per line).",
+            envvar="NEWSAGG_LOG_FORMAT",
+            case_sensitive=False,
+        ),
+    ] = None,
+) -> None:
+    """Crawl the registered outlets into the store, cluster stories, print a summary."""
+    from newsagg.crawl import run_crawl
+    from newsagg.registry import Registry, RegistryError
+
+    overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
+    if full:
+        overrides["NEWSAGG_INCREMENTAL"] = False
+    if log_format:
+        overrides["NEWSAGG_LOG_FORMAT"] = log_format.value
+    if registry:
+        try:
+            Registry.load(registry)
+        except RegistryError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+        overrides["NEWSAGG_REGISTRY"] = str(registry)
+    if progress is not None:
+        overrides["NEWSAGG_PROGRESS"] = progress
+    if redis_url:
+        from crawler.distributed import distributed_settings
+
+        try:
+            distributed_settings(redis_url, run_id)
+        except ValueError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+        overrides["NEWSAGG_REDIS_URL"] = redis_url
+        overrides["NEWSAGG_REDIS_RUN"] = run_id
+    overrides.update(parse_settings(setting))
+    if overrides.get("NEWSAGG_LOG_FORMAT"):
+        from newsagg.logs import check_format
+
+        try:
+            overrides["NEWSAGG_LOG_FORMAT"] = check_format(str(overrides["NEWSAGG_LOG_FORMAT"]))
+        except ValueError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+    if since or until:
+        from crawler.focus import parse_when
+
+        try:
+            parse_when(since)
+            parse_when(until)
+        except ValueError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+    summary = run_crawl(
+        {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
+    )
+    if output_format == ReportFormat.json:
+        sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
+    else:
+        print_crawl_summary(summary)

@@ -1,0 +1,158 @@
+"""What every command shares: the options (``--home``, ``--format``, filters, ``--set``), the choice enums,
+the exit codes, the one way to fail, and opening the store of ``--home``.
+
+One definition each so a command cannot drift: a second copy of ``--home`` once pointed at a different
+default, a second ``fail`` exited with another code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from newsagg.cli.output import ListFormat, err_console
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from newsagg.storage import ArticleFilter, ArticleStore
+
+
+class ExitCode(IntEnum):
+    """The exit codes of every command (also in ``newsagg --help`` and the README)."""
+
+    ok = 0
+    error = 1  # the command ran, but something failed or was not found: store unreachable, replay stopped …
+    usage = 2  # bad arguments or bad input files; nothing was done
+
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 the command ran but something failed or was not found (store unreachable, "
+    "replay stopped, unknown story or run, a scheduled crawl failed); 2 usage: bad arguments or input files "
+    "(nothing was done). A crawl exits 0 when it ran: per-page errors, skips and spooled articles are "
+    "counted in its summary and run record."
+)
+
+
+def fail(message: str, code: ExitCode) -> typer.Exit:
+    """Print ``message`` (secrets masked, markup escaped) as the one error line; ``raise`` what it returns."""
+    from newsagg.secrets import redact
+
+    err_console.print(f"[bold red]error:[/] {escape(redact(message))}")
+    return typer.Exit(int(code))
+
+
+# --- choices --------------------------------------------------------------------------------------------
+class ReportFormat(StrEnum):
+    """A command's report: a table (or lines) for people, JSON for machines."""
+
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    """The file formats of ``export`` (the same as :data:`newsagg.export.FORMATS`)."""
+
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    html = "html"
+
+
+class LogFormat(StrEnum):
+    """Log lines as text or JSON objects (the same as :data:`newsagg.logs.FORMATS`)."""
+
+    text = "text"
+    json = "json"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+    CRITICAL = "CRITICAL"
+
+
+# --- options --------------------------------------------------------------------------------------------
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Data directory (default: $NEWSAGG_HOME or the per-user data dir).", envvar="NEWSAGG_HOME"
+    ),
+]
+FormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="table for people; json/csv for machines.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="table or json")]
+SettingOption = Annotated[list[str] | None, typer.Option("--set", help="Scrapy/newsagg setting KEY=VALUE.")]
+
+LanguageOption = Annotated[str | None, typer.Option(help="ISO 639-1 code, e.g. es.")]
+CountryOption = Annotated[str | None, typer.Option(help="ISO 3166 alpha-2, e.g. CL.")]
+OutletOption = Annotated[str | None, typer.Option(help="Outlet id.")]
+StoryIdOption = Annotated[str | None, typer.Option(help="Story id.")]
+SinceOption = Annotated[str | None, typer.Option()]
+UntilOption = Annotated[str | None, typer.Option()]
+
+
+def parse_settings(items: list[str] | None) -> dict[str, str]:
+    """``--set KEY=VALUE`` pairs as a dict (a pair without ``=`` is a usage error)."""
+    pairs: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"--set expects KEY=VALUE, got {item!r}", ExitCode.usage)
+        pairs[key.strip()] = value
+    return pairs
+
+
+def article_filter(
+    language: str | None,
+    country: str | None,
+    outlet: str | None,
+    story: str | None,
+    since: str | None,
+    until: str | None,
+) -> ArticleFilter:
+    """The filter options as the store's filter (an unreadable date is a usage error)."""
+    from crawler.focus import parse_when
+    from newsagg.storage import ArticleFilter
+
+    try:
+        return ArticleFilter(
+            language=language,
+            country=country,
+            outlet=outlet,
+            story_id=story,
+            since=parse_when(since),
+            until=parse_when(until, end_of_day=True),
+        )
+    except ValueError as exc:
+        raise fail(str(exc), ExitCode.usage) from exc
+
+
+# --- the store of --home --------------------------------------------------------------------------------
+def home_settings(home: Path | None) -> Settings:
+    """The effective settings with ``--home`` applied (defaults ← environment ← ``--home``)."""
+    from newsagg.crawl import build_settings
+
+    return build_settings({"NEWSAGG_HOME": str(home) if home else None})
+
+
+def open_settings_store(settings: Any) -> ArticleStore:
+    """The configured store; raises :class:`~newsagg.storage.StorageError` when it cannot be opened."""
+    from newsagg.storage import open_store
+
+    return open_store(settings.get("NEWSAGG_BACKEND", "sqlite"), home=settings.get("NEWSAGG_HOME"))
+
+
+def open_home_store(home: Path | None) -> ArticleStore:
+    """The store of ``--home``, or exit 1 with the reason it cannot be opened."""
+    from newsagg.storage import StorageError
+
+    try:
+        return open_settings_store(home_settings(home))
+    except StorageError as exc:
+        raise fail(str(exc), ExitCode.error) from exc

@@ -1,0 +1,61 @@
+"""``newsagg search``: full-text search of the stored articles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newsagg.cli.options import (
+    CountryOption,
+    FormatOption,
+    HomeOption,
+    LanguageOption,
+    OutletOption,
+    SinceOption,
+    StoryIdOption,
+    UntilOption,
+    article_filter,
+    open_home_store,
+)
+from newsagg.cli.output import ListFormat, emit
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (all must match; 'a OR b' for either).")],
+    language: LanguageOption = None,
+    country: CountryOption = None,
+    outlet: OutletOption = None,
+    story: StoryIdOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    home: HomeOption = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Full-text search of stored articles (BM25), with highlighted snippets."""
+    flt = article_filter(language, country, outlet, story, since, until)
+    with open_home_store(home) as store:
+        page = store.search(query, flt, limit=limit, offset=offset)
+    rows = [
+        {
+            "score": round(hit.score, 3),
+            "published_at": hit.article.get("published_at"),
+            "outlet": hit.article.get("outlet_name"),
+            "country": hit.article.get("country"),
+            "language": hit.article.get("language"),
+            "title": hit.article.get("title"),
+            "story_id": hit.article.get("story_id"),
+            "snippet": hit.snippet,
+            "url": hit.article.get("url"),
+            "id": hit.article.get("id"),
+        }
+        for hit in page.hits
+    ]
+    columns = ["score", "published_at", "outlet", "country", "language", "title", "snippet"]
+    if fmt != ListFormat.table:
+        columns = list(rows[0]) if rows else columns
+    emit(
+        rows, columns, fmt, title=f"{page.total} articles match {query!r}", payload={"total": page.total, "hits": rows}
+    )
