@@ -228,7 +228,7 @@ def engine_url(engine: str, explicit: str | None) -> tuple[str | None, str]:
     """The engine's URL, or None and the reason none is available."""
     if explicit:
         return explicit, ""
-    from tests.engine import harness
+    from tests.support import engines as harness
 
     url = harness.engine_url(engine)
     return url, ("" if url else str(harness.unavailable_reason(engine)))

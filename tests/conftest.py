@@ -34,7 +34,7 @@ _ENGINE_ENV_PREFIXES = ("NEWSAGG_ES_", "NEWSAGG_OPENSEARCH_", "NEWSAGG_INDEX_PRE
 
 def engine_url_or_skip(engine: str) -> str:
     """Base URL of a real ``engine`` node; skips with a banner, or fails when ``CI=true``."""
-    from tests.engine import harness
+    from tests.support import engines as harness
 
     url = harness.engine_url(engine)
     if url is None:

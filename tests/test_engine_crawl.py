@@ -27,7 +27,7 @@ from newsagg.storage.base import ArticleStore
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
-from tests.reliability_helpers import EngineProxy
+from tests.support.crawl import EngineProxy
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 

@@ -20,7 +20,7 @@ from newsagg.storage import open_store
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.urls import article_id, canonicalize_url
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
-from tests.reliability_helpers import EngineProxy, crawl, run_cli
+from tests.support.crawl import EngineProxy, crawl, run_cli
 
 pytestmark = [pytest.mark.reliability, pytest.mark.engine, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""Network faults from the sites: one real crawl of the hostile-faults outlet (``newsagg.newsweb.hostile``), a
+"""Network faults from the sites: one real crawl of the hostile-faults outlet (``tests.support.hostile``), a
 real HTTP server that hangs, resets connections, rate-limits, storms with 503s, loops redirects and drips.
 
 The crawl must finish, store every page that eventually answers, and count each fault under a clear reason.
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsagg.newsweb.hostile import FAULTS, HostileWeb
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
-from tests.reliability_helpers import crawl, scrapy_stat
+from tests.support.crawl import crawl, scrapy_stat
+from tests.support.hostile import FAULTS, HostileWeb
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""Hostile and broken documents: one real crawl of the hostile-input outlets (``newsagg.newsweb.hostile``).
+"""Hostile and broken documents: one real crawl of the hostile-input outlets (``tests.support.hostile``).
 
 Every page the server can poison — size, compression, encoding, markup, dates, schemes, XML entities,
 sitemap fan-out and cycles, script injection — must leave the crawl running, store what is an article, and
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsagg.newsweb.hostile import FAULTS, HUGE_INDEX_CHILDREN, INPUT, SANE_DATE, XSS, HostileWeb
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
-from tests.reliability_helpers import crawl, run_cli
+from tests.support.crawl import crawl, run_cli
+from tests.support.hostile import FAULTS, HUGE_INDEX_CHILDREN, INPUT, SANE_DATE, XSS, HostileWeb
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -24,7 +24,7 @@ import yaml
 from newsagg.export import export
 from newsagg.secrets import RedactingFilter, SecretError, install_log_redaction, read_secret, redact, remember
 from newsagg.storage.engine_config import EngineConfig
-from tests.reliability_helpers import crawl, run_cli
+from tests.support.crawl import crawl, run_cli
 
 pytestmark = pytest.mark.reliability
 

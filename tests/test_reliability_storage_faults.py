@@ -90,7 +90,7 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
     from newsagg.newsweb import NewsWeb
     from newsagg.storage.sqlite import SQLiteStore
     from newsagg.urls import article_id, canonicalize_url
-    from tests.reliability_helpers import crawl, run_cli
+    from tests.support.crawl import crawl, run_cli
 
     home = tmp_path / "home"
     database = home / "newsagg.sqlite"

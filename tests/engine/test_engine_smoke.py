@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 try:
-    from tests.engine import harness
+    from tests.support import engines as harness
 except ImportError:  # tests/ not importable as a package: pytest put this folder on sys.path
     import harness  # type: ignore[no-redef]
 

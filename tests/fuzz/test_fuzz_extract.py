@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 from newsagg.extraction import extract_article  # noqa: E402
-from newsagg.newsweb.hostile import XSS, _deep, _malformed, article_html  # noqa: E402
+from tests.support.hostile import XSS, _deep, _malformed, article_html  # noqa: E402
 
 pytestmark = pytest.mark.reliability
 

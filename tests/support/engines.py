@@ -29,7 +29,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "engine"
 ENGINE_SH = HERE / "engine.sh"
 
 ENV_VARS = {"opensearch": "NEWSAGG_TEST_OPENSEARCH_URL", "elasticsearch": "NEWSAGG_TEST_ES_URL"}
