@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
 from bench.measure import Measured, run_measured  # noqa: E402
 from bench.server import StaticServer  # noqa: E402
 from bench.web import DEFAULT_DATA, BenchDataMissing, BenchWeb, BenchWebSpec, outlet_ip  # noqa: E402
+from tests.support.crawl import NEWSAGG, crawl_args  # noqa: E402
 
 BENCH_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -46,6 +47,27 @@ BENCH_SETTINGS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
 }
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "newsagg-bench-cache"
+
+
+def bench_settings(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:
+    """``BENCH_SETTINGS`` with the ``--set KEY=VALUE`` items of the command line on top."""
+    settings = dict(BENCH_SETTINGS)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--set expects KEY=VALUE, got {item!r}")
+        settings[key] = value
+    return settings
+
+
+def real_web(args: argparse.Namespace) -> BenchWeb | None:
+    """The bench web of real pages for ``--pages``, ``--outlets``, ``--cache`` and ``--data``; ``None`` (said on
+    stderr) when the benchmark pages are missing."""
+    try:
+        return BenchWeb.build(args.cache, BenchWebSpec(args.pages, args.outlets, synthetic=False), args.data)
+    except BenchDataMissing as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return None
 
 
 def figures(name: str, measured: Measured, pages: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -88,10 +110,8 @@ def run_newsagg(web: BenchWeb, port: int, work: Path, settings: dict[str, Any], 
             cmd += ["-m", "cProfile", "-o", str(profile)]
         cmd += [str(ROOT / "bench" / "_cli.py")]
     else:
-        cmd += ["-m", "newsagg.cli"]
-    cmd += ["crawl", "--registry", str(registry), "--home", str(home), "--format", "json"]
-    for key, value in settings.items():
-        cmd += ["--set", f"{key}={value}"]
+        cmd = list(NEWSAGG)
+    cmd += crawl_args(registry, home, settings)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
     measured = run_measured(cmd, cwd=ROOT, env=env)
     summary: dict[str, Any] = {}
@@ -135,16 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    settings = dict(BENCH_SETTINGS)
-    for item in args.settings:
-        key, sep, value = item.partition("=")
-        if not sep:
-            parser.error(f"--set expects KEY=VALUE, got {item!r}")
-        settings[key] = value
-    try:
-        web = BenchWeb.build(args.cache, BenchWebSpec(args.pages, args.outlets, synthetic=False), args.data)
-    except BenchDataMissing as exc:
-        sys.stderr.write(f"error: {exc}\n")
+    settings = bench_settings(parser, args.settings)
+    web = real_web(args)
+    if web is None:
         return 2
     hosts = [outlet_ip(o) for o in range(args.outlets)]
     results: list[dict[str, Any]] = []

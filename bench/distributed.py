@@ -27,35 +27,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.crawl import BENCH_SETTINGS, DEFAULT_CACHE  # noqa: E402
-from bench.measure import _cpu_seconds, tree  # noqa: E402
+from bench.crawl import DEFAULT_CACHE, bench_settings, real_web  # noqa: E402
+from bench.measure import cpu_seconds, tree  # noqa: E402
 from bench.redis_server import RedisServer  # noqa: E402
 from bench.server import StaticServer  # noqa: E402
-from bench.web import DEFAULT_DATA, BenchDataMissing, BenchWeb, BenchWebSpec, outlet_ip  # noqa: E402
+from bench.web import DEFAULT_DATA, BenchWeb, outlet_ip  # noqa: E402
+from tests.support.crawl import crawl_command  # noqa: E402
 
 
 def run_group(n: int, web: BenchWeb, port: int, redis_url: str, work: Path, settings: dict[str, Any]) -> dict:
     home = work / f"home-{n}"
     registry = work / "registry.yaml"
     registry.write_text(json.dumps(web.registry(port)))
-    cmd = [
-        sys.executable,
-        "-m",
-        "newsagg.cli",
-        "crawl",
-        "--registry",
-        str(registry),
-        "--home",
-        str(home),
-        "--format",
-        "json",
-        "--redis-url",
-        redis_url,
-        "--run-id",
-        f"bench-{n}-{uuid.uuid4().hex[:6]}",
-    ]
-    for key, value in settings.items():
-        cmd += ["--set", f"{key}={value}"]
+    run_id = f"bench-{n}-{uuid.uuid4().hex[:6]}"
+    cmd = crawl_command(registry, home, settings, "--redis-url", redis_url, "--run-id", run_id)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
     started = time.monotonic()
     processes = [
@@ -69,7 +54,7 @@ def run_group(n: int, web: BenchWeb, port: int, redis_url: str, work: Path, sett
         while not done.is_set():
             for process in processes:
                 for pid in tree(process.pid):
-                    cpu_by_pid[pid] = max(cpu_by_pid.get(pid, 0.0), _cpu_seconds(pid))
+                    cpu_by_pid[pid] = max(cpu_by_pid.get(pid, 0.0), cpu_seconds(pid))
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -109,14 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
-    settings = dict(BENCH_SETTINGS)
-    for item in args.settings:
-        key, _, value = item.partition("=")
-        settings[key] = value
-    try:
-        web = BenchWeb.build(args.cache, BenchWebSpec(args.pages, args.outlets, synthetic=False), args.data)
-    except BenchDataMissing as exc:
-        sys.stderr.write(f"error: {exc}\n")
+    settings = bench_settings(parser, args.settings)
+    web = real_web(args)
+    if web is None:
         return 2
     results = []
     with (

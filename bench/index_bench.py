@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.web import _VOCAB, DEFAULT_DATA, BenchDataMissing, load_sources
+from bench.web import DEFAULT_DATA, VOCAB, BenchDataMissing, load_sources
 from newsagg.storage.base import ARTICLE_FIELDS
 from newsagg.storage.sqlite import SQLiteStore, _encode
 from newsagg.text import content_hash
@@ -69,7 +69,7 @@ def real_texts(data: Path, limit: int = 181) -> list[str]:
         return [t for t in (trafilatura.extract(p) for p in load_sources(data)[:limit]) if t]
     except BenchDataMissing:
         rng = random.Random(1)
-        return [" ".join(rng.choice(_VOCAB) for _ in range(900)) for _ in range(50)]
+        return [" ".join(rng.choice(VOCAB) for _ in range(900)) for _ in range(50)]
 
 
 def make_articles(count: int, seed: int = 7, texts: list[str] | None = None) -> list[dict[str, Any]]:
@@ -228,10 +228,10 @@ def engine_url(engine: str, explicit: str | None) -> tuple[str | None, str]:
     """The engine's URL, or None and the reason none is available."""
     if explicit:
         return explicit, ""
-    from tests.support import engines as harness
+    from tests.support import engines  # finds the node the test suite uses, or starts one
 
-    url = harness.engine_url(engine)
-    return url, ("" if url else str(harness.unavailable_reason(engine)))
+    url = engines.engine_url(engine)
+    return url, ("" if url else engines.unavailable_reason(engine))
 
 
 def config_for(engine: str, url: str, prefix: str, **overrides: Any):  # type: ignore[no-untyped-def]

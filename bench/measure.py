@@ -59,7 +59,7 @@ def _pss_bytes(pid: int) -> int:
         return 0
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _TICKS
@@ -100,7 +100,7 @@ def run_measured(
             peak = max(peak, sum(sizes.values()))
             peak_main = max(peak_main, sizes.get(process.pid, 0))
             for p in pids:
-                cpu_by_pid[p] = max(cpu_by_pid.get(p, 0.0), _cpu_seconds(p))
+                cpu_by_pid[p] = max(cpu_by_pid.get(p, 0.0), cpu_seconds(p))
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)

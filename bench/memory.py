@@ -30,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.crawl import BENCH_SETTINGS, DEFAULT_CACHE  # noqa: E402
+from bench.crawl import DEFAULT_CACHE, bench_settings  # noqa: E402
 from bench.measure import run_measured  # noqa: E402
 from bench.server import StaticServer  # noqa: E402
 from bench.web import BenchWeb, BenchWebSpec, outlet_ip  # noqa: E402
+from tests.support.crawl import crawl_command  # noqa: E402
 
 
 def crawl_size(pages: int, outlets: int, cache: Path, settings: dict[str, Any], jobdir: bool) -> dict[str, Any]:
@@ -44,23 +45,10 @@ def crawl_size(pages: int, outlets: int, cache: Path, settings: dict[str, Any], 
             web.bind(server.port)
             registry = work / "registry.yaml"
             registry.write_text(json.dumps(web.registry(server.port)))
-            cmd = [
-                sys.executable,
-                "-m",
-                "newsagg.cli",
-                "crawl",
-                "--registry",
-                str(registry),
-                "--home",
-                str(work / "home"),
-                "--format",
-                "json",
-            ]
             run_settings = dict(settings)
             if jobdir:
                 run_settings["JOBDIR"] = str(work / "jobdir")
-            for key, value in run_settings.items():
-                cmd += ["--set", f"{key}={value}"]
+            cmd = crawl_command(registry, work / "home", run_settings)
             env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
             measured = run_measured(cmd, cwd=ROOT, env=env, timeout=6 * 3600)
     finally:
@@ -94,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
-    settings = dict(BENCH_SETTINGS)
-    for item in args.settings:
-        key, _, value = item.partition("=")
-        settings[key] = value
+    settings = bench_settings(parser, args.settings)
     results = [crawl_size(int(n), args.outlets, args.cache, settings, args.jobdir) for n in args.sizes.split(",")]
     peaks = [r["peak_pss_mb"] for r in results if r["ok"]]
     report: dict[str, Any] = {"settings": settings, "jobdir": args.jobdir, "runs": results}

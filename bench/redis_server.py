@@ -13,15 +13,11 @@ import tempfile
 import time
 from types import TracebackType
 
+from bench.server import end_process, free_port
+
 
 class RedisUnavailable(RuntimeError):
     """No ``redis-server`` binary on this machine."""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:
@@ -43,7 +39,7 @@ class RedisServer:
     def __enter__(self) -> RedisServer:
         self._dir = tempfile.TemporaryDirectory(prefix="newsagg-redis-")
         for _ in range(5):
-            self.port = _free_port()
+            self.port = free_port(["127.0.0.1"])
             self._process = subprocess.Popen(
                 [
                     self.binary,
@@ -85,12 +81,7 @@ class RedisServer:
 
     def _kill(self) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            end_process(self._process)
             self._process = None
 
     def __exit__(

@@ -1,23 +1,27 @@
 """A fast static server for the bench web: Debian's nginx if installed, else pre-forked Python workers.
 
-The stdlib single-threaded server would be the bottleneck (and would steal the crawler's core); nginx serves
-a static page with ``sendfile`` for a few microseconds of CPU. Without nginx (``apt-get install nginx-light``)
-the fallback forks two ``ThreadingHTTPServer`` workers per address on shared listening sockets: slower per
-request than nginx but not single-threaded, and the bench prints which server it used.
+One Python server process would be the bottleneck (and would steal the crawler's core); nginx serves a static
+page with ``sendfile`` for a few microseconds of CPU. Without nginx (``apt-get install nginx-light``) the
+fallback forks two workers running the news web's server (:class:`newsagg.newsweb.LoopbackServer`, one per
+address, on listening sockets shared by the workers): slower per request than nginx but not single-threaded,
+and the bench prints which server it used.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+
+from newsagg.newsweb import LoopbackServer, RequestHandler, Responder
 
 NGINX_CONF = """\
 worker_processes {workers};
@@ -64,6 +68,16 @@ def free_port(hosts: list[str]) -> int:
     raise RuntimeError("no free port shared by the bench addresses")
 
 
+def end_process(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+    """Ask ``process`` to end with ``sig``; kill it if it has not ended within ``timeout`` seconds."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _wait_listening(host: str, port: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -73,6 +87,22 @@ def _wait_listening(host: str, port: int, timeout: float = 10.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"the bench server did not start listening on {host}:{port}")
+
+
+def static_files(root: Path) -> Responder:
+    """A responder serving the files under ``root`` (``index.html`` for a directory), as the nginx config does."""
+    root = root.resolve()
+
+    def respond(handler: RequestHandler) -> int:
+        path = (root / handler.route.lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_relative_to(root) or not path.is_file():
+            return handler.send(404, b"not found", "text/plain")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return handler.send(200, path.read_bytes(), content_type)
+
+    return respond
 
 
 class StaticServer:
@@ -118,24 +148,10 @@ class StaticServer:
         self._process = subprocess.Popen([self.nginx, "-c", str(conf), "-p", tmp], stderr=subprocess.PIPE)
 
     def _start_prefork(self) -> None:
-        root = self.root
-
-        class Handler(SimpleHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def translate_path(self, path: str) -> str:
-                local = self.connection.getsockname()[0]
-                return str(root / local / path.split("?", 1)[0].lstrip("/"))
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        servers = [ThreadingHTTPServer((h, self.port), Handler, bind_and_activate=True) for h in self.hosts]
+        servers = [LoopbackServer(static_files(self.root / h), h, self.port, software="bench/1.0") for h in self.hosts]
         for _ in range(self.workers):
             pid = os.fork()
             if pid == 0:  # worker: serve every address from threads until killed
-                import threading
-
                 for s in servers[1:]:
                     threading.Thread(target=s.serve_forever, daemon=True).start()
                 try:
@@ -144,16 +160,11 @@ class StaticServer:
                     os._exit(0)
             self._children.append(pid)
         for s in servers:
-            s.socket.close()
+            s.server_close()
 
     def stop(self) -> None:
         if self._process is not None:
-            self._process.send_signal(signal.SIGQUIT)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            end_process(self._process, signal.SIGQUIT)  # nginx: graceful shutdown
             self._process = None
         for pid in self._children:
             try:

@@ -33,7 +33,7 @@ SITEMAP_MAX = 50_000
 _LONG_TEXT = re.compile(r">([^<>]{120,})<")
 _TITLE = re.compile(rb"<title[^>]*>", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
-_VOCAB = (
+VOCAB = (
     "harbor council budget river minister coalition drought vaccine railway election tariff protest archive "
     "museum festival senator harvest bridge storm refinery union verdict satellite airline ministry copper "
     "quarry glacier lottery orchestra pipeline academy tribunal province lagoon summit treaty customs brigade "
@@ -79,7 +79,7 @@ def _perturb(page: bytes, copy: int) -> bytes:
     def run(match: re.Match[str]) -> str:
         words = _WORDS.findall(match.group(1))
         for i in range(rng.randrange(PERTURB_EVERY), len(words), PERTURB_EVERY):
-            words[i] = rng.choice(_VOCAB)
+            words[i] = rng.choice(VOCAB)
         return ">" + " ".join(words) + "<"
 
     text = _LONG_TEXT.sub(run, text)

@@ -1,5 +1,5 @@
 """Shared fixtures. The storage contract suite runs on every backend in ``BACKENDS``: SQLite, and a real
-OpenSearch and Elasticsearch process (``tests/engine/harness.py`` finds or starts them). A missing engine
+OpenSearch and Elasticsearch process (``tests/support/engines.py`` finds or starts them). A missing engine
 skips loudly, or fails when ``CI=true``."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ hypothesis_settings.register_profile("gate", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", derandomize=False)
 hypothesis_settings.load_profile(os.environ.get("NEWSAGG_HYPOTHESIS_PROFILE", "gate"))
 
+pytest_plugins = ["tests.support.fixtures"]
+
 ENGINES = ("opensearch", "elasticsearch")
 BACKENDS = [
     "sqlite",
@@ -34,11 +36,11 @@ _ENGINE_ENV_PREFIXES = ("NEWSAGG_ES_", "NEWSAGG_OPENSEARCH_", "NEWSAGG_INDEX_PRE
 
 def engine_url_or_skip(engine: str) -> str:
     """Base URL of a real ``engine`` node; skips with a banner, or fails when ``CI=true``."""
-    from tests.support import engines as harness
+    from tests.support import engines
 
-    url = harness.engine_url(engine)
+    url = engines.engine_url(engine)
     if url is None:
-        reason = harness.unavailable_reason(engine)
+        reason = engines.unavailable_reason(engine)
         banner = f"\n{'!' * 78}\n!!! REAL {engine.upper()} NOT AVAILABLE: engine tests NOT RUN\n{reason}\n{'!' * 78}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true and {engine} is unavailable:{banner}", pytrace=False)

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,26 +16,9 @@ from newsagg.newsweb import NewsWeb
 from newsagg.storage.base import ArticleFilter
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
+from tests.support.crawl import CRAWL_SETTINGS, crawl, crawl_args, run_cli
 
 SEED = "kast-cecot"
-FAST = [
-    "--set",
-    "AUTOTHROTTLE_START_DELAY=0.05",
-    "--set",
-    "AUTOTHROTTLE_MAX_DELAY=1",
-    "--set",
-    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
-]
-
-
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", *args, "--home", str(home)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @dataclass
@@ -55,11 +36,7 @@ class Crawled:
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     home = tmp_path_factory.mktemp("home")
     with NewsWeb() as web:
-        registry = home / "registry.yaml"
-        registry.write_text(web.registry_yaml(), encoding="utf-8")
-        result = run_cli("crawl", "--registry", str(registry), "--format", "json", *FAST, home=home)
-        assert result.returncode == 0, result.stderr[-3000:]
-        summary = json.loads(result.stdout)
+        summary, _ = crawl(web.registry_yaml(), home)
         store = SQLiteStore(home / "newsagg.sqlite")
         yield Crawled(web, home, summary, store)
         store.close()
@@ -178,7 +155,7 @@ def test_cli_search_stories_and_export(crawled: Crawled, tmp_path: Path) -> None
 def test_recrawl_updates_instead_of_duplicating(crawled: Crawled) -> None:
     before = {a["id"]: (a["story_id"], a["duplicate_of"]) for a in crawled.store.iter_articles()}
     registry = crawled.home / "registry.yaml"
-    result = run_cli("crawl", "--registry", str(registry), "--format", "json", *FAST, home=crawled.home)
+    result = run_cli(*crawl_args(registry, crawled.home))
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)
     assert summary["inserted"] == 0
@@ -190,19 +167,17 @@ def test_story_focus_keeps_only_that_story(crawled: Crawled, tmp_path: Path) -> 
     home = tmp_path / "focused"
     registry = crawled.home / "registry.yaml"
     result = run_cli(
-        "crawl",
-        "--registry",
-        str(registry),
-        "--story",
-        "Kast Bukele CECOT",
-        "--since",
-        "2026-11-19",
-        "--until",
-        "2026-11-22",
-        "--format",
-        "json",
-        *FAST,
-        home=home,
+        *crawl_args(
+            registry,
+            home,
+            CRAWL_SETTINGS,
+            "--story",
+            "Kast Bukele CECOT",
+            "--since",
+            "2026-11-19",
+            "--until",
+            "2026-11-22",
+        )
     )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)

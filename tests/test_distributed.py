@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -24,19 +23,11 @@ import pytest
 from bench.redis_server import RedisServer, RedisUnavailable
 from newsagg.newsweb import NewsWeb
 from newsagg.storage.sqlite import SQLiteStore
+from tests.support.crawl import CRAWL_SETTINGS, crawl_args, crawl_command, run_cli
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
-FAST = [
-    "--set",
-    "AUTOTHROTTLE_START_DELAY=0.05",
-    "--set",
-    "AUTOTHROTTLE_MAX_DELAY=1",
-    "--set",
-    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
-    "--set",
-    "NEWSAGG_EXTRACT_WORKERS=1",
-]
+SETTINGS = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_WORKERS": 1}
 PROCESSES = 3
 
 
@@ -50,23 +41,6 @@ def redis_url() -> Iterator[str]:
         pytest.skip(f"REAL REDIS NOT AVAILABLE, distributed tests NOT RUN: {exc}")
     with server:
         yield server.url
-
-
-def crawl_command(registry: Path, home: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsagg.cli",
-        "crawl",
-        "--registry",
-        str(registry),
-        "--home",
-        str(home),
-        "--format",
-        "json",
-        *FAST,
-        *extra,
-    ]
 
 
 def _env() -> dict[str, str]:
@@ -97,9 +71,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
         registry.write_text(web.registry_yaml(), encoding="utf-8")
 
         single = root / "single"
-        result = subprocess.run(
-            crawl_command(registry, single), capture_output=True, text=True, timeout=600, env=_env(), check=False
-        )
+        result = run_cli(*crawl_args(registry, single, SETTINGS), env=_env(), timeout=600)
         assert result.returncode == 0, result.stderr[-3000:]
         out["single"] = Run([json.loads(result.stdout)], list(web.request_log), _stored(single))
 
@@ -108,7 +80,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
         run_id = f"test-{uuid.uuid4().hex[:8]}"
         processes = [
             subprocess.Popen(
-                crawl_command(registry, shared, "--redis-url", redis_url, "--run-id", run_id),
+                crawl_command(registry, shared, SETTINGS, "--redis-url", redis_url, "--run-id", run_id),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,39 +25,17 @@ from newsagg.storage.base import ArticleStore
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
-from tests.support.crawl import EngineProxy
+from tests.support.crawl import CRAWL_SETTINGS, crawl, run_cli
+from tests.support.engine_proxy import EngineProxy
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
 ENGINES = ["opensearch", "elasticsearch"]
-FAST = [
-    "--set",
-    "AUTOTHROTTLE_START_DELAY=0.05",
-    "--set",
-    "AUTOTHROTTLE_MAX_DELAY=1",
-    "--set",
-    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
-]
 
 
-def run_cli(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", *args, "--home", str(home)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=env,
-    )
-
-
-def crawl(web: NewsWeb, home: Path, env: dict[str, str] | None = None, *extra: str) -> dict:
-    home.mkdir(parents=True, exist_ok=True)
-    registry = home / "registry.yaml"
-    registry.write_text(web.registry_yaml(), encoding="utf-8")
-    result = run_cli("crawl", "--registry", str(registry), "--format", "json", *FAST, *extra, home=home, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+def crawl_web(news_web: NewsWeb, home: Path, env: dict[str, str] | None = None, *extra: str) -> dict:
+    """The summary of a crawl of the whole news web into ``home`` (and the engine ``env`` points at)."""
+    return crawl(news_web.registry_yaml(), home, CRAWL_SETTINGS, *extra, env=env)[0]
 
 
 @dataclass(frozen=True)
@@ -94,19 +70,15 @@ def rand_index(a: frozenset[frozenset[str]], b: frozenset[frozenset[str]]) -> fl
 
 
 @pytest.fixture(scope="module")
-def web() -> Iterator[NewsWeb]:
-    with NewsWeb() as news_web:
-        yield news_web
-
-
-@pytest.fixture(scope="module")
-def reference(web: NewsWeb, tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+def reference(news_web: NewsWeb, tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
     """The same crawl into SQLite, the reference backend."""
     home = tmp_path_factory.mktemp("sqlite-home")
-    crawl(web, home)
+    crawl_web(news_web, home)
     with SQLiteStore(home / "newsagg.sqlite") as store:
         snapshot = Snapshot.of(store)
-    assert snapshot.count >= len(web.expected()) > 0, "the reference crawl stored nothing: comparisons would be void"
+    assert snapshot.count >= len(news_web.expected()) > 0, (
+        "the reference crawl stored nothing: comparisons would be void"
+    )
     return snapshot
 
 
@@ -123,10 +95,12 @@ def engine_store_env(request: pytest.FixtureRequest) -> Iterator[Callable[..., d
 
 
 @pytest.mark.parametrize("engine_store_env", ENGINES, indirect=True)
-def test_crawl_into_engine_matches_sqlite(web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path) -> None:
+def test_crawl_into_engine_matches_sqlite(
+    news_web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
+) -> None:
     env = engine_store_env()
     home = tmp_path / "home"
-    summary = crawl(web, home, env)
+    summary = crawl_web(news_web, home, env)
     assert summary["spooled"] == 0
     with open_store(env["NEWSAGG_BACKEND"], env=env) as store:
         got = Snapshot.of(store)
@@ -136,7 +110,7 @@ def test_crawl_into_engine_matches_sqlite(web: NewsWeb, reference: Snapshot, eng
     # exactly only for the seed story: an article scoring within a hair of the threshold may fall either way
     # when the order of arrival or the backend's term statistics differ slightly. Everything else must agree
     # on at least 95 % of article pairs (Rand index).
-    seed_ids = {article_id(canonicalize_url(e["url"])) for e in web.expected() if e["story"] == "kast-cecot"}
+    seed_ids = {article_id(canonicalize_url(e["url"])) for e in news_web.expected() if e["story"] == "kast-cecot"}
     assert frozenset(seed_ids) in got.stories and frozenset(seed_ids) in reference.stories
     assert rand_index(got.stories, reference.stories) >= 0.95
 
@@ -154,11 +128,11 @@ def test_crawl_into_engine_matches_sqlite(web: NewsWeb, reference: Snapshot, eng
 
     # an incremental re-crawl of the unchanged web: every feed, sitemap and section answers 304, so no known
     # article page is fetched again
-    again = crawl(web, home, env)
+    again = crawl_web(news_web, home, env)
     assert (again["articles"], again["inserted"], again["spooled"]) == (0, 0, 0)
     assert again["not_modified"] > 0
     # a full re-crawl inserts nothing and keeps every link (like SQLite, re-judged copies may count as updated)
-    full = crawl(web, home, env, "--full")
+    full = crawl_web(news_web, home, env, "--full")
     assert (full["inserted"], full["spooled"]) == (0, 0)
     assert full["updated"] + full["unchanged"] == reference.count
     with open_store(env["NEWSAGG_BACKEND"], env=env) as store:
@@ -186,7 +160,7 @@ def trip_after_inserts(alias: str, count: int) -> Callable[[str, str, bytes], bo
 @pytest.mark.reliability
 @pytest.mark.parametrize("engine_store_env", ENGINES, indirect=True)
 def test_engine_down_mid_crawl_then_replay_matches_reference(
-    web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
+    news_web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
 ) -> None:
     env_up = engine_store_env()
     proxy = EngineProxy(
@@ -198,7 +172,7 @@ def test_engine_down_mid_crawl_then_replay_matches_reference(
             proxy.url, NEWSAGG_ENGINE_MAX_RETRIES="1", NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="1"
         )
         home = tmp_path / "home"
-        summary = crawl(web, home, env_down, "--set", "NEWSAGG_INDEX_BATCH_SIZE=6")
+        summary = crawl_web(news_web, home, env_down, "--set", "NEWSAGG_INDEX_BATCH_SIZE=6")
     finally:
         proxy.cut()
     assert proxy.down.is_set(), "the engine never went down: the test did not test anything"

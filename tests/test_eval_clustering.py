@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from newsagg.evaluation.bcubed import bcubed
 from newsagg.evaluation.ecbplus import load_gold
+from tests.support.crawl import run_cli
 
 MINI = Path(__file__).parent / "fixtures" / "ecbplus-mini"
 
@@ -32,13 +31,8 @@ def test_ecbplus_reader_takes_headline_and_body() -> None:
 
 
 def test_eval_clustering_command_separates_same_topic_events() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "newsagg.cli", "eval", "clustering", "--data", str(MINI), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_cli("eval", "clustering", "--data", str(MINI), "--format", "json", timeout=120)
+    assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["docs"] == 12 and figures["gold_stories"] == 4
     assert figures["bcubed_f1"] >= 0.9, figures
@@ -47,25 +41,8 @@ def test_eval_clustering_command_separates_same_topic_events() -> None:
 
 def test_eval_dedupe_command_links_edited_copies_only() -> None:
     data = Path(__file__).parent / "fixtures" / "dedupe-mini"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsagg.cli",
-            "eval",
-            "dedupe",
-            "--data",
-            str(data),
-            "--ecbplus",
-            str(MINI),
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_cli("eval", "dedupe", "--data", str(data), "--ecbplus", str(MINI), "--format", "json", timeout=120)
+    assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["originals"] == 3 and figures["positive_pairs"] == 15
     assert figures["pair_precision"] == 1.0, figures

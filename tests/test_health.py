@@ -5,14 +5,13 @@ figures a real crawl produces)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from newsagg.state.health import HealthPolicy, health_payload, source_health
 from newsagg.state.runs import OutletFigures, RunLog
+from tests.support.crawl import run_cli
 
 POLICY = HealthPolicy(min_history=2, drop_ratio=0.5, min_articles=3)
 
@@ -120,14 +119,8 @@ def test_only_finished_runs_count(log: RunLog) -> None:
 def test_cli_prints_warnings_as_data_and_exits_zero(log: RunLog, tmp_path: Path) -> None:
     record(log, {"a": OutletFigures(http_errors={"503": 3}), "b": healthy()})
     for fmt, check in (("json", None), ("table", "dark")):
-        result = subprocess.run(
-            [sys.executable, "-m", "newsagg.cli", "sources", "health", "--home", str(tmp_path), "--format", fmt],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-            check=False,
-        )
+        env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+        result = run_cli("sources", "health", "--format", fmt, home=tmp_path, env=env, timeout=120)
         assert result.returncode == 0, result.stderr
         if fmt == "json":
             payload = json.loads(result.stdout)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,18 +21,10 @@ from newsagg.newsweb import NewsWeb
 from newsagg.state.fetch import MAX_ERRORS, FetchState, parse_now, parse_schedule
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
+from tests.support.crawl import CRAWL_SETTINGS, crawl_args, run_cli
 
 T0 = datetime.fromisoformat("2026-11-21T00:00:00+00:00")
-FAST = [
-    "--set",
-    "AUTOTHROTTLE_START_DELAY=0.05",
-    "--set",
-    "AUTOTHROTTLE_MAX_DELAY=1",
-    "--set",
-    "NEWSAGG_INDEX_FLUSH_SECONDS=1",
-    "--set",
-    "NEWSAGG_EXTRACT_WORKERS=0",
-]
+SETTINGS = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_WORKERS": 0}
 EDITED = "ledger-fed-rates"
 UNLISTED = "acn-en-treasury-yields"
 CORRECTION = (
@@ -45,28 +35,7 @@ NEW_TITLE = "Fed minutes show officials in no hurry to cut rates again"
 
 
 def run_crawl(home: Path, now: datetime, *extra: str) -> dict:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsagg.cli",
-            "crawl",
-            "--registry",
-            str(home / "registry.yaml"),
-            "--home",
-            str(home),
-            "--format",
-            "json",
-            *FAST,
-            "--set",
-            f"NEWSAGG_NOW={now.isoformat()}",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_cli(*crawl_args(home / "registry.yaml", home, {**SETTINGS, "NEWSAGG_NOW": now.isoformat()}, *extra))
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 

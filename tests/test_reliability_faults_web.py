@@ -6,7 +6,6 @@ The crawl must finish, store every page that eventually answers, and count each 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import yaml
 
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
-from tests.support.crawl import crawl, scrapy_stat
+from tests.support.crawl import FAULT_SETTINGS, crawl, scrapy_stat
 from tests.support.hostile import FAULTS, HostileWeb
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -30,15 +29,14 @@ class Crawled:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+def crawled(hostile_web: HostileWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     home = tmp_path_factory.mktemp("faults-home")
-    with HostileWeb() as web:
-        faults_only = [o for o in web.outlets if o["id"] == FAULTS]
-        summary, _ = crawl(yaml.safe_dump({"outlets": faults_only}), home)
-        log = Path(summary["log_file"]).read_text(encoding="utf-8")
-        with SQLiteStore(home / "newsagg.sqlite") as store:
-            stored = {a["id"] for a in store.iter_articles()}
-        yield Crawled(web, summary, log, stored)
+    faults_only = [o for o in hostile_web.outlets if o["id"] == FAULTS]
+    summary, _ = crawl(yaml.safe_dump({"outlets": faults_only}), home, FAULT_SETTINGS)
+    log = Path(summary["log_file"]).read_text(encoding="utf-8")
+    with SQLiteStore(home / "newsagg.sqlite") as store:
+        stored = {a["id"] for a in store.iter_articles()}
+    return Crawled(hostile_web, summary, log, stored)
 
 
 def _id(web: HostileWeb, path: str) -> str:
@@ -101,7 +99,7 @@ def test_a_retry_after_wait_holds_no_download_slot(tmp_path: Path) -> None:
         summary, _ = crawl(
             yaml.safe_dump({"outlets": [outlet]}),
             tmp_path / "home",
-            settings={"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"},
+            {**FAULT_SETTINGS, "CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1},
         )
         pages = [(p, status) for _, p, status in web.request_log if p.startswith("/news/patience-")]
     assert summary["inserted"] == 2, summary  # both stored after their pause, the crawl waited for the timers

@@ -7,7 +7,6 @@ show up under a clear ``skipped``/``errors`` reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import yaml
 
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
-from tests.support.crawl import crawl, run_cli
+from tests.support.crawl import FAULT_SETTINGS, crawl, run_cli
 from tests.support.hostile import FAULTS, HUGE_INDEX_CHILDREN, INPUT, SANE_DATE, XSS, HostileWeb
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -38,16 +37,15 @@ class Crawled:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+def crawled(hostile_web: HostileWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     home = tmp_path_factory.mktemp("hostile-home")
-    with HostileWeb() as web:
-        outlets = [o for o in web.outlets if o["id"] != FAULTS]
-        summary, _ = crawl(
-            yaml.safe_dump({"outlets": outlets}), home, settings={"NEWSAGG_SITEMAP_MAX_DOCS": str(SITEMAP_DOCS)}
-        )
-        with SQLiteStore(home / "newsagg.sqlite") as store:
-            articles = {a["id"]: a for a in store.iter_articles()}
-        yield Crawled(web, home, summary, Path(summary["log_file"]).read_text(encoding="utf-8"), articles)
+    outlets = [o for o in hostile_web.outlets if o["id"] != FAULTS]
+    summary, _ = crawl(
+        yaml.safe_dump({"outlets": outlets}), home, {**FAULT_SETTINGS, "NEWSAGG_SITEMAP_MAX_DOCS": SITEMAP_DOCS}
+    )
+    with SQLiteStore(home / "newsagg.sqlite") as store:
+        articles = {a["id"]: a for a in store.iter_articles()}
+    return Crawled(hostile_web, home, summary, Path(summary["log_file"]).read_text(encoding="utf-8"), articles)
 
 
 def test_every_article_that_survives_is_stored(crawled: Crawled) -> None:

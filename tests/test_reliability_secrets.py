@@ -13,18 +13,17 @@ import io
 import json
 import logging
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
 from newsagg.export import export
+from newsagg.newsweb import LoopbackServer, RequestHandler
 from newsagg.secrets import RedactingFilter, SecretError, install_log_redaction, read_secret, redact, remember
 from newsagg.storage.engine_config import EngineConfig
-from tests.support.crawl import crawl, run_cli
+from tests.support.crawl import FAULT_SETTINGS, crawl, run_cli
 
 pytestmark = pytest.mark.reliability
 
@@ -147,28 +146,19 @@ def test_exports_mask_url_credentials_and_known_secrets(tmp_path: Path) -> None:
 
 
 # --- end to end: a hostile engine echoing the credentials ---------------------------------------------------
-class EchoingEngine(ThreadingHTTPServer):
+class EchoingEngine:
     """Answers 401 to everything, with the credentials it received in the error body."""
-
-    daemon_threads = True
 
     def __init__(self) -> None:
         self.authorizations: list[str] = []
-        super().__init__(("127.0.0.1", 0), _EchoHandler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        methods = ("GET", "HEAD", "POST", "PUT", "DELETE")
+        self.server = LoopbackServer(self._answer, methods=methods, software="echoing-engine/1.0").start()
+        self.base = self.server.base.removeprefix("http://")
 
-    @property
-    def base(self) -> str:
-        return f"127.0.0.1:{self.server_address[1]}"
-
-
-class _EchoHandler(BaseHTTPRequestHandler):
-    server: EchoingEngine
-
-    def _answer(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        auth = self.headers.get("Authorization", "")
-        self.server.authorizations.append(auth)
+    def _answer(self, handler: RequestHandler) -> int:
+        handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        auth = handler.headers.get("Authorization", "")
+        self.authorizations.append(auth)
         decoded = base64.b64decode(auth.split()[-1]).decode("utf-8", "replace") if auth.startswith("Basic ") else ""
         body = json.dumps(
             {
@@ -176,24 +166,14 @@ class _EchoHandler(BaseHTTPRequestHandler):
                 "status": 401,
             }
         ).encode()
-        self.send_response(401)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
+        return handler.send(401, body, "application/json")
 
 
 @pytest.fixture
 def engine() -> Iterator[EchoingEngine]:
-    server = EchoingEngine()
-    yield server
-    server.shutdown()
-    server.server_close()
+    echoing = EchoingEngine()
+    yield echoing
+    echoing.server.stop()
 
 
 @pytest.mark.slow
@@ -216,7 +196,8 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
     home = tmp_path / "home"
     with NewsWeb() as web:
         registry = yaml.safe_dump({"outlets": [o for o in web.outlets if o["id"] == "harbor-ledger"]})
-        summary, process = crawl(registry, home, env=env)  # the store refuses to open: the crawl stops early
+        # the store refuses to open: the crawl stops early
+        summary, process = crawl(registry, home, FAULT_SETTINGS, env=env)
     expected_auth = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
     assert expected_auth in engine.authorizations, "the password from the secret file never reached the engine"
     log = Path(summary["log_file"]).read_text(encoding="utf-8")

@@ -90,7 +90,7 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
     from newsagg.newsweb import NewsWeb
     from newsagg.storage.sqlite import SQLiteStore
     from newsagg.urls import article_id, canonicalize_url
-    from tests.support.crawl import crawl, run_cli
+    from tests.support.crawl import FAULT_SETTINGS, crawl, run_cli
 
     home = tmp_path / "home"
     database = home / "newsagg.sqlite"
@@ -120,8 +120,8 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
             summary, _ = crawl(
                 registry,
                 home,
+                {**FAULT_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 3},
                 env={**os.environ, "NEWSAGG_SQLITE_TIMEOUT": "0.2"},
-                settings={"NEWSAGG_INDEX_BATCH_SIZE": "3"},
             )
     finally:
         if locker.stdin:

@@ -13,7 +13,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,22 +23,12 @@ from newsagg.newsweb import NewsWeb
 from newsagg.state.fetch import FetchState
 from newsagg.storage.sqlite import SQLiteStore
 from tests.polling import wait_for
+from tests.support.crawl import crawl_command
 
 pytestmark = pytest.mark.reliability
 
 BATCH = 4
-CLI = [
-    sys.executable,
-    "-m",
-    "newsagg.cli",
-    "crawl",
-    "--format",
-    "json",
-    "--set",
-    "NEWSAGG_EXTRACT_WORKERS=0",
-    "--set",
-    "AUTOTHROTTLE_ENABLED=False",
-]
+SETTINGS = {"NEWSAGG_EXTRACT_WORKERS": 0, "AUTOTHROTTLE_ENABLED": False}
 SLOW = [
     "--set",
     "DOWNLOAD_DELAY=0.4",
@@ -54,7 +43,7 @@ WAIT_LIMIT = 120.0  # seconds: a safety net for a hung crawl, not a performance 
 
 
 def _command(home: Path, *extra: str) -> list[str]:
-    return [*CLI, "--registry", str(home / "registry.yaml"), "--home", str(home), *extra]
+    return crawl_command(home / "registry.yaml", home, SETTINGS, *extra)
 
 
 def _crawl(home: Path, *extra: str) -> dict:

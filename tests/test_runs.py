@@ -8,8 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from newsagg.newsweb import NewsWeb
 from newsagg.state.runs import RunLog, redact_settings
 from newsagg.storage.sqlite import SQLiteStore
 from tests.polling import wait_for
+from tests.support.crawl import NEWSAGG
 
 pytestmark = pytest.mark.slow
 # slow enough to be caught mid-crawl: one request at a time per outlet, half a second apart
@@ -38,15 +37,9 @@ SLOW = [
 SECRET = "hunter2-do-not-store"
 
 
-@pytest.fixture(scope="module")
-def web() -> Iterator[NewsWeb]:
-    with NewsWeb() as news_web:
-        yield news_web
-
-
 def cli(*args: str, home: Path, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "newsagg.cli", *args],
+        [*NEWSAGG, *args],
         env={**os.environ, "NEWSAGG_HOME": str(home), "COLUMNS": "200", **env},
         text=True,
         stdout=subprocess.PIPE,
@@ -65,9 +58,9 @@ def crawling(home: Path) -> dict | None:
     return next((r for r in recorded if r["status"] == "running" and r["counts"].get("pages", 0) >= 3), None)
 
 
-def test_a_sigkilled_crawl_is_listed_as_interrupted(web: NewsWeb, tmp_path: Path) -> None:
+def test_a_sigkilled_crawl_is_listed_as_interrupted(news_web: NewsWeb, tmp_path: Path) -> None:
     registry = tmp_path / "registry.yaml"
-    registry.write_text(web.registry_yaml(), encoding="utf-8")
+    registry.write_text(news_web.registry_yaml(), encoding="utf-8")
     crawl = cli("crawl", "--registry", str(registry), *SLOW, home=tmp_path, NEWSAGG_ES_PASSWORD=SECRET)
     try:
         running = wait_for(lambda: crawling(tmp_path), "a running crawl")
@@ -89,9 +82,9 @@ def test_a_sigkilled_crawl_is_listed_as_interrupted(web: NewsWeb, tmp_path: Path
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("state.sqlite*"))
 
 
-def test_sigterm_to_the_scheduler_lets_the_crawl_close_and_records_it(web: NewsWeb, tmp_path: Path) -> None:
+def test_sigterm_to_the_scheduler_lets_the_crawl_close_and_records_it(news_web: NewsWeb, tmp_path: Path) -> None:
     registry = tmp_path / "registry.yaml"
-    registry.write_text(web.registry_yaml(), encoding="utf-8")
+    registry.write_text(news_web.registry_yaml(), encoding="utf-8")
     settings = "\n".join(f"      {pair.split('=')[0]}: {pair.split('=')[1]}" for pair in SLOW[1::2])
     config = tmp_path / "schedule.yaml"
     config.write_text(

@@ -28,6 +28,7 @@ from newsagg.storage.base import ArticleFilter
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
 from tests.polling import wait_for
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG
 
 pytestmark = pytest.mark.slow
 
@@ -59,16 +60,13 @@ STRIKE_BODY = [
     "The mayor urged both sides to return to the table quickly, saying the port was the largest employer in the "
     "city and that a long dispute would hurt the restaurants, shops and suppliers that depend on its workers.",
 ]
+#: The schedule's crawl settings (a JSON mapping is a YAML flow mapping).
+SETTINGS = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_WORKERS": 1, "RETRY_TIMES": 0}
 SCHEDULE = """
 defaults:
   registry: {registry}
   log_format: json
-  settings:
-    AUTOTHROTTLE_START_DELAY: 0.05
-    AUTOTHROTTLE_MAX_DELAY: 1
-    NEWSAGG_INDEX_FLUSH_SECONDS: 1
-    NEWSAGG_EXTRACT_WORKERS: 1
-    RETRY_TIMES: 0
+  settings: {settings}
 jobs:
   - name: {job}
     countries: [{countries}]
@@ -81,9 +79,7 @@ def newsagg(*args: str, home: Path, now: str | None = None, columns: str = "120"
     env = {**os.environ, "NEWSAGG_HOME": str(home), "COLUMNS": columns}
     if now:
         env["NEWSAGG_NOW"] = now
-    return subprocess.Popen(
-        [sys.executable, "-m", "newsagg.cli", *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    return subprocess.Popen([*NEWSAGG, *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def store_articles(home: Path) -> list[dict]:
@@ -136,7 +132,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         registry.write_text(web.registry_yaml(), encoding="utf-8")
         countries = ", ".join(sorted({o["country"] for o in web.outlets}))
         config = home / "schedule.yaml"
-        config.write_text(SCHEDULE.format(registry=registry, job=JOB, countries=countries), encoding="utf-8")
+        schedule = SCHEDULE.format(registry=registry, job=JOB, countries=countries, settings=json.dumps(SETTINGS))
+        config.write_text(schedule, encoding="utf-8")
         logs: list[list[tuple[str, str, int, str]]] = []
         results = []
 

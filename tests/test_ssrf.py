@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares import PrivateAddressGuardMiddleware
+from newsagg.newsweb import LoopbackServer, RequestHandler, stop_all
 from newsagg.registry import Registry
+from tests.support.crawl import crawl_args, run_cli
 
 pytestmark = pytest.mark.reliability
 
@@ -64,35 +62,19 @@ def test_registry_hosts_are_allowed() -> None:
         middleware.process_request(Request("http://127.0.0.1:8124/rss.xml"))
 
 
-class _Site(ThreadingHTTPServer):
-    daemon_threads = True
+class _Site:
+    """A loopback site of fixed answers (status, headers, body) that records every path asked for."""
 
     def __init__(self, routes: dict[str, tuple[int, dict[str, str], bytes]]) -> None:
         self.routes = routes
         self.seen: list[str] = []
-        super().__init__(("127.0.0.1", 0), _Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(self._respond, methods=("GET",)).start()
+        self.base = self.server.base
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Site
-
-    def do_GET(self) -> None:
-        self.server.seen.append(self.path)
-        status, headers, body = self.server.routes.get(self.path, (404, {}, b"not found"))
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def _respond(self, handler: RequestHandler) -> int:
+        self.seen.append(handler.path)
+        status, headers, body = self.routes.get(handler.path, (404, {}, b"not found"))
+        return handler.send(status, body, None, headers)
 
 
 @pytest.fixture
@@ -141,9 +123,7 @@ def sites() -> Iterator[tuple[_Site, _Site]]:
         }
     )
     yield outlet, trap
-    for site in (outlet, trap):
-        site.shutdown()
-        site.server_close()
+    stop_all(site.server for site in (outlet, trap))
 
 
 def test_crawl_never_touches_private_hosts_outside_the_registry(sites: tuple[_Site, _Site], tmp_path: Path) -> None:
@@ -155,26 +135,7 @@ def test_crawl_never_touches_private_hosts_outside_the_registry(sites: tuple[_Si
         f"feeds: ['{outlet.base}/rss.xml']}}\n",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsagg.cli",
-            "crawl",
-            "--registry",
-            str(registry),
-            "--home",
-            str(tmp_path / "h"),
-            "--format",
-            "json",
-            "--set",
-            "AUTOTHROTTLE_START_DELAY=0.05",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = run_cli(*crawl_args(registry, tmp_path / "h"), timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout)
     assert trap.seen == [], "the crawler reached a private host that is not in the registry"

@@ -10,8 +10,6 @@ import csv
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from newsagg.storage.sqlite import SQLiteStore
 from newsagg.text import content_hash
 from newsagg.versions import changes_between, next_versions, text_changes
 from tests.factories import article
+from tests.support.crawl import run_cli
 
 PARAS = [
     "El Gobierno anunció este martes un plan de inversión en infraestructura portuaria para la región.",
@@ -177,17 +176,11 @@ def test_story_document_and_exports_show_versions(revised_home: tuple[Path, str]
 
 def test_stories_show_lists_revisions(revised_home: tuple[Path, str]) -> None:
     home, story_id = revised_home
-    base = [sys.executable, "-m", "newsagg.cli", "stories", "show", story_id, "--home", str(home)]
-    table = subprocess.run(
-        [*base, "--format", "table"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "COLUMNS": "200"},
+    table = run_cli(
+        "stories", "show", story_id, "--format", "table", home=home, env={**os.environ, "COLUMNS": "200"}, timeout=120
     )
     assert table.returncode == 0, table.stderr
     assert "Revisions" in table.stdout and "correction appended" in table.stdout
-    shown = subprocess.run([*base, "--format", "json"], capture_output=True, text=True, timeout=120, check=False)
+    shown = run_cli("stories", "show", story_id, "--format", "json", home=home, timeout=120)
     document = json.loads(shown.stdout)
     assert document["revisions"][0]["versions"][0]["title"] == HOSTILE

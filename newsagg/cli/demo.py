@@ -18,13 +18,6 @@ from rich.markup import escape
 from newsagg.cli.crawl import print_crawl_summary
 from newsagg.cli.output import ListFormat, console, emit
 
-DEMO_SETTINGS = {
-    "AUTOTHROTTLE_START_DELAY": 0.05,
-    "AUTOTHROTTLE_MAX_DELAY": 1.0,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "NEWSAGG_INDEX_FLUSH_SECONDS": 1.0,
-}
-
 
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where the demo store and exports go (recreated).")] = Path(
@@ -36,7 +29,7 @@ def demo(
     from newsagg.coverage import iter_story_documents, story_document, story_row
     from newsagg.crawl import run_crawl
     from newsagg.export import FORMATS, export
-    from newsagg.newsweb import NewsWeb
+    from newsagg.newsweb import CRAWL_SETTINGS, NewsWeb
     from newsagg.storage import open_store
 
     started = time.monotonic()
@@ -51,7 +44,12 @@ def demo(
             f"[bold]newsagg demo[/]: local news web with {len(web.outlets)} outlets in "
             f"{len({o['country'] for o in web.outlets})} countries on 127.0.0.1"
         )
-        overrides = {**DEMO_SETTINGS, "NEWSAGG_HOME": str(home), "NEWSAGG_REGISTRY": str(registry)}
+        overrides = {
+            **CRAWL_SETTINGS,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,  # our own loopback server: no need to be polite
+            "NEWSAGG_HOME": str(home),
+            "NEWSAGG_REGISTRY": str(registry),
+        }
         if progress is not None:
             overrides["NEWSAGG_PROGRESS"] = progress
         summary = run_crawl({}, overrides)

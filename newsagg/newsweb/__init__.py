@@ -16,7 +16,9 @@ Usage::
 
 Content lives in ``stories/`` (one dict per article) and ``outlets.py``; ``templates.py`` renders each
 outlet's article pages in its own markup and date style; ``site.py`` derives feeds, sitemaps, section pages,
-robots.txt and the ground truth; ``server.py`` serves it.
+robots.txt and the ground truth; ``server.py`` serves it on :class:`LoopbackServer`, the one HTTP server
+implementation the test suite's hostile outlets and the bench reuse (give it a responder for other routes).
+``CRAWL_SETTINGS`` are the crawl settings for a web on loopback (the demo and the tests use them).
 
 What a crawler meets here (the traps are deliberate):
 
@@ -45,6 +47,7 @@ published_precision, published_declared_in, copy_of, edited_copy_of, must_contai
 encoding) plus extras: ``key`` (content id), ``feed_url`` (the tracking-parameter URL if any), ``modified``.
 """
 
-from .server import NewsWeb
+from .crawling import CRAWL_SETTINGS
+from .server import LoopbackServer, NewsWeb, RequestHandler, Responder, stop_all
 
-__all__ = ["NewsWeb"]
+__all__ = ["CRAWL_SETTINGS", "LoopbackServer", "NewsWeb", "RequestHandler", "Responder", "stop_all"]

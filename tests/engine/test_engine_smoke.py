@@ -1,6 +1,6 @@
 """Smoke test against real engines: OpenSearch (opensearch-py) and Elasticsearch (elasticsearch-py).
 
-Each engine comes from ``tests/engine/harness.py``: ``NEWSAGG_TEST_OPENSEARCH_URL`` /
+Each engine comes from ``tests/support/engines.py``: ``NEWSAGG_TEST_OPENSEARCH_URL`` /
 ``NEWSAGG_TEST_ES_URL``, else a node started by ``tests/engine/engine.sh``. A missing engine
 skips loudly, or fails when ``CI=true``.
 """

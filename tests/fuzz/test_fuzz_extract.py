@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 from newsagg.extraction import extract_article  # noqa: E402
-from tests.support.hostile import XSS, _deep, _malformed, article_html  # noqa: E402
+from tests.support.hostile import XSS, article_html, deep_page, malformed_page  # noqa: E402
 
 pytestmark = pytest.mark.reliability
 
@@ -55,7 +55,7 @@ HOSTILE = [
 
 @cache
 def seeds() -> tuple[bytes, ...]:
-    pages = [article_html("Seed").encode(), _malformed(), _deep()[:20_000]]
+    pages = [article_html("Seed").encode(), malformed_page(), deep_page()[:20_000]]
     for path in sorted(FIXTURES.rglob("*.htm*")):
         data = path.read_bytes()
         pages.append(gzip.decompress(data) if path.suffix == ".gz" else data)

@@ -1,8 +1,11 @@
 """A hostile corner of the local news web: outlets whose servers misbehave and whose documents attack.
 
-The main news web (``newsagg.newsweb``) is a well-behaved set of outlets with a few broken pages. This module
-serves two more fictional outlets on loopback, each on its own ``ThreadingHTTPServer``, for the reliability
-tests (``tests/test_reliability_*.py``) — everything a crawler of the open web meets sooner or later:
+The main news web (``newsagg.newsweb``) is a well-behaved set of outlets with a few broken pages. This test
+support module serves two more fictional outlets on loopback, each on its own
+:class:`newsagg.newsweb.LoopbackServer` (the news web's server, with this module's routes as the responder),
+for the reliability tests (``tests/test_reliability_*.py``) — everything a crawler of the open web meets
+sooner or later. It is not part of the installed package: attack pages and a gzip-bomb generator have no
+business on a user's machine.
 
 ``hostile-faults`` (the network misbehaves)
     a page that never answers (timeout), a connection reset before any byte, 429 with ``Retry-After`` that
@@ -16,7 +19,7 @@ tests (``tests/test_reliability_*.py``) — everything a crawler of the open web
     (``javascript:``, ``data:``, ``file:``, ``ftp:``, ``mailto:``), XML bombs and external entities in a feed
     and a sitemap, a sitemap index of 60,000 child sitemaps, and a sitemap index cycle.
 
-Usage::
+Usage (the ``hostile_web`` fixture of ``tests/support/fixtures.py`` gives one per test module)::
 
     with HostileWeb() as web:
         web.registry_yaml()        # both outlets as a registry (or web.outlets: the dicts)
@@ -25,7 +28,8 @@ Usage::
         web.request_log            # [(outlet_id, path, status)] once handled; status 0 = no HTTP answer sent
 
 Everything is generated in memory except the big bodies, which are streamed (the 50 MB page) or computed
-once per process (the gzip bomb: 64 MiB of zeros in 64 KiB).
+once per process (the gzip bomb: 64 MiB of zeros in 64 KiB). ``article_html``, ``malformed_page`` and
+``deep_page`` build single pages (the fuzz tests mutate them).
 """
 
 from __future__ import annotations
@@ -35,12 +39,12 @@ import socket
 import struct
 import threading
 import zlib
-from collections.abc import Callable
-from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import cache, partial
 from urllib.parse import urlsplit
 
 import yaml
+
+from newsagg.newsweb import LoopbackServer, RequestHandler, Responder, stop_all
 
 HOST = "127.0.0.1"
 FAULTS = "hostile-faults"
@@ -90,63 +94,17 @@ def gzip_bomb() -> bytes:
 INVALID_URL = "http://[broken/news/bracket.html"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
-    def __init__(self, outlet_id: str, web: HostileWeb) -> None:
-        super().__init__((HOST, 0), _Handler)
-        self.outlet_id = outlet_id
-        self.web = web
-        self.base = f"http://{HOST}:{self.server_address[1]}"
-        self.routes: dict[str, Callable[[_Handler], int]] = {}
-
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
-        pass  # clients hanging up on a bomb or a drip are the point
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "hostile/1.0"
-    sys_version = ""
-    server: _Server
-
-    def log_message(self, format, *args) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        self.server.web._arrived(self.server.outlet_id, path)
-        route = self.server.routes.get(path)
-        if route is None and path.startswith("/news/redirect/"):
-            route = self.server.web._endless_redirect
-        if route is None and path.startswith("/sitemaps/child-"):
-            route = _not_found
-        status = (route or _not_found)(self)
-        self.server.web._log(self.server.outlet_id, path, status)
-
-    # helpers used by the routes
-    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> int:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for key, value in headers.items():
-            self.send_header(key.replace("_", "-"), value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return status
-
-
-def _not_found(handler: _Handler) -> int:
+def _not_found(handler: RequestHandler) -> int:
     return handler.send(404, b"<html><body><h1>Not found</h1></body></html>")
 
 
 def _static(
     body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200, **headers: str
-) -> Callable[[_Handler], int]:
+) -> Responder:
+    """A route that always answers the same (``Retry_After="1"`` sends a ``Retry-After: 1`` header)."""
     data = body.encode("utf-8") if isinstance(body, str) else body
-    return lambda handler: handler.send(status, data, content_type, **headers)
+    named = {key.replace("_", "-"): value for key, value in headers.items()}
+    return lambda handler: handler.send(status, data, content_type, named)
 
 
 class HostileWeb:
@@ -157,29 +115,24 @@ class HostileWeb:
         self.arrivals: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._servers: dict[str, _Server] = {}
-        self._threads: list[threading.Thread] = []
+        self._servers: dict[str, LoopbackServer] = {}
+        self._routes: dict[str, dict[str, Responder]] = {}
         self._counts: dict[str, int] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------------
     def start(self) -> HostileWeb:
         for outlet_id in (FAULTS, INPUT):
-            self._servers[outlet_id] = _Server(outlet_id, self)
-        self._servers[FAULTS].routes = self._fault_routes(self._servers[FAULTS].base)
-        self._servers[INPUT].routes = self._input_routes(self._servers[INPUT].base)
-        for server in self._servers.values():
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            responder = partial(self._respond, outlet_id)
+            self._servers[outlet_id] = LoopbackServer(responder, HOST, methods=("GET",), software="hostile/1.0")
+        self._routes[FAULTS] = self._fault_routes(self.base(FAULTS))
+        self._routes[INPUT] = self._input_routes(self.base(INPUT))
+        for outlet_id, server in self._servers.items():
+            server.start(name=outlet_id)
         return self
 
     def stop(self) -> None:
         self._stop.set()  # releases the handlers that hang on purpose
-        for server in self._servers.values():
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        stop_all(self._servers.values())
 
     def __enter__(self) -> HostileWeb:
         return self.start()
@@ -262,13 +215,17 @@ class HostileWeb:
         with self._lock:
             return sum(1 for o, p in self.arrivals if p == path and outlet_id in (None, o))
 
-    def _arrived(self, outlet_id: str, path: str) -> None:
+    def _respond(self, outlet_id: str, handler: RequestHandler) -> int:
+        path = handler.route
         with self._lock:
             self.arrivals.append((outlet_id, path))
-
-    def _log(self, outlet_id: str, path: str, status: int) -> None:
+        route = self._routes[outlet_id].get(path)
+        if route is None and path.startswith("/news/redirect/"):
+            route = self._endless_redirect
+        status = (route or _not_found)(handler)
         with self._lock:
             self.request_log.append((outlet_id, path, status))
+        return status
 
     def _count(self, key: str) -> int:
         with self._lock:
@@ -276,7 +233,7 @@ class HostileWeb:
             return self._counts[key]
 
     # --- the faults outlet ----------------------------------------------------------------------------
-    def _fault_routes(self, base: str) -> dict[str, Callable[[_Handler], int]]:
+    def _fault_routes(self, base: str) -> dict[str, Responder]:
         pages = (
             "ok",
             "timeout",
@@ -312,28 +269,28 @@ class HostileWeb:
             "/news/patience-b.html": lambda handler: self._patience(handler, "b"),
         }
 
-    def _patience(self, handler: _Handler, name: str) -> int:
+    def _patience(self, handler: RequestHandler, name: str) -> int:
         if self._count(f"patience-{name}") == 1:
-            return handler.send(429, b"too many requests", "text/plain", Retry_After="2")
+            return handler.send(429, b"too many requests", "text/plain", {"Retry-After": "2"})
         return handler.send(200, article_html(f"Patience article {name}, served after a pause").encode())
 
-    def _hang(self, handler: _Handler) -> int:
+    def _hang(self, handler: RequestHandler) -> int:
         """Read the request, answer nothing until the web stops (the client times out)."""
         self._stop.wait(60)
         handler.close_connection = True
         return 0
 
-    def _ratelimited(self, handler: _Handler) -> int:
+    def _ratelimited(self, handler: RequestHandler) -> int:
         if self._count("ratelimited") <= 2:
-            return handler.send(429, b"too many requests", "text/plain", Retry_After="1")
+            return handler.send(429, b"too many requests", "text/plain", {"Retry-After": "1"})
         return handler.send(200, article_html("Rate limited article, served after waiting").encode())
 
-    def _flaky(self, handler: _Handler) -> int:
+    def _flaky(self, handler: RequestHandler) -> int:
         if self._count("flaky") <= 1:
             return handler.send(503, b"<h1>try again</h1>")
         return handler.send(200, article_html("Flaky article, served on the second try").encode())
 
-    def _endless_redirect(self, handler: _Handler) -> int:
+    def _endless_redirect(self, handler: RequestHandler) -> int:
         step = int(urlsplit(handler.path).path.rsplit("/", 1)[-1].split(".")[0] or 0)
         handler.send_response(302)
         handler.send_header("Location", f"/news/redirect/{step + 1}.html")
@@ -341,7 +298,7 @@ class HostileWeb:
         handler.end_headers()
         return 302
 
-    def _drip(self, handler: _Handler) -> int:
+    def _drip(self, handler: RequestHandler) -> int:
         """Headers promise 100 kB; then one byte every 50 ms until the client gives up or the web stops."""
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -359,7 +316,7 @@ class HostileWeb:
         return 200
 
     # --- the hostile-input outlet ---------------------------------------------------------------------
-    def _input_routes(self, base: str) -> dict[str, Callable[[_Handler], int]]:
+    def _input_routes(self, base: str) -> dict[str, Responder]:
         pages = [
             "ok",
             "huge",
@@ -406,11 +363,11 @@ class HostileWeb:
             "/news/ok.html": _static(article_html("Control article on the hostile outlet")),
             "/news/huge.html": _huge(declared=True),
             "/news/huge-stream.html": _huge(declared=False),
-            "/news/gzip-bomb.html": lambda h: h.send(200, gzip_bomb(), Content_Encoding="gzip"),
+            "/news/gzip-bomb.html": lambda h: h.send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"}),
             "/news/invalid-utf8.html": _static(invalid_utf8),
             "/news/mislabeled.html": _static(mislabeled, "text/html; charset=utf-8"),
-            "/news/malformed.html": _static(_malformed()),
-            "/news/deep.html": _static(_deep()),
+            "/news/malformed.html": _static(malformed_page()),
+            "/news/deep.html": _static(deep_page()),
             "/news/not-article.html": _static(
                 '<html><head><title>Sections</title><meta property="og:type" content="website"></head><body>'
                 + "".join(f'<a href="/section/{n}">Section {n}</a>' for n in range(200))
@@ -451,7 +408,7 @@ _ABSURD_FEED_DATES = [
 ]
 
 
-def _reset(handler: _Handler) -> int:
+def _reset(handler: RequestHandler) -> int:
     """Close the socket with SO_LINGER 0: the client gets a TCP RST instead of an answer."""
     handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     handler.close_connection = True
@@ -459,10 +416,10 @@ def _reset(handler: _Handler) -> int:
     return 0
 
 
-def _huge(*, declared: bool) -> Callable[[_Handler], int]:
+def _huge(*, declared: bool) -> Responder:
     """A 50 MB page, with Content-Length (refused before the body) or without (cut while streaming)."""
 
-    def serve(handler: _Handler) -> int:
+    def serve(handler: RequestHandler) -> int:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html; charset=utf-8")
         if declared:
@@ -537,14 +494,14 @@ def _bomb(root: str, base: str) -> str:
     return f"<?xml version='1.0'?><!DOCTYPE {root} [{entities}]>{body}"
 
 
-def _malformed() -> bytes:
+def malformed_page() -> bytes:
     """Unclosed tags, stray closers, broken attributes, NULs, a truncated end."""
     page = article_html("Malformed markup survives")
     broken = page.replace("</p>", "").replace("<article>", "<article><div><span <b>>>\x00</i></td></table>")
     return broken.encode("utf-8")[:-40]
 
 
-def _deep() -> bytes:
+def deep_page() -> bytes:
     """5,000 nested <div>s around the article text (parser depth limits, recursive walkers)."""
     return (
         "<html><body>"
@@ -555,4 +512,16 @@ def _deep() -> bytes:
     ).encode()
 
 
-__all__ = ["FAULTS", "INPUT", "SANE_DATE", "SITEMAPS", "XSS", "HostileWeb", "article_html", "gzip_bomb"]
+__all__ = [
+    "FAULTS",
+    "HUGE_INDEX_CHILDREN",
+    "INPUT",
+    "SANE_DATE",
+    "SITEMAPS",
+    "XSS",
+    "HostileWeb",
+    "article_html",
+    "deep_page",
+    "gzip_bomb",
+    "malformed_page",
+]
