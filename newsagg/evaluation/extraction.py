@@ -153,7 +153,7 @@ def _run_ours(html: bytes, record: dict[str, Any]) -> tuple[dict[str, Any], floa
     return out, elapsed
 
 
-def _run_baseline(html: bytes, record: dict[str, Any], need_metadata: bool) -> tuple[dict[str, Any], float]:
+def run_baseline(html: bytes, record: dict[str, Any], need_metadata: bool) -> tuple[dict[str, Any], float]:
     import trafilatura
 
     url = record.get("url")
@@ -187,7 +187,7 @@ def _run_baseline(html: bytes, record: dict[str, Any], need_metadata: bool) -> t
     return {"text": text or "", "title": None, "authors": [], "published": None, "precision": "day"}, (_clock() - start)
 
 
-class _Scores:
+class Scores:
     def __init__(self) -> None:
         self.tp_fp_fn: list[tuple[float, float, float]] = []
         self.page_f1: list[float] = []
@@ -257,8 +257,8 @@ def _warm_up(data_dir: Path, keys: list[str], truth: dict[str, dict[str, Any]], 
             html = gzip.decompress(path.read_bytes())
             _run_ours(html, truth[key])
             if baseline:
-                _run_baseline(html, truth[key], True)
-                _run_baseline(html, truth[key], False)
+                run_baseline(html, truth[key], True)
+                run_baseline(html, truth[key], False)
 
 
 def evaluate_extraction(data_dir: Path, limit: int | None = None, baseline: bool = True) -> dict[str, Any]:
@@ -266,7 +266,7 @@ def evaluate_extraction(data_dir: Path, limit: int | None = None, baseline: bool
     data_dir = Path(data_dir)
     truth: dict[str, dict[str, Any]] = json.loads((data_dir / "ground-truth.json").read_text("utf-8"))
     keys = sorted(truth)[:limit] if limit else sorted(truth)
-    ours, base = _Scores(), _Scores()
+    ours, base = Scores(), Scores()
     rows = []
     pages = 0
     _warm_up(data_dir, keys, truth, baseline)
@@ -281,7 +281,7 @@ def evaluate_extraction(data_dir: Path, limit: int | None = None, baseline: bool
         row = ours.add(record, out, elapsed)
         if baseline:
             need_metadata = any(record.get(k) for k in ("title", "authors", "published"))
-            b_out, b_elapsed = _run_baseline(html, record, need_metadata)
+            b_out, b_elapsed = run_baseline(html, record, need_metadata)
             b_row = base.add(record, b_out, b_elapsed)
             if "f1" in b_row:
                 row["baseline_f1"] = b_row["f1"]
