@@ -108,10 +108,14 @@ class ExtractPipeline:
         for warning in extracted.warnings:
             self.crawler.spider.logger.info("%s: %s", adapter["url"], warning)
             self.stats.inc_value("newsagg/extraction_warnings")
-        if not extracted.is_article or len(extracted.text or "") < self.min_chars:
-            self.stats.inc_value("newsagg/skipped/not_an_article")
-            reason = "; ".join(extracted.warnings) or f"{len(extracted.text or '')} chars of text"
-            raise DropItem(f"not an article: {adapter['url']} ({reason})")
+        chars = len(extracted.text or "")
+        if extracted.kind is None or chars < self.min_chars:
+            # nothing to store: the precise reason is counted (skipped/no_text, skipped/too_short, ...)
+            reason = extracted.kind_reason if extracted.kind is None else "too_short"
+            self.stats.inc_value(f"newsagg/skipped/{reason}")
+            details = "; ".join(extracted.warnings) or f"{chars} chars of text"
+            raise DropItem(f"no main text to store ({reason}): {adapter['url']} ({details})")
+        self.stats.inc_value(f"newsagg/kinds/{extracted.kind}")
         adapter["extraction"] = extracted
         adapter["minhash"] = signature
         return item

@@ -44,6 +44,7 @@ class NormalizePipeline:
         adapter["section"] = extracted.section
         adapter["keywords"] = list(extracted.keywords)
         adapter["warnings"] = list(extracted.warnings)
+        adapter["kind"] = extracted.kind
         adapter["language"] = extracted.language or (outlet.language if outlet else None)
         if outlet:
             adapter["outlet_name"] = outlet.name

@@ -99,8 +99,10 @@ def test_broken_encodings_give_valid_text(crawled: Crawled) -> None:
 def test_malformed_and_deeply_nested_html(crawled: Crawled) -> None:
     assert "harbour authority" in crawled.article("/news/malformed.html")["text"]
     deep_id = article_id(canonicalize_url(crawled.web.url(INPUT, "/news/deep.html")))
-    assert deep_id not in crawled.articles  # no title, no metadata: judged not an article, not a crash
-    assert crawled.summary["skipped"].get("not_an_article") == 2  # deep.html and the link-list page
+    assert deep_id not in crawled.articles  # no title, no metadata, no main text: skipped, not a crash
+    assert crawled.summary["skipped"].get("no_text") == 1
+    # a page of 200 links is kept, as a listing: stories and default searches leave it out
+    assert crawled.article("/news/not-article.html")["kind"] == "listing"
     assert "Traceback" not in crawled.log
     assert "remote_control" not in crawled.log  # no code-running HTTP server in the crawl process
 

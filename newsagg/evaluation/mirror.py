@@ -40,11 +40,19 @@ def mirror_url(url: str) -> str:
     return f"http://{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+#: Query parameters that web servers ignore because only client-side analytics read them: the mirror
+#: serves a page whether or not a request carries them, as the site would.
+ANALYTICS_PARAMETERS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga)$", re.I)
+
+
 def scheme_free(url: str) -> str:
-    """``url`` without scheme or fragment and percent-decoded, for matching a request or a stored URL to the
-    page it names (web servers decode ``%2F`` and ``/`` in a query alike, so the mirror does too)."""
+    """``url`` without scheme, fragment and analytics parameters, percent-decoded: the key that matches a
+    request or a stored URL to the page it names (servers decode ``%2F`` and ``/`` in a query alike)."""
     parts = urlsplit(url.strip())
-    return unquote(parts.netloc.lower() + (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not ANALYTICS_PARAMETERS.match(pair.split("=", 1)[0])
+    )
+    return unquote(parts.netloc.lower() + (parts.path or "/") + (f"?{query}" if query else ""))
 
 
 def _outlet_id(host: str) -> str:

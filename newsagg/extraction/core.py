@@ -15,13 +15,12 @@ from . import metadata
 from .body import extract_body
 from .datefind import DateContext, find_dates, resolve_tz
 from .decode import cap_text, decode_html, looks_binary
+from .kind import ARTICLE, classify_page, link_density
 from .language import detect_language, primary_subtag
 from .model import ExtractedArticle
 from .page import Page, parse_html
 
 _CHARSET_IN_CONTENT_TYPE = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
-_ARTICLE_OG_TYPES = ("article", "news", "blog", "video.other")
-MIN_ARTICLE_CHARS = 200
 
 
 def _safe_canonical(url: str) -> str:
@@ -44,18 +43,6 @@ def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             value = value.decode("latin-1")
         out[str(key).lower()] = str(value)
     return out
-
-
-def _is_article(page: Page, text: str, published: DatedValue | None) -> bool:
-    if len(text) < MIN_ARTICLE_CHARS:
-        return False
-    og_type = (page.meta_first("og:type") or "").lower()
-    if page.article_ld is not None or any(og_type.startswith(t) for t in _ARTICLE_OG_TYPES):
-        return True
-    if og_type in ("website", "section", "profile") and published is None:
-        return False
-    paragraphs = [p for p in text.split("\n\n") if len(p) >= 120]
-    return len(text) >= 1000 and len(paragraphs) >= 3 and (published is not None or len(text) >= 2500)
 
 
 def extract_article(
@@ -136,15 +123,20 @@ def extract_article(
     ctx.languages = _dateparser_languages(languages)
     result.published, result.modified = find_dates(page, ctx=ctx, headers=hdrs, feed_published=feed_published)
 
+    density = link_density(tree)  # before the body extractor prunes the tree
     body, body_warnings = extract_body(tree, url or None, (result.title, metadata.h1(page), result.section))
     warnings.extend(body_warnings)
     result.text = body
     result.language = detect_language(body, declared_lang or language_hint, warnings) or primary_subtag(language_hint)
-    result.is_article = _is_article(page, body, result.published)
+    kind = classify_page(
+        body, result.published, json_ld_article=page.article_ld, og_type=page.meta_first("og:type"), density=density
+    )
+    result.kind, result.kind_reason = kind.kind, kind.reason
+    result.is_article = kind.kind == ARTICLE
     if not body:
         warnings.append("no main text found")
-    elif not result.is_article:
-        warnings.append("page does not look like an article (index, section or too short)")
+    elif not kind.stored:
+        warnings.append(f"no main text to store ({kind.reason})")
     return result
 
 

@@ -23,6 +23,10 @@ class ExtractedArticle:
     keywords: list[str] = field(default_factory=list)
     image: str | None = None
     is_article: bool = False
+    #: ``article``, ``listing``, ``other``, or None when the page has no main text to store
+    #: (:mod:`newsagg.extraction.kind`); ``kind_reason`` says why in a short token
+    kind: str | None = None
+    kind_reason: str = ""
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -42,5 +46,7 @@ class ExtractedArticle:
             "keywords": list(self.keywords),
             "image": self.image,
             "is_article": self.is_article,
+            "kind": self.kind,
+            "kind_reason": self.kind_reason,
             "warnings": list(self.warnings),
         }

@@ -56,6 +56,7 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "story_id",
     "warnings",
     "versions",
+    "kind",
 )
 
 #: List-valued fields (stored as JSON text where the backend has no arrays). ``versions`` is a list of objects
