@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsagg.coverage import last_change
+from newsagg.sanitize import spreadsheet_safe, visible_controls
 from newsagg.secrets import redact_value
 
 ExportFormat = Literal["json", "ndjson", "csv", "html"]
@@ -83,7 +86,7 @@ def write_csv(documents: Iterable[dict[str, Any]], path: Path) -> int:
                     versions=len(article.get("versions") or []),
                     last_change=last_change(article),
                 )
-                writer.writerow(row)
+                writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
                 count += 1
     return count
 
@@ -93,6 +96,8 @@ _environment = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    # every value shown: invisible controls (bidi overrides in older stored data) made visible, then escaped
+    finalize=lambda value: visible_controls(value) if isinstance(value, str) else value,
 )
 
 
@@ -125,5 +130,20 @@ def export(documents: Iterable[dict[str, Any]], fmt: str, path: Path) -> int:
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No credential leaves in an export (URL user:password@, secrets).
-    return WRITERS[fmt]((redact_value(document) for document in documents), path)
+    # Written to a temporary file beside the target and renamed over it once complete: a crash or a kill
+    # mid-export leaves the previous export in place, never a truncated one.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would make the export private to its writer
+    try:
+        # No credential leaves in an export (URL user:password@, secrets).
+        count = WRITERS[fmt]((redact_value(document) for document in documents), Path(temporary))
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from itemadapter import ItemAdapter
 
 from newsagg.dates import DatedValue
+from newsagg.sanitize import sanitize_article
 from newsagg.text import content_hash
 from newsagg.urls import article_id, canonicalize_url
 
@@ -19,6 +20,9 @@ def _set_date(adapter: ItemAdapter, prefix: str, value: DatedValue | None) -> No
     if prefix == "published":
         adapter["published_precision"] = value.precision if value else None
         adapter["published_confidence"] = value.confidence if value else None
+
+
+SANITIZED_FIELDS = ("title", "text", "authors", "keywords", "description", "site_name", "section", "outlet_name")
 
 
 class NormalizePipeline:
@@ -55,6 +59,19 @@ class NormalizePipeline:
         fetched = adapter.get("fetched_at") or datetime.now(UTC)
         adapter["discovered_at"] = fetched.isoformat()
         adapter["discovered_utc"] = fetched.timestamp()
-        adapter["content_hash"] = content_hash(extracted.text)
-        adapter["word_count"] = len(extracted.text.split())
+        self._sanitize(adapter)
+        adapter["content_hash"] = content_hash(adapter["text"])
+        adapter["word_count"] = len(adapter["text"].split())
         return item
+
+    def _sanitize(self, adapter: ItemAdapter) -> None:
+        """Controls, bidi overrides and absurd sizes out of every stored text field, whatever its source
+        (a feed title stands in for a missing page title, so the page alone is not the only way in)."""
+        fields = {name: adapter.get(name) for name in SANITIZED_FIELDS}
+        notes = sanitize_article(fields)
+        for name, value in fields.items():
+            adapter[name] = value
+        if notes:
+            adapter["warnings"] = [*adapter.get("warnings", []), *notes]
+            self.crawler.stats.inc_value("newsagg/capped_fields", len(notes))
+            self.crawler.spider.logger.warning("%s: %s", adapter.get("url"), "; ".join(notes))
