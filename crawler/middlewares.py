@@ -17,9 +17,14 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.dns import pin
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PRIVATE_MESSAGE = "private address"
+UNRESOLVABLE_MESSAGE = "does not resolve"
+#: Names that are loopback by definition (RFC 6761), whatever a resolver says about them.
+_LOOPBACK_NAMES = ("localhost", ".localhost")
 
 
 def is_private(address: Address) -> bool:
@@ -85,16 +90,29 @@ class PrivateAddressGuardMiddleware:
             self.allow.hosts.update(outlet.hosts)
 
     def process_request(self, request):  # type: ignore[no-untyped-def]
+        """Let a request through only to a host that is allow-listed or resolves to public addresses only;
+        pin the approved address so the download connects where the check looked (:mod:`crawler.dns`)."""
         parts = urlsplit(request.url)
         host = (parts.hostname or "").lower()
         netloc = parts.netloc.lower()
         if not host or netloc in self.allow.hosts or host in self.allow.hosts:
             return None
-        addresses = resolve(host)
+        # "LOCALHOST." and "127.0.0.1." name the same hosts as without the dot
+        bare = host.rstrip(".")
+        if bare != host and (bare in self.allow.hosts or netloc.replace(host, bare, 1) in self.allow.hosts):
+            return None
+        if bare == "localhost" or bare.endswith(_LOOPBACK_NAMES[1]):
+            addresses: tuple[Address, ...] = (ipaddress.ip_address("127.0.0.1"),)
+        else:
+            addresses = resolve(bare)
+        if not addresses:
+            raise IgnoreRequest(f"refused {request.url}: {host} {UNRESOLVABLE_MESSAGE}")
         private = [a for a in addresses if is_private(a)]
-        if private and not self.allow.allows(netloc, host, addresses):
+        if private and not self.allow.allows(netloc, bare, addresses):
             raise IgnoreRequest(
                 f"refused {request.url}: {host} is a {PRIVATE_MESSAGE} ({private[0]}); "
                 "allow-list it in the registry or NEWSAGG_ALLOWED_HOSTS"
             )
+        # Scrapy's resolver speaks IPv4: pin an IPv4 address when the host has one
+        pin(bare, str(next((a for a in addresses if a.version == 4), addresses[0])))
         return None

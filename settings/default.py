@@ -98,6 +98,8 @@ NEWSAGG_SITEMAP_MAX_DOCS = 500  # sitemap documents fetched per outlet and crawl
 # Scrapy 2.19's remote control is an HTTP server in the crawl process that runs code sent to it (token-guarded,
 # localhost). Like the telnet console: off. newsagg listens on no socket at all.
 REMOTE_CONTROL_ENABLED = False
+# Hosts the SSRF guard checked connect to the address it approved, never to a second DNS answer.
+TWISTED_DNS_RESOLVER = "crawler.dns.PinnedResolver"
 
 # Runs, source health and logs (issue #6, docs/operations.md)
 NEWSAGG_RUNS = True  # record every crawl run in NEWSAGG_HOME/state.sqlite (newsagg runs list)

@@ -24,7 +24,7 @@ from crawler.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_
 from crawler.focus import StoryFocus
 from crawler.incremental import NotDue, NotModified, crawl_clock, due_requests, record_failure
 from crawler.items import ArticleItem
-from crawler.middlewares import PRIVATE_MESSAGE
+from crawler.middlewares import PRIVATE_MESSAGE, UNRESOLVABLE_MESSAGE
 from newsagg.config import DEFAULT_REGISTRY
 from newsagg.registry import Outlet, Registry
 from newsagg.text import entities
@@ -314,6 +314,7 @@ def _failure_reason(failure: Failure) -> tuple[str, bool]:
 _POLICY_REASONS = (
     ("robots.txt", "robots_disallowed"),
     (PRIVATE_MESSAGE, "private_address"),
+    (UNRESOLVABLE_MESSAGE, "unresolvable_host"),
     ("max redirections", "too_many_redirects"),
     ("DOWNLOAD_MAXSIZE", "too_large"),  # a decompression (gzip) bomb
     ("larger than download max size", "too_large"),  # declared or streamed past the size cap
