@@ -36,10 +36,18 @@ class NormalizePipeline:
     def process_item(self, item):  # type: ignore[no-untyped-def]
         adapter = ItemAdapter(item)
         extracted = adapter.pop("extraction")
-        outlet = self.crawler.spider.registry.get(adapter["outlet_id"])
+        registry = self.crawler.spider.registry
+        outlet = registry.get(adapter["outlet_id"])
         canonical = canonicalize_url(extracted.canonical_url or adapter["url"])
         adapter["canonical_url"] = canonical
         adapter["id"] = article_id(canonical)
+        owner = registry.for_url(canonical)
+        if outlet is not None and owner is not None and owner.id != outlet.id:
+            # A canonical naming another outlet's page links the two (a syndicated copy) but is not this page's
+            # identity: taking that id would overwrite the other outlet's stored article with this copy.
+            adapter["id"] = article_id(canonicalize_url(adapter["url"]))
+            extracted.warnings.append(f"canonical points to outlet {owner.id}: kept as a link ({canonical})")
+            self.crawler.stats.inc_value("newsagg/foreign_canonical")
         adapter["title"] = extracted.title or adapter.get("feed_title")
         adapter["text"] = extracted.text
         adapter["authors"] = list(extracted.authors)

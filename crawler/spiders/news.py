@@ -253,6 +253,12 @@ class NewsSpider(scrapy.Spider):
             or self.hints.pop(canonicalize_url(response.request.url), None)
             or response.meta.get("newsagg_hint")
         )
+        # The outlet is the one whose hosts serve the page (after redirects), not the one whose listing named
+        # it: a feed may list another outlet's article, and must not take it over.
+        serving = self.registry.for_url(response.url)
+        if serving is not None and serving.id != outlet_id:
+            self.crawler.stats.inc_value("newsagg/listed_by_another_outlet")
+            outlet_id = serving.id
         yield ArticleItem(
             url=response.url,
             body=response.body,
