@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -136,3 +136,30 @@ def crawl(
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
     else:
         print_crawl_summary(summary)
+    problems = incomplete_because(summary.as_dict())
+    if problems:
+        raise fail("crawl incomplete: " + "; ".join(problems), ExitCode.error)
+
+
+#: Error counters that mean the crawl itself failed at something, as opposed to a site answering badly (a 404,
+#: a timeout: counted and reported, but the crawl did its job).
+INTERNAL_FAILURES = {
+    "unsaved": "articles neither stored nor spooled (lost: crawl them again)",
+    "spool_failed": "the spool could not be written",
+    "store_unavailable_at_start": "the store was unavailable when the crawl started",
+    "store_failed": "the store failed on a batch",
+    "extraction_failed": "extraction failed on pages",
+}
+
+
+def incomplete_because(figures: dict[str, Any]) -> list[str]:
+    """Why a finished crawl must not exit 0: something collected did not reach the store, or a stage failed.
+
+    Spooled articles are safe on disk but not searchable yet: the run is partial until ``newsagg index replay``
+    (or the next crawl) writes them, so it says so and exits 1 rather than pretending all is stored."""
+    problems = [
+        f"{text} ({figures['errors'][key]})" for key, text in INTERNAL_FAILURES.items() if figures["errors"].get(key)
+    ]
+    if figures.get("spooled"):
+        problems.append(f"{figures['spooled']} articles spooled, not in the store yet: run `newsagg index replay`")
+    return problems

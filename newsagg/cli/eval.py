@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from newsagg.cli.options import ExitCode, ReportFormat, ReportFormatOption, fail
 from newsagg.cli.output import ListFormat, emit
@@ -88,3 +89,40 @@ def eval_dedupe(
     rows += [{"measure": f"recall: {k}", "value": v} for k, v in result["recall_by_edit"].items()]
     rows += [{"measure": f"false positives: {k}", "value": v} for k, v in result["false_positives"].items()]
     emit(rows, ["measure", "value"], ListFormat.table, title="Near-duplicate pairs")
+
+
+@eval_app.command("crawl")
+def eval_crawl(
+    data: Annotated[Path, typer.Option(help="Folder with html/<key>.html.gz and ground-truth.json (with urls).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N pages.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also score bare trafilatura on the same pages.")] = True,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Keep the crawl's home (store, state, logs) here instead of a temp dir.")
+    ] = None,
+    output_format: ReportFormatOption = ReportFormat.table,
+) -> None:
+    """End to end: serve the set's pages from a loopback mirror under their own host names, crawl them with
+    the real spider and pipelines into a fresh store, and score what was stored (a page lost counts as wrong)."""
+    from newsagg.evaluation.crawl import evaluate_crawl
+    from newsagg.evaluation.extraction import render_table
+
+    if not (data / "ground-truth.json").is_file():
+        raise fail(f"{data} has no ground-truth.json", ExitCode.usage)
+    try:
+        result = evaluate_crawl(data, limit=limit, baseline=baseline, workdir=workdir)
+    except RuntimeError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
+    if output_format == ReportFormat.json:
+        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+        return
+    from newsagg.cli.output import console
+
+    console.print(render_table(result))
+    rejected = result["rejected"]
+    reasons = ", ".join(f"{reason}={count}" for reason, count in rejected["reasons"].items()) or "none"
+    console.print(
+        escape(
+            f"stored {result['stored']} of {result['pages']} pages; lost {rejected['pages']} "
+            f"({rejected['dated_pages']} dated): {reasons}; URL collisions: {result['url_collisions']}"
+        )
+    )
