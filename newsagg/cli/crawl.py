@@ -18,6 +18,7 @@ from newsagg.cli.options import (
     ReportFormat,
     SettingOption,
     fail,
+    home_settings,
     parse_settings,
 )
 from newsagg.cli.output import console
@@ -129,6 +130,12 @@ def crawl(
             parse_when(until)
         except ValueError as exc:
             raise fail(str(exc), ExitCode.usage) from exc
+    from newsagg.state.db import StateError, check_state
+
+    try:
+        check_state(home_settings(home).get("NEWSAGG_HOME"))
+    except StateError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
     summary = run_crawl(
         {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
     )

@@ -42,7 +42,8 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
     """Print ``message`` (secrets masked, markup escaped) as the one error line; ``raise`` what it returns."""
     from newsagg.secrets import redact
 
-    err_console.print(f"[bold red]error:[/] {escape(redact(message))}")
+    # soft_wrap: one unbroken line, so a path or a recovery command in it can be copied as it is
+    err_console.print(f"[bold red]error:[/] {escape(redact(message))}", soft_wrap=True)
     return typer.Exit(int(code))
 
 

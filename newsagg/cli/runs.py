@@ -21,11 +21,16 @@ STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow",
 
 def open_runs(home: Path | None, settings: Any = None) -> RunLog:
     """The run log of ``home`` (resolved as every command does: --home, NEWSAGG_HOME, settings, default)."""
+    from newsagg.state.db import StateError, check_state
     from newsagg.state.runs import RunLog
 
     if settings is None:
         settings = home_settings(home)
-    return RunLog.open(settings.get("NEWSAGG_HOME"))
+    try:
+        check_state(settings.get("NEWSAGG_HOME"))
+        return RunLog.open(settings.get("NEWSAGG_HOME"))
+    except StateError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
 
 
 @runs_app.command("list")

@@ -180,7 +180,7 @@ class RunLog:
     def open(cls, home: Any = None) -> RunLog:
         from newsagg.state.db import open_state_db
 
-        return cls(open_state_db(home))  # __init__ runs SCHEMA
+        return cls(open_state_db(home, SCHEMA))  # damage surfaces here as StateError, not in a later query
 
     def close(self) -> None:
         self.db.close()
