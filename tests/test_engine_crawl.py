@@ -33,9 +33,12 @@ pytestmark = [pytest.mark.engine, pytest.mark.slow]
 ENGINES = ["opensearch", "elasticsearch"]
 
 
-def crawl_web(news_web: NewsWeb, home: Path, env: dict[str, str] | None = None, *extra: str) -> dict:
-    """The summary of a crawl of the whole news web into ``home`` (and the engine ``env`` points at)."""
-    return crawl(news_web.registry_yaml(), home, CRAWL_SETTINGS, *extra, env=env)[0]
+def crawl_web(
+    news_web: NewsWeb, home: Path, env: dict[str, str] | None = None, *extra: str, exit_code: int = 0
+) -> dict:
+    """The summary of a crawl of the whole news web into ``home`` (and the engine ``env`` points at); a crawl
+    that had to spool exits 1 (``exit_code``)."""
+    return crawl(news_web.registry_yaml(), home, CRAWL_SETTINGS, *extra, env=env, exit_code=exit_code)[0]
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ def test_engine_down_mid_crawl_then_replay_matches_reference(
             proxy.url, NEWSAGG_ENGINE_MAX_RETRIES="1", NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="1"
         )
         home = tmp_path / "home"
-        summary = crawl_web(news_web, home, env_down, "--set", "NEWSAGG_INDEX_BATCH_SIZE=6")
+        summary = crawl_web(news_web, home, env_down, "--set", "NEWSAGG_INDEX_BATCH_SIZE=6", exit_code=1)
     finally:
         proxy.cut()
     assert proxy.down.is_set(), "the engine never went down: the test did not test anything"

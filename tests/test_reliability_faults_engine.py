@@ -47,9 +47,15 @@ def _crawl_through(
             name, proxy.url, prefix, NEWSAGG_ENGINE_RETRY_BACKOFF="0.05", NEWSAGG_ENGINE_COOLDOWN="0", **extra
         )
         registry = yaml.safe_dump({"outlets": [o for o in news_web.outlets if o["id"] in OUTLETS]}, allow_unicode=True)
-        summary, _ = crawl(
-            registry, home, {**FAULT_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 3, "NEWSAGG_EXTRACT_WORKERS": 0}, env=env
+        summary, result = crawl(
+            registry,
+            home,
+            {**FAULT_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 3, "NEWSAGG_EXTRACT_WORKERS": 0},
+            env=env,
+            check=False,
         )
+        # a crawl that had to spool says so with exit 1; one whose retries got everything in exits 0
+        assert result.returncode == (1 if summary.get("spooled") else 0), result.stderr[-4000:]
     finally:
         proxy.close()
     return summary, proxy, engine_env(name, url, prefix)
@@ -104,15 +110,15 @@ def test_engine_down_at_crawl_start_spools_everything_then_replay_stores_it(
     news_web: NewsWeb, engine: tuple[str, str, str], tmp_path: Path
 ) -> None:
     # Nothing listens on the engine's address when the crawl starts (a proxy that is already closed), so the
-    # store cannot even be opened: the crawl still fetches and extracts everything, spools it, exits 0, and
-    # a replay against the engine, once it answers, stores every article once.
+    # store cannot even be opened: the crawl still fetches and extracts everything, spools it, exits 1 (nothing
+    # is in the store yet), and a replay against the engine, once it answers, stores every article once.
     name, url, prefix = engine
     dead = EngineProxy(url, lambda n: "forward")
     dead.close()
     home = tmp_path / "home"
     env = engine_env(name, dead.url, prefix, NEWSAGG_ENGINE_COOLDOWN="0", NEWSAGG_ENGINE_MAX_RETRIES="0")
     registry = yaml.safe_dump({"outlets": [o for o in news_web.outlets if o["id"] in OUTLETS]}, allow_unicode=True)
-    summary, _ = crawl(registry, home, {**FAULT_SETTINGS, "NEWSAGG_STORE_RETRY_SECONDS": 60}, env=env)
+    summary, _ = crawl(registry, home, {**FAULT_SETTINGS, "NEWSAGG_STORE_RETRY_SECONDS": 60}, env=env, exit_code=1)
     assert summary["articles"] > 0 and summary["spooled"] == summary["articles"], summary
     assert summary["errors"].get("store_unavailable_at_start") == 1, summary
     _assert_complete(news_web, engine_env(name, url, prefix), home, summary)

@@ -122,6 +122,7 @@ def test_sqlite_locked_by_another_process_loses_nothing(tmp_path: Path) -> None:
                 home,
                 {**FAULT_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 3},
                 env={**os.environ, "NEWSAGG_SQLITE_TIMEOUT": "0.2"},
+                exit_code=1,
             )
     finally:
         if locker.stdin:

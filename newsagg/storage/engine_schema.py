@@ -28,7 +28,7 @@ from newsagg.storage.engine_client import EngineClient
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # v2: articles.versions (previous versions, stored, not indexed)
+SCHEMA_VERSION = 3  # v2: articles.versions (stored, not indexed); v3: articles.kind (article, listing, other)
 KINDS = ("articles", "stories", "signatures")
 #: The unique keyword field of each kind: sort key for copying/iterating (sorting on _id is disabled in ES 8+).
 KEY_FIELD = {"articles": "id", "stories": "id", "signatures": "article_id"}
@@ -75,6 +75,7 @@ def article_properties() -> dict[str, Any]:
         "duplicate_kind",
         "story_id",
         "warnings",
+        "kind",
     )
     properties: dict[str, Any] = {name: dict(_KEYWORD) for name in keyword_fields}
     properties.update(
