@@ -140,8 +140,8 @@ class RunRecorderExtension:
             self.log = None
 
     def _counts(self) -> dict[str, Any]:
-        """The crawl summary's figures (:class:`newsagg.crawl.CrawlSummary`, the same ``newsagg crawl`` prints)."""
-        from newsagg.crawl import CrawlSummary
+        """The crawl summary's figures (:class:`crawler.process.CrawlSummary`, the same ``newsagg crawl`` prints)."""
+        from crawler.process import CrawlSummary
 
         stats = self.stats.get_stats()
         start = stats.get("start_time")

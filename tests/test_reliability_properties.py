@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap, parse_timestamp
 from crawler.retry import retry_after_seconds
 from newsagg.dedupe import signature_for
+from newsagg.discovery import DiscoveryError, parse_feed, parse_sitemap, parse_timestamp
 from newsagg.extraction import extract_article
 from newsagg.extraction.decode import decode_html
 from newsagg.text import content_hash

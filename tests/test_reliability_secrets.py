@@ -232,7 +232,7 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
 
 def test_the_crawl_opens_no_listening_socket() -> None:
     """No HTTP API, no telnet console, no Scrapy remote control (which would run code sent to its port)."""
-    from newsagg.crawl import build_settings
+    from crawler.process import build_settings
 
     settings = build_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False

@@ -20,12 +20,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import signals as newsagg_signals
-from crawler.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
-from crawler.focus import StoryFocus
 from crawler.incremental import NotDue, NotModified, crawl_clock, due_requests, record_failure
 from crawler.items import ArticleItem
 from crawler.middlewares import PRIVATE_MESSAGE, UNRESOLVABLE_MESSAGE
 from newsagg.config import DEFAULT_REGISTRY
+from newsagg.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
+from newsagg.focus import StoryFocus
 from newsagg.registry import Outlet, Registry
 from newsagg.text import entities
 from newsagg.urls import canonicalize_url, host_of

@@ -92,7 +92,7 @@ def tfidf_average_linkage(documents: list[GoldDocument]) -> dict[float, dict[str
 def product_settings() -> StorySettings:
     """The settings a crawl would use (settings module + ``NEWSAGG_*`` environment), so that e.g.
     ``NEWSAGG_STORY_ENCODER=off`` evaluates the product without the optional encoder."""
-    from newsagg.crawl import build_settings
+    from crawler.process import build_settings
 
     return StorySettings.from_settings(build_settings())
 
