@@ -16,15 +16,14 @@ from typing import Any
 
 from scrapy import Request
 
+from crawler.config import config_for
 from newsagg.urls import canonicalize_url
-
-DEFAULT_MAX_DOCS = 500
 
 
 class SitemapBudgetMiddleware:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
-        self.max_docs = crawler.settings.getint("NEWSAGG_SITEMAP_MAX_DOCS", DEFAULT_MAX_DOCS)
+        self.max_docs = config_for(crawler).crawl.sitemap_max_docs
         self.requested: dict[str, set[str]] = defaultdict(set)
 
     @classmethod

@@ -34,9 +34,13 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from crawler.config import config_for
+from newsagg.config import Config
+from newsagg.settings_schema import default_of
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_RUN_ID = "default"
+DEFAULT_RUN_ID = default_of("NEWSAGG_REDIS_RUN")
 BUSY_TTL_MS = 10_000  # a busy process can stall its reactor for seconds (pool start-up, a big batch)
 BEAT_SECONDS = 0.5
 
@@ -84,10 +88,10 @@ class SharedFrontierExtension:
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        url = crawler.settings.get("NEWSAGG_REDIS_URL")
-        if not url:
+        config = config_for(crawler)
+        if not config.crawl.redis_url:
             raise NotConfigured("not a distributed crawl")
-        extension = cls(crawler, url, crawler.settings.get("NEWSAGG_REDIS_RUN") or DEFAULT_RUN_ID)
+        extension = cls(crawler, config.crawl.redis_url, config.crawl.redis_run)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -138,12 +142,12 @@ class SharedFrontierExtension:
         self.server.close()
 
 
-def shared_dupe_state(settings, threshold: float):  # type: ignore[no-untyped-def]
+def shared_dupe_state(config: Config, threshold: float):  # type: ignore[no-untyped-def]
     """The run's shared dedupe state in a distributed crawl, else None (dedupe state stays in the process)."""
-    url = settings.get("NEWSAGG_REDIS_URL")
+    url = config.crawl.redis_url
     if not url:
         return None
     from newsagg.dedupe import DEFAULT_NUM_PERM, SharedDupeState
 
-    prefix = run_prefix(settings.get("NEWSAGG_REDIS_RUN") or DEFAULT_RUN_ID)
+    prefix = run_prefix(config.crawl.redis_run)
     return SharedDupeState(url, prefix, threshold=threshold, num_perm=DEFAULT_NUM_PERM)

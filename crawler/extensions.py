@@ -9,6 +9,7 @@ from scrapy import signals
 from twisted.internet import task
 
 from crawler import signals as newsagg_signals
+from crawler.config import config_for
 from crawler.store import store_for
 from newsagg.storage.base import StorageError
 from newsagg.stories import StoryClusterer, StorySettings
@@ -20,7 +21,7 @@ class StoryClusteringExtension:
 
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
-        self.settings = StorySettings.from_settings(crawler.settings)
+        self.settings = StorySettings.from_config(config_for(crawler))
         self.clusterer: StoryClusterer | None = None
 
     @classmethod
@@ -72,8 +73,9 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        extension = cls(crawler, crawler.settings.getfloat("NEWSAGG_PROGRESS_INTERVAL", 1.0))
-        enabled = crawler.settings.getbool("NEWSAGG_PROGRESS", sys.stderr.isatty())
+        config = config_for(crawler).crawl
+        extension = cls(crawler, config.progress_interval)
+        enabled = sys.stderr.isatty() if config.progress is None else config.progress
         if enabled:
             crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
             crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

@@ -35,8 +35,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from crawler import signals as newsagg_signals
+from crawler.config import config_for
 from crawler.store import store_for
-from newsagg.state.fetch import DEFAULT_SCHEDULE, PAGE_KINDS, FetchState, make_clock, parse_schedule
+from newsagg.state.fetch import PAGE_KINDS, FetchState, make_clock, parse_schedule
 from newsagg.storage.base import StorageError
 
 logger = logging.getLogger(__name__)
@@ -60,21 +61,22 @@ def crawl_clock(crawler: Crawler) -> Callable[[], float]:
     """The crawl's clock (UTC timestamps): ``NEWSAGG_NOW`` when set, else real time."""
     clock = getattr(crawler, _CLOCK_ATTRIBUTE, None)
     if clock is None:
-        clock = make_clock(crawler.settings.get("NEWSAGG_NOW"))
+        clock = make_clock(config_for(crawler).crawl.now)
         setattr(crawler, _CLOCK_ATTRIBUTE, clock)
     return clock
 
 
 def incremental_enabled(crawler: Crawler) -> bool:
-    return crawler.settings.getbool("NEWSAGG_INCREMENTAL", True)
+    return config_for(crawler).crawl.incremental
 
 
 def fetch_state_for(crawler: Crawler) -> FetchState:
     """The crawler's fetch state (one per crawler, flushed and closed when the engine stops)."""
     state = getattr(crawler, _STATE_ATTRIBUTE, None)
     if state is None:
-        schedule = parse_schedule(crawler.settings.get("NEWSAGG_REFETCH_SCHEDULE", DEFAULT_SCHEDULE))
-        state = FetchState.open(crawler.settings.get("NEWSAGG_HOME"), schedule)
+        config = config_for(crawler)
+        schedule = parse_schedule(config.crawl.refetch_schedule)
+        state = FetchState.open(config.store.home, schedule)
         setattr(crawler, _STATE_ATTRIBUTE, state)
         crawler.signals.connect(lambda: state.close(), signal=signals.engine_stopped, weak=False)
     return state
@@ -252,7 +254,7 @@ class IncrementalMiddleware:
             return "story focus or time window"
         # Distributed: another process may still hold (or lose, if killed) articles listed by a feed this one
         # read, so a 304 next time could hide them; feeds are then always read in full (articles still skip).
-        if self.crawler.settings.get("NEWSAGG_REDIS_URL"):
+        if config_for(self.crawler).crawl.redis_url:
             return "distributed crawl"
         if self.in_flight:
             return f"{len(self.in_flight)} fetched page(s) without a final outcome"

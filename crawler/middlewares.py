@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.config import config_for
 from crawler.dns import pin
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -75,9 +76,7 @@ class AllowList:
 class PrivateAddressGuardMiddleware:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
-        configured = crawler.settings.get("NEWSAGG_ALLOWED_HOSTS") or ""
-        entries = configured.split(",") if isinstance(configured, str) else list(configured)
-        self.allow = AllowList(entries)
+        self.allow = AllowList(config_for(crawler).crawl.allowed_hosts)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod

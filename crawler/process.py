@@ -11,24 +11,32 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import log_scrapy_info
 
-from newsagg.config import env_overrides, newsagg_home
-from newsagg.logs import check_format, install_json_handler
+from crawler.distributed import distributed_settings
+from newsagg.config import Config, load_config
+from newsagg.logs import install_json_handler
 from newsagg.state.runs import new_run_id
 
 
 def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """Scrapy settings of a crawl: ``settings.default``, then the effective ``NEWSAGG_*`` configuration
+    (:func:`newsagg.config.load_config`: settings file, environment, ``overrides``), then the other
+    ``overrides`` (Scrapy settings such as ``LOG_LEVEL``). Raises :class:`newsagg.config.ConfigError`."""
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    return crawl_settings(load_config(given), given)
+
+
+def crawl_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("settings.default", priority="project")
-    for key, value in env_overrides().items():
-        settings.set(key, value, priority="project")
+    for name, value in config.scrapy_values().items():
+        source = config.sources[name]
+        if source != "default":
+            settings.set(name, value, priority="cmdline" if source == "--set" else "project")
     for key, value in (overrides or {}).items():
-        if value is not None:
+        if value is not None and not key.startswith("NEWSAGG_"):
             settings.set(key, value, priority="cmdline")
-    if settings.get("NEWSAGG_REDIS_URL"):
-        from crawler.distributed import distributed_settings
-
-        shared = distributed_settings(settings["NEWSAGG_REDIS_URL"], settings.get("NEWSAGG_REDIS_RUN"))
-        for key, value in shared.items():
+    if config.crawl.redis_url:
+        for key, value in distributed_settings(config.crawl.redis_url, config.crawl.redis_run).items():
             settings.set(key, value, priority="cmdline")
     return settings
 
@@ -90,20 +98,21 @@ def run_crawl(
     spider_args: dict[str, Any], overrides: dict[str, Any] | None = None, *, log_to_file: bool = True
 ) -> CrawlSummary:
     """Run the news spider to completion in this process (Scrapy's reactor runs once per process)."""
-    settings = build_settings(overrides)
-    log_format = check_format(settings.get("NEWSAGG_LOG_FORMAT"))
+    config = load_config({k: v for k, v in (overrides or {}).items() if v is not None})
+    settings = crawl_settings(config, overrides)
+    log_format = config.runs.log_format
     # One id for the run record, the log file and every JSON log line (the scheduler may have chosen it).
-    run_id = settings.get("NEWSAGG_RUN_ID") or new_run_id()
+    run_id = config.runs.run_id or new_run_id()
     settings.set("NEWSAGG_RUN_ID", run_id, priority="cmdline")
     log_file = None
     if log_to_file and not settings.get("LOG_FILE"):
-        logs = newsagg_home(settings.get("NEWSAGG_HOME")) / "logs"
+        logs = config.store.home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         # The run id (UTC start time + random part) keeps the logs of a distributed crawl's processes apart.
         log_file = str(logs / f"crawl-{run_id}.log")
         settings.set("LOG_FILE", log_file, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
-    context = {"run_id": run_id, "job": settings.get("NEWSAGG_JOB")}
+    context = {"run_id": run_id, "job": config.runs.job}
     # JSON logs: our own root handler instead of Scrapy's (which Scrapy would re-create with a text formatter)
     process = CrawlerProcess(settings, install_root_handler=log_format != "json")
     if log_format == "json":

@@ -21,8 +21,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet.task import deferLater
 
+from crawler.config import config_for
+
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-DEFAULT_MAX_WAIT = 60.0
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -48,7 +49,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         middleware = super().from_crawler(crawler)
-        middleware.max_wait = crawler.settings.getfloat("NEWSAGG_RETRY_AFTER_MAX", DEFAULT_MAX_WAIT)
+        middleware.max_wait = config_for(crawler).crawl.retry_after_max
         return middleware
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]

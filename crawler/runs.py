@@ -23,7 +23,11 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from twisted.internet import task
 
+from crawler.config import config_for
 from crawler.incremental import NotDue, NotModified
+from crawler.process import CrawlSummary
+from newsagg.secrets import MASK
+from newsagg.settings_schema import SETTINGS
 from newsagg.state.runs import OutletFigures, RunLog, new_run_id
 
 logger = logging.getLogger(__name__)
@@ -65,15 +69,18 @@ class RunRecorderExtension:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.stats = crawler.stats
-        self.run_id = crawler.settings.get("NEWSAGG_RUN_ID") or new_run_id()
-        self.heartbeat_seconds = crawler.settings.getfloat("NEWSAGG_RUNS_HEARTBEAT", 15.0)
+        config = config_for(crawler)
+        self.run_id = config.runs.run_id or new_run_id()
+        self.heartbeat_seconds = config.runs.heartbeat_seconds
+        self.home = config.store.home
+        self.job = config.runs.job
         self.log: RunLog | None = None
         self.task: task.LoopingCall | None = None
         self.outlets: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        if not crawler.settings.getbool("NEWSAGG_RUNS", True):
+        if not config_for(crawler).runs.enabled:
             raise NotConfigured("run records off (NEWSAGG_RUNS=0)")
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -87,7 +94,11 @@ class RunRecorderExtension:
     def spider_opened(self, spider) -> None:  # type: ignore[no-untyped-def]
         self.outlets = [o.id for o in getattr(spider, "selected", [])]
         settings = self.crawler.settings
-        recorded = {k: settings.get(k) for k in sorted(settings.attributes) if k.startswith("NEWSAGG_")}
+        # The effective NEWSAGG_* configuration; credentials only as "configured" (masked), never their value.
+        config = config_for(self.crawler)
+        recorded: dict[str, Any] = dict(sorted(config.scrapy_values().items()))
+        for name, value in sorted(config.environ_secrets.items()):
+            recorded[name] = MASK if SETTINGS[name].secret else value
         recorded.update({k: settings.get(k) for k in _RECORDED if settings.get(k) is not None})
         focus = getattr(spider, "focus", None)
         recorded["spider_args"] = {
@@ -97,13 +108,13 @@ class RunRecorderExtension:
             "since": getattr(focus, "since", None),
             "until": getattr(focus, "until", None),
         }
-        self.log = RunLog.open(settings.get("NEWSAGG_HOME"))
+        self.log = RunLog.open(self.home)
         self.run_id = self.log.start(
             self.run_id,
             command=list(sys.argv),
             outlets=self.outlets,
             settings=recorded,
-            job=settings.get("NEWSAGG_JOB"),
+            job=self.job,
             log_file=settings.get("LOG_FILE"),
         )
         self.stats.set_value("newsagg/run_id", self.run_id)
@@ -141,8 +152,6 @@ class RunRecorderExtension:
 
     def _counts(self) -> dict[str, Any]:
         """The crawl summary's figures (:class:`crawler.process.CrawlSummary`, the same ``newsagg crawl`` prints)."""
-        from crawler.process import CrawlSummary
-
         stats = self.stats.get_stats()
         start = stats.get("start_time")
         seconds = (datetime.now(UTC) - start).total_seconds() if start is not None and start.tzinfo else 0.0
@@ -217,7 +226,7 @@ class OutletFiguresMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        if not crawler.settings.getbool("NEWSAGG_RUNS", True):
+        if not config_for(crawler).runs.enabled:
             raise NotConfigured("run records off (NEWSAGG_RUNS=0)")
         return cls(crawler.stats)
 

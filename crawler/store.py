@@ -19,6 +19,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from crawler.config import config_for
 from newsagg.storage import StorageError, open_store
 from newsagg.storage.base import ArticleStore
 
@@ -80,10 +81,10 @@ class ReconnectingStore:
 def store_for(crawler: Crawler) -> ArticleStore:
     store = getattr(crawler, _ATTRIBUTE, None)
     if store is None:
-        settings = crawler.settings
+        config = config_for(crawler)
 
         def opener() -> ArticleStore:
-            return open_store(settings.get("NEWSAGG_BACKEND", "sqlite"), home=settings.get("NEWSAGG_HOME"))
+            return open_store(config)
 
         try:
             store = opener()
@@ -91,7 +92,7 @@ def store_for(crawler: Crawler) -> ArticleStore:
             logger.error("store unavailable at crawl start, articles will be spooled until it answers: %s", exc)
             if crawler.stats:
                 crawler.stats.inc_value("newsagg/errors/store_unavailable_at_start")
-            store = ReconnectingStore(opener, exc, settings.getfloat("NEWSAGG_STORE_RETRY_SECONDS", 5.0))
+            store = ReconnectingStore(opener, exc, config.store.retry_seconds)
         setattr(crawler, _ATTRIBUTE, store)
         crawler.signals.connect(lambda: store.close(), signal=signals.engine_stopped, weak=False)
     return store  # type: ignore[return-value]

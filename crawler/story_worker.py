@@ -27,7 +27,9 @@ from scrapy import signals
 from twisted.internet import defer
 
 from crawler import signals as newsagg_signals
+from crawler.config import config_for
 from crawler.extensions import StoryClusteringExtension
+from newsagg.config import Config
 from newsagg.storage.base import Article
 
 _STATE: dict[str, Any] = {}
@@ -39,11 +41,11 @@ def _order(articles: list[Article]) -> list[Article]:
     )
 
 
-def _init_worker(backend: str, home: str | None, env: dict[str, Any], story_settings: Any) -> None:
+def _init_worker(config: Config, story_settings: Any) -> None:
     from newsagg.storage import open_store
     from newsagg.stories import StoryClusterer
 
-    store = open_store(backend, home=home, env=env)
+    store = open_store(config)
     _STATE["store"] = store
     _STATE["clusterer"] = StoryClusterer(store, story_settings)
 
@@ -73,8 +75,8 @@ class StoryWorkerExtension(StoryClusteringExtension):
         # SQLite only: a second SQLite connection reads every committed write. An engine store refreshes
         # (read-your-writes) only for the instance that wrote, so a worker's own connection would search a
         # stale index; engines cluster in the crawl process until the store contract has a refresh hook.
-        backend = (crawler.settings.get("NEWSAGG_BACKEND") or "sqlite").strip().lower()
-        if not crawler.settings.getbool("NEWSAGG_STORY_WORKER", True) or backend != "sqlite":
+        config = config_for(crawler)
+        if not config.crawl.story_worker or config.store.backend != "sqlite":
             return StoryClusteringExtension.from_crawler(crawler)
         extension = cls(crawler)
         crawler.signals.connect(extension.offload, signal=newsagg_signals.articles_indexed)
@@ -82,13 +84,11 @@ class StoryWorkerExtension(StoryClusteringExtension):
         return extension
 
     def _make_pool(self) -> ProcessPoolExecutor:
-        settings = self.crawler.settings
-        env = {k: v for k, v in settings.items() if k.startswith("NEWSAGG_") and isinstance(v, (str, int, float))}
         return ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
-            initargs=(settings.get("NEWSAGG_BACKEND", "sqlite"), settings.get("NEWSAGG_HOME"), env, self.settings),
+            initargs=(config_for(self.crawler), self.settings),
         )
 
     def offload(self, articles: list[Article]) -> None:

@@ -16,12 +16,13 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.lsh import _optimal_param
 
+from newsagg.settings_schema import default_of
 from newsagg.storage.base import ArticleStore, StorageError
 from newsagg.text import word_shingles
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = default_of("NEWSAGG_DEDUPE_THRESHOLD")
 DEFAULT_NUM_PERM = 128
 #: Below this many words a text is too short for a meaningful near-duplicate verdict.
 MIN_WORDS_FOR_NEAR = 40

@@ -21,7 +21,9 @@ import difflib
 import re
 from typing import Any
 
-DEFAULT_MAX_VERSIONS = 10
+from newsagg.settings_schema import default_of
+
+DEFAULT_MAX_VERSIONS = default_of("NEWSAGG_VERSIONS_MAX")
 #: Fields carried forward from the stored copy when the re-fetch is no evidence of a change (see carry_forward).
 _CARRIED = {
     "published_at": (

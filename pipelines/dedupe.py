@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
+from crawler.config import config_for
 from crawler.distributed import shared_dupe_state
 from crawler.store import store_for
-from newsagg.dedupe import DEFAULT_THRESHOLD, DuplicateDetector, signature_bytes
+from newsagg.dedupe import DuplicateDetector, signature_bytes
 
 
 class DedupePipeline:
@@ -23,13 +24,13 @@ class DedupePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        threshold = self.crawler.settings.getfloat("NEWSAGG_DEDUPE_THRESHOLD", DEFAULT_THRESHOLD)
-        window = self.crawler.settings.getint("NEWSAGG_DEDUPE_WINDOW", 50_000)
+        config = config_for(self.crawler)
+        threshold = config.dedupe.threshold
         self.detector = DuplicateDetector(
             store_for(self.crawler),
             threshold=threshold,
-            window=window,
-            shared=shared_dupe_state(self.crawler.settings, threshold),
+            window=config.dedupe.window,
+            shared=shared_dupe_state(config, threshold),
         )
 
     def process_item(self, item):  # type: ignore[no-untyped-def]

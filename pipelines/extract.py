@@ -26,10 +26,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.internet.defer import Deferred
 
+from crawler.config import config_for
 from newsagg.dedupe import signature_for
 from newsagg.extraction import ExtractedArticle, extract_article
 
-MIN_TEXT_CHARS = 200
 #: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
 _PRELOAD = ["pipelines.extract", "newsagg.extraction", "newsagg.dedupe", "trafilatura", "dateparser"]
 Extracted = tuple[ExtractedArticle, bytes | None]
@@ -74,9 +74,9 @@ class ExtractPipeline:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.stats = crawler.stats
-        self.min_chars = crawler.settings.getint("NEWSAGG_MIN_TEXT_CHARS", MIN_TEXT_CHARS)
-        configured = crawler.settings.get("NEWSAGG_EXTRACT_WORKERS")
-        self.workers = default_workers() if configured in (None, "", "auto") else int(configured)
+        config = config_for(crawler).crawl
+        self.min_chars = config.min_text_chars
+        self.workers = default_workers() if config.extract_workers is None else config.extract_workers
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod

@@ -22,14 +22,12 @@ from typing import Any, NamedTuple
 from itemadapter import ItemAdapter
 
 from crawler import signals as newsagg_signals
+from crawler.config import config_for
 from crawler.incremental import crawl_clock
 from crawler.store import store_for
-from newsagg.config import newsagg_home
 from newsagg.spool import Spool, SpoolError
 from newsagg.storage.base import ARTICLE_FIELDS, StorageError
-from newsagg.versions import DEFAULT_MAX_VERSIONS, next_versions
-
-DEFAULT_BATCH_SIZE = 100
+from newsagg.versions import next_versions
 
 
 class Buffered(NamedTuple):
@@ -46,13 +44,14 @@ class IndexPipeline:
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.stats = crawler.stats
-        self.batch_size = crawler.settings.getint("NEWSAGG_INDEX_BATCH_SIZE", DEFAULT_BATCH_SIZE)
-        self.flush_seconds = crawler.settings.getfloat("NEWSAGG_INDEX_FLUSH_SECONDS", 5.0)
+        store = config_for(crawler).store
+        self.batch_size = store.batch_size
+        self.flush_seconds = store.flush_seconds
         self.buffer: list[Buffered] = []
-        self.max_versions = crawler.settings.getint("NEWSAGG_VERSIONS_MAX", DEFAULT_MAX_VERSIONS)
+        self.max_versions = store.versions_max
         self.clock = crawl_clock(crawler)
         self.last_flush = time.monotonic()
-        self.spool = Spool(newsagg_home(crawler.settings.get("NEWSAGG_HOME")) / "spool")
+        self.spool = Spool(store.spool_dir)
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]

@@ -20,13 +20,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import signals as newsagg_signals
+from crawler.config import config_for
 from crawler.incremental import NotDue, NotModified, crawl_clock, due_requests, record_failure
 from crawler.items import ArticleItem
 from crawler.middlewares import PRIVATE_MESSAGE, UNRESOLVABLE_MESSAGE
-from newsagg.config import DEFAULT_REGISTRY
 from newsagg.discovery import DiscoveredLink, DiscoveryError, parse_feed, parse_sitemap
 from newsagg.focus import StoryFocus
 from newsagg.registry import Outlet, Registry
+from newsagg.settings_schema import default_of
 from newsagg.text import entities
 from newsagg.urls import canonicalize_url, host_of
 
@@ -61,7 +62,7 @@ class NewsSpider(scrapy.Spider):
         # Bounded (oldest out) and emptied as pages arrive; the first hint also rides in the request's meta,
         # so it reaches the page even if another process of a distributed crawl fetches it.
         self.hints: OrderedDict[str, DiscoveredLink] = OrderedDict()
-        self.hints_max = 20_000
+        self.hints_max = default_of("NEWSAGG_HINTS_MAX")
         # Incremental crawls: the newest lastmod any feed/sitemap gave a URL (sources disagree: an RSS item has
         # none, the sitemap has the edit time), read by the incremental middleware at download time; and the
         # URLs it skipped as not due, with the lastmod it judged by, so a later, newer lastmod re-asks once.
@@ -71,10 +72,11 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         spider = super().from_crawler(crawler, *args, **kwargs)
-        path = spider.registry_path or crawler.settings.get("NEWSAGG_REGISTRY") or DEFAULT_REGISTRY
+        config = config_for(crawler).crawl
+        path = spider.registry_path or config.registry
         spider.registry = Registry.load(path)
         spider.selected = spider.registry.select(spider.outlet_ids)
-        spider.hints_max = crawler.settings.getint("NEWSAGG_HINTS_MAX", spider.hints_max)
+        spider.hints_max = config.hints_max
         return spider
 
     # --- start --------------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsagg/errors/broken_sitemap")
             return
         self.crawler.stats.inc_value("newsagg/sitemaps_read")
-        max_links = self.crawler.settings.getint("NEWSAGG_SITEMAP_MAX_LINKS", 50_000)
+        max_links = config_for(self.crawler).crawl.sitemap_max_links
         for link in links[:max_links]:
             if kind == "index":
                 yield self._listing_request(link.url, outlet.id, "sitemap")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from newsagg.config import load_config
 from newsagg.evaluation.bcubed import bcubed
 from newsagg.evaluation.ecbplus import GoldDocument, load_gold
 from newsagg.storage.sqlite import SQLiteStore
@@ -90,11 +91,9 @@ def tfidf_average_linkage(documents: list[GoldDocument]) -> dict[float, dict[str
 
 
 def product_settings() -> StorySettings:
-    """The settings a crawl would use (settings module + ``NEWSAGG_*`` environment), so that e.g.
-    ``NEWSAGG_STORY_ENCODER=off`` evaluates the product without the optional encoder."""
-    from crawler.process import build_settings
-
-    return StorySettings.from_settings(build_settings())
+    """The settings a crawl would use (declared defaults, settings file, ``NEWSAGG_*`` environment), so that
+    e.g. ``NEWSAGG_STORY_ENCODER=off`` evaluates the product without the optional encoder."""
+    return StorySettings.from_config(load_config())
 
 
 def evaluate_clustering(

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsagg.settings_schema import default_of
 from newsagg.state.db import open_state_db
 
 SCHEMA = """
@@ -53,7 +54,7 @@ CREATE INDEX IF NOT EXISTS fetch_state_article ON fetch_state(article_id);
 
 #: Default re-fetch steps after an article's first fetch; after the last one, only a feed/sitemap lastmod
 #: change brings it back.
-DEFAULT_SCHEDULE = "1h,6h,24h,72h"
+DEFAULT_SCHEDULE = default_of("NEWSAGG_REFETCH_SCHEDULE")
 #: Consecutive failures after which a page is no longer re-tried from the state (a rediscovery still tries it).
 MAX_ERRORS = 3
 #: Kinds of page that can become an article: the only ones on the re-fetch schedule.

@@ -29,23 +29,25 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsagg.config import Config
+from newsagg.settings_schema import default_of
 from newsagg.state.runs import COMPLETENESS_FIELDS, OutletFigures, RunLog
 
 
 @dataclass(frozen=True)
 class HealthPolicy:
-    min_history: int = 2
-    drop_ratio: float = 0.5
-    min_articles: int = 3
+    min_history: int = default_of("NEWSAGG_HEALTH_MIN_HISTORY")
+    drop_ratio: float = default_of("NEWSAGG_HEALTH_DROP_RATIO")
+    min_articles: int = default_of("NEWSAGG_HEALTH_MIN_ARTICLES")
     #: a completeness drop smaller than this (absolute share) is noise, whatever the ratio
     min_completeness_drop: float = 0.2
 
     @classmethod
-    def from_settings(cls, settings: Any) -> HealthPolicy:
+    def from_config(cls, config: Config) -> HealthPolicy:
         return cls(
-            min_history=int(settings.getint("NEWSAGG_HEALTH_MIN_HISTORY", cls.min_history)),
-            drop_ratio=float(settings.getfloat("NEWSAGG_HEALTH_DROP_RATIO", cls.drop_ratio)),
-            min_articles=int(settings.getint("NEWSAGG_HEALTH_MIN_ARTICLES", cls.min_articles)),
+            min_history=config["NEWSAGG_HEALTH_MIN_HISTORY"],
+            drop_ratio=config["NEWSAGG_HEALTH_DROP_RATIO"],
+            min_articles=config["NEWSAGG_HEALTH_MIN_ARTICLES"],
         )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsagg.secrets import MASK, redact_value, remember
+from newsagg.state.db import open_state_db
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -178,8 +179,6 @@ class RunLog:
 
     @classmethod
     def open(cls, home: Any = None) -> RunLog:
-        from newsagg.state.db import open_state_db
-
         return cls(open_state_db(home, SCHEMA))  # damage surfaces here as StateError, not in a later query
 
     def close(self) -> None:

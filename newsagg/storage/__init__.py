@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from newsagg.config import newsagg_home, sqlite_path
+from newsagg.config import Config, ConfigError, load_config
 from newsagg.storage.base import ArticleFilter, ArticleStore, SearchHit, SearchPage, StorageError, UpsertResult
 
 BACKENDS = ("sqlite", "elasticsearch", "opensearch")
@@ -18,29 +18,34 @@ _ALIASES = {"es": "elasticsearch", "os": "opensearch"}
 
 
 def open_store(
-    backend: str = "sqlite", *, home: str | Path | None = None, env: Mapping[str, Any] | None = None
+    config: Config | str | None = None, *, home: str | Path | None = None, env: Mapping[str, Any] | None = None
 ) -> ArticleStore:
     """Open the configured backend.
 
-    ``env`` holds the engines' ``NEWSAGG_*`` settings (default: the process environment; Scrapy settings,
-    which include the environment, work too). Raises :class:`StorageError` with the reason when the backend
-    is unknown, misconfigured or unreachable.
+    ``config`` is the typed configuration (:func:`newsagg.config.load_config`). For scripts and tests a backend
+    name works too: it is combined with ``home`` and the ``NEWSAGG_*`` entries of ``env`` (default: the
+    process environment) by the same builder. Raises :class:`StorageError` with the reason when the backend is
+    unknown, misconfigured or unreachable.
     """
-    backend = (backend or "sqlite").strip().lower()
-    backend = _ALIASES.get(backend, backend)
+    if not isinstance(config, Config):
+        try:
+            config = load_config({"NEWSAGG_BACKEND": config, "NEWSAGG_HOME": str(home) if home else None}, environ=env)
+        except ConfigError as exc:
+            raise StorageError(str(exc)) from exc
+    backend = _ALIASES.get(config.store.backend.strip(), config.store.backend.strip())
     if backend == "sqlite":
         from newsagg.storage.sqlite import SQLiteStore
 
-        return SQLiteStore(sqlite_path(newsagg_home(home)))
+        return SQLiteStore(config.store.sqlite_path, timeout=config.store.sqlite_timeout)
     if backend in ("elasticsearch", "opensearch"):
         from newsagg.storage.engine import EngineStore
         from newsagg.storage.engine_config import EngineConfig
 
         try:
-            config = EngineConfig.from_env(backend, env)
+            engine = EngineConfig.from_config(config, backend)
         except ValueError as exc:
             raise StorageError(f"{backend} settings: {exc}") from exc
-        return EngineStore(config)
+        return EngineStore(engine)
     raise StorageError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsagg.secrets import redact
+
 Article = dict[str, Any]
 Story = dict[str, Any]
 
@@ -125,8 +127,6 @@ class StorageError(RuntimeError):
 
     def __str__(self) -> str:
         # An engine (or a proxy) may echo the credentials it got in its error body: never print them.
-        from newsagg.secrets import redact
-
         return redact(super().__str__())
 
 

@@ -1,55 +1,30 @@
-"""Connection and tuning settings of the Elasticsearch/OpenSearch backends, read from the environment.
+"""Connection and tuning settings of the Elasticsearch/OpenSearch backends, built from the typed configuration
+(:mod:`newsagg.config`; names, types and defaults declared in :mod:`newsagg.settings_schema`).
 
 Secrets (API key, password) come only from the environment or secret files (``NEWSAGG_ES_PASSWORD_FILE``,
 ``NEWSAGG_ES_API_KEY_FILE``: see :mod:`newsagg.secrets`) and are never part of ``repr`` or log lines.
 
-================================  ==========================================================================
-``NEWSAGG_ES_URL``                Elasticsearch node URL(s), comma-separated (``NEWSAGG_OPENSEARCH_URL`` for
-                                  OpenSearch). Default ``http://localhost:9200``. ``user:pass@`` in a URL is
-                                  accepted and split out.
-``NEWSAGG_ES_API_KEY``            API key (Elasticsearch: ``id:key`` or the encoded form).
-``NEWSAGG_ES_USERNAME`` / ``_PASSWORD``  basic auth.
-``NEWSAGG_ES_VERIFY_CERTS``       ``1`` (default) / ``0``: TLS certificate verification.
-``NEWSAGG_ES_CA_FILE``            CA bundle for a private certificate authority.
-``NEWSAGG_INDEX_PREFIX``          index/alias/template name prefix (default ``newsagg``).
-``NEWSAGG_ENGINE_BULK_DOCS``      documents per bulk request (default 500).
-``NEWSAGG_ENGINE_BULK_MB``        max MB per bulk request (default 10).
-``NEWSAGG_ENGINE_BULK_THREADS``   bulk requests in flight at once (default 2).
-``NEWSAGG_ENGINE_MAX_RETRIES``    retries of a request / document on 429, 5xx or connection errors (3).
-``NEWSAGG_ENGINE_RETRY_BACKOFF``  first backoff in seconds, doubled per retry (default 0.5).
-``NEWSAGG_ENGINE_TIMEOUT``        request timeout in seconds (default 30).
-``NEWSAGG_ENGINE_COOLDOWN``       after the engine proved unreachable, fail fast for this many seconds (5).
-``NEWSAGG_ENGINE_REPLICAS``       replicas of new indices (default: the cluster's default).
-================================  ==========================================================================
-
-OpenSearch reads the same names with ``NEWSAGG_OPENSEARCH_`` instead of ``NEWSAGG_ES_``.
+Elasticsearch reads ``NEWSAGG_ES_URL`` (comma-separated node URLs; ``user:pass@`` in a URL is accepted and split
+out), ``NEWSAGG_ES_API_KEY``, ``NEWSAGG_ES_USERNAME`` / ``_PASSWORD``, ``NEWSAGG_ES_VERIFY_CERTS``,
+``NEWSAGG_ES_CA_FILE``; OpenSearch the same names with ``NEWSAGG_OPENSEARCH_``. Both share
+``NEWSAGG_INDEX_PREFIX`` and the ``NEWSAGG_ENGINE_*`` tuning settings (bulk size, retries, timeout, cooldown,
+replicas). ``newsagg config show`` lists them with their defaults and effective values.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsagg.secrets import SecretError, read_secret, redact, remember
+from newsagg.config import Config, load_config
+from newsagg.secrets import SecretError, redact, remember
 
 ENGINES = ("elasticsearch", "opensearch")
 _PREFIXES = {"elasticsearch": "NEWSAGG_ES_", "opensearch": "NEWSAGG_OPENSEARCH_"}
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
-
-
-def _flag(value: Any, default: bool) -> bool:
-    if value is None or str(value).strip() == "":
-        return default
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"expected a boolean (1/0/true/false), got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -82,24 +57,19 @@ class EngineConfig:
             raise ValueError("bulk docs/threads must be >= 1, bulk bytes >= 1 KiB, retries >= 0")
 
     @classmethod
-    def from_env(cls, engine: str, env: Mapping[str, Any] | None = None, **overrides: Any) -> EngineConfig:
-        """Settings for ``engine`` from ``env`` (default ``os.environ``; Scrapy settings work too)."""
-        env = os.environ if env is None else env
+    def from_config(cls, config: Config, engine: str | None = None, **overrides: Any) -> EngineConfig:
+        """Settings for ``engine`` (default: the configured backend) from the typed configuration."""
+        engine = engine or config.store.backend
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         prefix = _PREFIXES[engine]
-
-        def get(name: str) -> str | None:
-            value = env.get(name)
-            return None if value is None or str(value).strip() == "" else str(value).strip()
-
         try:
-            username, password = get(prefix + "USERNAME"), read_secret(prefix + "PASSWORD", env)
-            api_key = read_secret(prefix + "API_KEY", env)
+            password, api_key = config.secret(prefix + "PASSWORD"), config.secret(prefix + "API_KEY")
         except SecretError as exc:
             raise ValueError(str(exc)) from None
+        username = config[prefix + "USERNAME"]
         urls: list[str] = []
-        for raw in (get(prefix + "URL") or get(prefix + "URLS") or "http://localhost:9200").split(","):
+        for raw in config[prefix + "URL"].split(","):
             if not raw.strip():
                 continue
             url, user, secret = split_credentials(raw.strip())
@@ -113,34 +83,26 @@ class EngineConfig:
             "api_key": api_key,
             "username": username,
             "password": password,
-            "verify_certs": _flag(get(prefix + "VERIFY_CERTS"), True),
-            "ca_file": get(prefix + "CA_FILE"),
-            "index_prefix": get("NEWSAGG_INDEX_PREFIX") or "newsagg",
+            "verify_certs": config[prefix + "VERIFY_CERTS"],
+            "ca_file": config[prefix + "CA_FILE"],
+            "index_prefix": config["NEWSAGG_INDEX_PREFIX"] or "newsagg",
+            "bulk_docs": config["NEWSAGG_ENGINE_BULK_DOCS"],
+            "bulk_bytes": int(config["NEWSAGG_ENGINE_BULK_MB"] * 1024 * 1024),
+            "bulk_threads": config["NEWSAGG_ENGINE_BULK_THREADS"],
+            "max_retries": config["NEWSAGG_ENGINE_MAX_RETRIES"],
+            "retry_backoff": config["NEWSAGG_ENGINE_RETRY_BACKOFF"],
+            "timeout": config["NEWSAGG_ENGINE_TIMEOUT"],
+            "replicas": config["NEWSAGG_ENGINE_REPLICAS"],
+            "cooldown": config["NEWSAGG_ENGINE_COOLDOWN"],
         }
-        numeric = {
-            "bulk_docs": ("BULK_DOCS", int),
-            "bulk_threads": ("BULK_THREADS", int),
-            "max_retries": ("MAX_RETRIES", int),
-            "retry_backoff": ("RETRY_BACKOFF", float),
-            "timeout": ("TIMEOUT", float),
-            "replicas": ("REPLICAS", int),
-            "cooldown": ("COOLDOWN", float),
-        }
-        for key, (suffix, kind) in numeric.items():
-            value = get("NEWSAGG_ENGINE_" + suffix)
-            if value is not None:
-                try:
-                    values[key] = kind(value)
-                except ValueError:
-                    raise ValueError(f"NEWSAGG_ENGINE_{suffix}={value!r} is not a number") from None
-        megabytes = get("NEWSAGG_ENGINE_BULK_MB")
-        if megabytes is not None:
-            try:
-                values["bulk_bytes"] = int(float(megabytes) * 1024 * 1024)
-            except ValueError:
-                raise ValueError(f"NEWSAGG_ENGINE_BULK_MB={megabytes!r} is not a number") from None
         values.update(overrides)
         return cls(**values)
+
+    @classmethod
+    def from_env(cls, engine: str, env: Mapping[str, Any] | None = None, **overrides: Any) -> EngineConfig:
+        """Settings for ``engine`` from an environment mapping (default ``os.environ``), through the one
+        configuration builder (:func:`newsagg.config.load_config`)."""
+        return cls.from_config(load_config(environ=env), engine, **overrides)
 
 
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:

@@ -8,7 +8,6 @@ read while a crawl writes; writes are batched into one transaction per call, wit
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -16,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsagg.settings_schema import default_of
 from newsagg.storage.base import (
     ARTICLE_FIELDS,
     CONTENT_FIELDS,
@@ -146,7 +146,7 @@ class SQLiteStore(ArticleStore):
 
     def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
         # how long a write waits for another process's lock before it fails (and the batch is spooled)
-        timeout = float(os.environ.get("NEWSAGG_SQLITE_TIMEOUT") or 30.0) if timeout is None else timeout
+        timeout = default_of("NEWSAGG_SQLITE_TIMEOUT") if timeout is None else timeout
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from newsagg.config import Config
+from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
 from newsagg.stories.encoder import StoryEncoder, load_encoder
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
@@ -23,68 +25,64 @@ from newsagg.stories.similarity import ArticleFeatures, Idf, idf_from_stats
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    threshold: float = 0.25
+    threshold: float = default_of("NEWSAGG_STORY_THRESHOLD")
     #: Across languages only names can match, and name-only scores run lower than text+name scores.
-    cross_lingual_threshold: float = 0.18
-    merge_threshold: float = 0.6
+    cross_lingual_threshold: float = default_of("NEWSAGG_STORY_CROSS_LINGUAL_THRESHOLD")
+    merge_threshold: float = default_of("NEWSAGG_STORY_MERGE_THRESHOLD")
     text_weight: float = 0.8
     #: Optional refinement (0 = off): a story is re-examined when it reaches ``split_first_size`` members
     #: (then every ×1.5); if its members form two camps whose profiles agree less than ``split_threshold``,
     #: the camp without the founder leaves. On ECB+ 0.55 with ``threshold`` 0.2 lifts BCubed F1 on each
     #: half of the topics by about 3 points, but it also splits multi-angle stories (the news web's
     #: bilingual seed story), so it is off by default.
-    split_threshold: float = 0.0
+    split_threshold: float = default_of("NEWSAGG_STORY_SPLIT_THRESHOLD")
     #: Adaptive rule (0 = off; on by default): split when each camp's members agree with their own camp
     #: (leave-one-out) by at least this margin more than with the other camp (silhouette-like; camps in
     #: disjoint languages are compared by names and encoder only, so a story's Spanish and English coverage is
     #: not split apart). Tuned on the odd ECB+ topics (0.15): F1 .862→.898 there, .875→.909 on the even
     #: topics, .898→.907 on all; the news web's bilingual seed story stays whole. Used instead of
     #: ``split_threshold`` when both are set.
-    split_margin: float = 0.15
+    split_margin: float = default_of("NEWSAGG_STORY_SPLIT_MARGIN")
     #: Smallest camp a split may create. 4 with 3 starts (``split_seeds``) on ECB+: F1 .907→.917 on all topics,
     #: .898→.907 odd, .909 even unchanged, better in each of 4 stream orders (3 with 3 starts: .914 all).
     split_min_part: int = 4
     #: The 2-means starts from the founder against each of this many members least like it, and the best
     #: separated partition is kept: one start often seeds the second camp with an outlier.
-    split_seeds: int = 3
+    split_seeds: int = default_of("NEWSAGG_STORY_SPLIT_SEEDS")
     split_first_size: int = 6
     split_max_size: int = 200
-    window_hours: float = 96.0
+    window_hours: float = default_of("NEWSAGG_STORY_WINDOW_HOURS")
     #: An article without a publication date was published at or before its discovery, possibly days
     #: before: look back this far for its story (still a bounded window).
-    undated_lookback_hours: float = 336.0
+    undated_lookback_hours: float = default_of("NEWSAGG_STORY_UNDATED_LOOKBACK_HOURS")
     candidate_limit: int = 60
     profile_cache: int = 20_000
     #: Features of the most recently assigned articles kept for the split pass (bounded: memory stays flat).
     feature_cache: int = 2_000
     #: Optional multilingual encoder (``encoder.py``): auto (when installed) | on | off.
-    encoder: str = "auto"
+    encoder: str = default_of("NEWSAGG_STORY_ENCODER")
     #: Across languages: share of the encoder's (rescaled) cosine against name overlap.
     encoder_weight: float = 0.6
     #: Same language: share of the encoder against text+names (0: text and names decide, as without it).
-    encoder_blend: float = 0.0
+    encoder_blend: float = default_of("NEWSAGG_STORY_ENCODER_BLEND")
     encoder_chars: int = 600
     #: A profile rebuilt from the store embeds at most this many members (the most recent) for its centroid.
     encoder_rebuild_max: int = 100
 
     @classmethod
-    def from_settings(cls, settings) -> StorySettings:  # type: ignore[no-untyped-def]
-        defaults = cls()
+    def from_config(cls, config: Config) -> StorySettings:
+        """The tunable fields from the typed configuration; the rest keep the values above."""
         return cls(
-            threshold=settings.getfloat("NEWSAGG_STORY_THRESHOLD", defaults.threshold),
-            merge_threshold=settings.getfloat("NEWSAGG_STORY_MERGE_THRESHOLD", defaults.merge_threshold),
-            cross_lingual_threshold=settings.getfloat(
-                "NEWSAGG_STORY_CROSS_LINGUAL_THRESHOLD", defaults.cross_lingual_threshold
-            ),
-            window_hours=settings.getfloat("NEWSAGG_STORY_WINDOW_HOURS", defaults.window_hours),
-            undated_lookback_hours=settings.getfloat(
-                "NEWSAGG_STORY_UNDATED_LOOKBACK_HOURS", defaults.undated_lookback_hours
-            ),
-            split_threshold=settings.getfloat("NEWSAGG_STORY_SPLIT_THRESHOLD", defaults.split_threshold),
-            split_margin=settings.getfloat("NEWSAGG_STORY_SPLIT_MARGIN", defaults.split_margin),
-            split_seeds=settings.getint("NEWSAGG_STORY_SPLIT_SEEDS", defaults.split_seeds),
-            encoder=str(settings.get("NEWSAGG_STORY_ENCODER", defaults.encoder) or defaults.encoder),
-            encoder_blend=settings.getfloat("NEWSAGG_STORY_ENCODER_BLEND", defaults.encoder_blend),
+            threshold=config["NEWSAGG_STORY_THRESHOLD"],
+            merge_threshold=config["NEWSAGG_STORY_MERGE_THRESHOLD"],
+            cross_lingual_threshold=config["NEWSAGG_STORY_CROSS_LINGUAL_THRESHOLD"],
+            window_hours=config["NEWSAGG_STORY_WINDOW_HOURS"],
+            undated_lookback_hours=config["NEWSAGG_STORY_UNDATED_LOOKBACK_HOURS"],
+            split_threshold=config["NEWSAGG_STORY_SPLIT_THRESHOLD"],
+            split_margin=config["NEWSAGG_STORY_SPLIT_MARGIN"],
+            split_seeds=config["NEWSAGG_STORY_SPLIT_SEEDS"],
+            encoder=config["NEWSAGG_STORY_ENCODER"] or "auto",
+            encoder_blend=config["NEWSAGG_STORY_ENCODER_BLEND"],
         )
 
 
