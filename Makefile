@@ -20,11 +20,13 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) newsagg-demo .pytest_cache .ruff_cache
+	rm -rf $(VENV) newsagg-demo .pytest_cache .ruff_cache .import_linter_cache

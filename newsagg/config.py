@@ -5,9 +5,9 @@ previous one:
 
 1. the declared defaults (:mod:`newsagg.settings_schema`),
 2. the settings file named by ``NEWSAGG_CONFIG`` (environment or ``--set``; YAML, or TOML for ``*.toml``:
-   a flat mapping ``NEWSAGG_NAME: value``),
-3. the environment (``NEWSAGG_NAME=value``),
-4. overrides (``--set NEWSAGG_NAME=value`` and command-line flags),
+   a flat mapping ``SETTING: value`` (full ``NEWSAGG_`` names)),
+3. the environment (a variable named like the setting),
+4. overrides (``--set SETTING=value`` and command-line flags),
 
 parses every value to its declared type (a bad value is a :class:`ConfigError` naming the setting) and records
 where each one came from (``newsagg config show``). Credentials are the exception: they come only from the
@@ -230,7 +230,7 @@ def _read_file(path: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise ConfigError(f"settings file {path}: expected a mapping NEWSAGG_NAME: value")
+        raise ConfigError(f"settings file {path}: expected a mapping of NEWSAGG_* settings to values")
     return data
 
 
