@@ -1,6 +1,6 @@
 """Credentials: read only from the environment or from secret files, and kept out of logs, errors and exports.
 
-``read_secret("NEWSAGG_ES_PASSWORD")`` returns the value of ``NEWSAGG_ES_PASSWORD``, or the content of the file
+``read_secret("NEWSAGG_ES_PASSWORD", env)`` returns the value of ``NEWSAGG_ES_PASSWORD``, or the content of the file
 named by ``NEWSAGG_ES_PASSWORD_FILE`` (Docker/Kubernetes secrets; the trailing newline is dropped). Setting
 both is an error (which one would win is a guess nobody should have to make). Nothing else — no settings file,
 no registry, no command-line flag — is a source of credentials: flags end up in shell history and ``ps``.
@@ -15,7 +15,6 @@ documents before an export is written.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Mapping
@@ -68,9 +67,9 @@ class SecretError(ValueError):
     """A credential is configured twice, or its file cannot be read; the message never holds the secret."""
 
 
-def read_secret(name: str, env: Mapping[str, Any] | None = None) -> str | None:
-    """``name`` from ``env`` (default ``os.environ``) or from the file ``name + "_FILE"`` points at; None if unset."""
-    env = os.environ if env is None else env
+def read_secret(name: str, env: Mapping[str, Any]) -> str | None:
+    """``name`` from ``env`` (the environment, as :func:`newsagg.config.load_config` collected it) or from the
+    file ``name + "_FILE"`` points at; None if unset."""
     value = _clean(env.get(name))
     file_name = _clean(env.get(name + "_FILE"))
     if value and file_name:

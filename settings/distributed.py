@@ -6,8 +6,10 @@ The default settings plus scrapy-redis's scheduler and dupe filter (see ``crawle
 """
 
 from crawler.distributed import distributed_settings
+from newsagg.config import load_config
 from settings.default import *  # noqa: F403
 
-if not NEWSAGG_REDIS_URL:  # noqa: F405
+_crawl = load_config().crawl  # settings file and environment, as every newsagg command reads them
+if not _crawl.redis_url:
     raise RuntimeError("settings.distributed needs NEWSAGG_REDIS_URL=redis://host:port/db in the environment")
-globals().update(distributed_settings(NEWSAGG_REDIS_URL, NEWSAGG_REDIS_RUN))  # noqa: F405
+globals().update(distributed_settings(_crawl.redis_url, _crawl.redis_run))

@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from newsagg.config import DEFAULT_REGISTRY
+from newsagg.config import DEFAULT_REGISTRY, ConfigError
+from newsagg.config import load_config as load_settings
 from newsagg.logs import FORMATS
 from newsagg.registry import Registry, RegistryError
 
@@ -227,6 +228,10 @@ def _job(entry: Any, index: int, source: str, base: Path | None, timezone: str) 
     settings = entry.get("settings") or {}
     if not isinstance(settings, dict):
         raise ScheduleConfigError(f"{where}: 'settings' must be a mapping of KEY: value")
+    try:  # NEWSAGG_* settings checked now (name, type, not a credential), not when the job first runs
+        load_settings({str(k): v for k, v in settings.items() if str(k).startswith("NEWSAGG_")}, environ={})
+    except ConfigError as exc:
+        raise ScheduleConfigError(f"{where}: {exc}") from exc
     registry = Path(str(entry.get("registry") or DEFAULT_REGISTRY)).expanduser()
     if not registry.is_absolute() and base is not None and not registry.exists():
         registry = base / registry  # relative to the schedule file when not found from the working directory
