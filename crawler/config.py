@@ -18,6 +18,8 @@ from newsagg.config import Config, load_config
 from newsagg.settings_schema import SETTINGS
 
 _ATTRIBUTE = "_newsagg_config"
+#: ``BOT_NAME`` of ``settings/default.py``: tells the project settings module is loaded.
+PROJECT_BOT_NAME = "newsagg"
 
 
 def config_for(crawler: Crawler) -> Config:
@@ -34,8 +36,11 @@ def config_from_settings(settings: BaseSettings) -> Config:
 
 
 def explicit_values(settings: BaseSettings) -> dict[str, Any]:
-    """``NEWSAGG_*`` values in ``settings`` set above project priority or differing from the declared default
-    (``settings/default.py`` carries the defaults at project priority: those must not hide the environment)."""
+    """The ``NEWSAGG_*`` values ``settings`` sets on purpose. With the project settings module loaded
+    (``settings/default.py``: ``BOT_NAME`` is ``newsagg``), its declared defaults sit at project priority and must
+    not hide the environment: only values above project priority or differing from the default count. Without it
+    (a test's or a script's own settings), every ``NEWSAGG_*`` value present counts."""
+    project_module = settings.get("BOT_NAME") == PROJECT_BOT_NAME
     project = SETTINGS_PRIORITIES["project"]
     explicit: dict[str, Any] = {}
     for name, setting in SETTINGS.items():
@@ -45,6 +50,6 @@ def explicit_values(settings: BaseSettings) -> dict[str, Any]:
         if priority is None:
             continue
         value = settings[name]
-        if priority > project or value != setting.default:
+        if not project_module or priority > project or value != setting.default:
             explicit[name] = value
     return explicit

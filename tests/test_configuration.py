@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.config import config_for
+from crawler.config import config_for, config_from_settings
 from crawler.process import build_settings
 from newsagg.config import ConfigError, load_config
 from newsagg.newsweb import NewsWeb
@@ -121,6 +122,19 @@ def test_the_same_precedence_reaches_scrapy_components(tmp_path: Path) -> None:
     typed = config_for(crawler)
     assert typed.dedupe.window == 42 and typed.crawl.incremental is False
     assert config_for(crawler) is typed  # built once per crawler
+
+
+def test_a_crawlers_own_settings_beat_the_environment_even_at_their_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSAGG_BACKEND", "opensearch")
+    monkeypatch.setenv("NEWSAGG_DEDUPE_WINDOW", "9")
+    # a script's own settings (no project module): what it sets wins, even the declared default
+    assert config_for(get_crawler(settings_dict={"NEWSAGG_BACKEND": "sqlite"})).store.backend == "sqlite"
+    # the project module's defaults do not hide the environment (plain `scrapy crawl news`)
+    project = Settings()
+    project.setmodule("settings.default", priority="project")
+    assert project["NEWSAGG_BACKEND"] == "sqlite"
+    config = config_from_settings(project)
+    assert config.store.backend == "opensearch" and config.dedupe.window == 9
 
 
 def test_build_settings_applies_environment_and_overrides_once(monkeypatch: pytest.MonkeyPatch) -> None:
