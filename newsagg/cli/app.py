@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from newsagg.cli.config import config_app
 from newsagg.cli.crawl import crawl
 from newsagg.cli.demo import demo
 from newsagg.cli.eval import eval_app
@@ -30,3 +31,4 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(index_app, name="index")
 app.add_typer(runs_app, name="runs")
 app.add_typer(sources_app, name="sources")
+app.add_typer(config_app, name="config")

@@ -24,7 +24,7 @@ from newsagg.cli.options import (
 from newsagg.cli.output import console
 
 if TYPE_CHECKING:
-    from newsagg.crawl import CrawlSummary
+    from crawler.process import CrawlSummary
 
 
 def print_crawl_summary(summary: CrawlSummary) -> None:
@@ -89,7 +89,7 @@ def crawl(
     ] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
-    from newsagg.crawl import run_crawl
+    from crawler.process import run_crawl
     from newsagg.registry import Registry, RegistryError
 
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
@@ -115,6 +115,7 @@ def crawl(
         overrides["NEWSAGG_REDIS_URL"] = redis_url
         overrides["NEWSAGG_REDIS_RUN"] = run_id
     overrides.update(parse_settings(setting))
+    home_settings(None, overrides)  # a bad or unknown NEWSAGG_* setting: usage error before the crawl starts
     if overrides.get("NEWSAGG_LOG_FORMAT"):
         from newsagg.logs import check_format
 
@@ -123,7 +124,7 @@ def crawl(
         except ValueError as exc:
             raise fail(str(exc), ExitCode.usage) from exc
     if since or until:
-        from crawler.focus import parse_when
+        from newsagg.focus import parse_when
 
         try:
             parse_when(since)

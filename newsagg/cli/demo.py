@@ -26,8 +26,8 @@ def demo(
     progress: Annotated[bool | None, typer.Option(help="Live progress (default: on a terminal).")] = None,
 ) -> None:
     """Crawl the bundled offline news web, cluster stories, print them and write exports."""
+    from crawler.process import run_crawl
     from newsagg.coverage import iter_story_documents, story_document, story_row
-    from newsagg.crawl import run_crawl
     from newsagg.export import FORMATS, export
     from newsagg.newsweb import CRAWL_SETTINGS, NewsWeb
     from newsagg.storage import open_store

@@ -47,13 +47,12 @@ def write_batch(store, records: list[dict[str, Any]], clusterer) -> int:  # type
 @index_app.command("replay")
 def replay(home: HomeOption = None, output_format: ReportFormatOption = ReportFormat.table) -> None:
     """Write every batch spooled while the store was unavailable (then cluster it into stories)."""
-    from newsagg.config import newsagg_home
     from newsagg.spool import Spool
     from newsagg.storage import StorageError
     from newsagg.stories import StoryClusterer, StorySettings
 
     settings = home_settings(home)
-    spool = Spool(newsagg_home(settings.get("NEWSAGG_HOME")) / "spool")
+    spool = Spool(settings.store.spool_dir)
     pending = sorted(spool.directory.glob("*.jsonl")) if spool.directory.is_dir() else []
     result: dict[str, Any] = {
         "spool": str(spool.directory),
@@ -68,7 +67,7 @@ def replay(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
         except StorageError as exc:
             raise fail(f"store unavailable, spool kept ({len(pending)} files): {exc}", ExitCode.error) from exc
         with store:
-            clusterer = StoryClusterer(store, StorySettings.from_settings(settings))
+            clusterer = StoryClusterer(store, StorySettings.from_config(settings))
             for path, records in spool.pending():
                 try:
                     result["articles"] += write_batch(store, records, clusterer)
@@ -101,14 +100,13 @@ def _report(result: dict[str, Any], output_format: ReportFormat) -> None:
 @index_app.command("status")
 def status(home: HomeOption = None, output_format: ReportFormatOption = ReportFormat.table) -> None:
     """Backend, schema, article/story counts and what waits in the spool."""
-    from newsagg.config import newsagg_home
     from newsagg.spool import Spool
     from newsagg.storage import StorageError
     from newsagg.storage.engine import EngineStore
 
     settings = home_settings(home)
-    spool = Spool(newsagg_home(settings.get("NEWSAGG_HOME")) / "spool")
-    info: dict[str, Any] = {"backend": settings.get("NEWSAGG_BACKEND", "sqlite"), "spooled_articles": spool.count()}
+    spool = Spool(settings.store.spool_dir)
+    info: dict[str, Any] = {"backend": settings.store.backend, "spooled_articles": spool.count()}
     try:
         with open_settings_store(settings) as store:
             info["articles"] = store.count_articles()

@@ -17,8 +17,7 @@ from rich.markup import escape
 from newsagg.cli.output import ListFormat, err_console
 
 if TYPE_CHECKING:
-    from scrapy.settings import Settings
-
+    from newsagg.config import Config
     from newsagg.storage import ArticleFilter, ArticleStore
 
 
@@ -118,7 +117,7 @@ def article_filter(
     until: str | None,
 ) -> ArticleFilter:
     """The filter options as the store's filter (an unreadable date is a usage error)."""
-    from crawler.focus import parse_when
+    from newsagg.focus import parse_when
     from newsagg.storage import ArticleFilter
 
     try:
@@ -135,18 +134,25 @@ def article_filter(
 
 
 # --- the store of --home --------------------------------------------------------------------------------
-def home_settings(home: Path | None) -> Settings:
-    """The effective settings with ``--home`` applied (defaults ← environment ← ``--home``)."""
-    from newsagg.crawl import build_settings
+def home_settings(home: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """The effective configuration with ``--home`` (and ``overrides``, e.g. ``--set``) applied: defaults ←
+    settings file ← environment ← flags. A bad or unknown ``NEWSAGG_*`` setting is a usage error."""
+    from newsagg.config import ConfigError, load_config
 
-    return build_settings({"NEWSAGG_HOME": str(home) if home else None})
+    given = dict(overrides or {})
+    if home:
+        given["NEWSAGG_HOME"] = str(home)
+    try:
+        return load_config(given)
+    except ConfigError as exc:
+        raise fail(str(exc), ExitCode.usage) from exc
 
 
-def open_settings_store(settings: Any) -> ArticleStore:
+def open_settings_store(settings: Config) -> ArticleStore:
     """The configured store; raises :class:`~newsagg.storage.StorageError` when it cannot be opened."""
     from newsagg.storage import open_store
 
-    return open_store(settings.get("NEWSAGG_BACKEND", "sqlite"), home=settings.get("NEWSAGG_HOME"))
+    return open_store(settings)
 
 
 def open_home_store(home: Path | None) -> ArticleStore:

@@ -20,15 +20,15 @@ STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow",
 
 
 def open_runs(home: Path | None, settings: Any = None) -> RunLog:
-    """The run log of ``home`` (resolved as every command does: --home, NEWSAGG_HOME, settings, default)."""
+    """The run log of ``home`` (resolved as every command does: --home, NEWSAGG_HOME, settings file, default)."""
     from newsagg.state.db import StateError, check_state
     from newsagg.state.runs import RunLog
 
     if settings is None:
         settings = home_settings(home)
     try:
-        check_state(settings.get("NEWSAGG_HOME"))
-        return RunLog.open(settings.get("NEWSAGG_HOME"))
+        check_state(settings.store.home)
+        return RunLog.open(settings.store.home)
     except StateError as exc:
         raise fail(str(exc), ExitCode.error) from exc
 

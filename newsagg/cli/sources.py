@@ -36,7 +36,7 @@ def health(
     from newsagg.state.health import HealthPolicy, health_payload, source_health
 
     settings = home_settings(home)
-    policy = HealthPolicy.from_settings(settings)
+    policy = HealthPolicy.from_config(settings)
     if min_history is not None:
         policy = replace(policy, min_history=min_history)
     with open_runs(home, settings) as log:
