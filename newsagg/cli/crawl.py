@@ -115,7 +115,7 @@ def crawl(
         overrides["NEWSAGG_REDIS_URL"] = redis_url
         overrides["NEWSAGG_REDIS_RUN"] = run_id
     overrides.update(parse_settings(setting))
-    home_settings(None, overrides)  # a bad or unknown NEWSAGG_* setting: usage error before the crawl starts
+    config = home_settings(None, overrides)  # a bad or unknown NEWSAGG_* setting: usage error, nothing run
     if overrides.get("NEWSAGG_LOG_FORMAT"):
         from newsagg.logs import check_format
 
@@ -134,7 +134,7 @@ def crawl(
     from newsagg.state.db import StateError, check_state
 
     try:
-        check_state(home_settings(home).get("NEWSAGG_HOME"))
+        check_state(config.store.home)
     except StateError as exc:
         raise fail(str(exc), ExitCode.error) from exc
     summary = run_crawl(
