@@ -196,8 +196,8 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
     home = tmp_path / "home"
     with NewsWeb() as web:
         registry = yaml.safe_dump({"outlets": [o for o in web.outlets if o["id"] == "harbor-ledger"]})
-        # the store refuses to open: the crawl stops early
-        summary, process = crawl(registry, home, FAULT_SETTINGS, env=env)
+        # the store refuses to open: every article is spooled, and the crawl says so with exit 1
+        summary, process = crawl(registry, home, FAULT_SETTINGS, env=env, exit_code=1)
     expected_auth = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
     assert expected_auth in engine.authorizations, "the password from the secret file never reached the engine"
     log = Path(summary["log_file"]).read_text(encoding="utf-8")
