@@ -10,9 +10,22 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+#: An article and its MinHash signature, as the index pipeline batches them (:data:`newsagg.writer.BatchEntry`).
+SpooledArticle = tuple[dict[str, Any], bytes | None]
+
+
+def encode_entry(article: dict[str, Any], minhash: bytes | None) -> dict[str, Any]:
+    """One spool line: the article as JSON, the signature as hex."""
+    return {"article": article, "minhash": minhash.hex() if minhash else None}
+
+
+def decode_entry(record: dict[str, Any]) -> SpooledArticle:
+    minhash = record.get("minhash")
+    return record["article"], bytes.fromhex(minhash) if minhash else None
 
 
 class SpoolError(OSError):
@@ -48,6 +61,15 @@ class Spool:
         for path in sorted(self.directory.glob("*.jsonl")):
             with path.open(encoding="utf-8") as handle:
                 yield path, [json.loads(line) for line in handle if line.strip()]
+
+    def append_batch(self, batch: Sequence[SpooledArticle]) -> Path:
+        """:meth:`append` for (article, signature) pairs."""
+        return self.append([encode_entry(article, minhash) for article, minhash in batch])
+
+    def pending_batches(self) -> Iterator[tuple[Path, list[SpooledArticle]]]:
+        """:meth:`pending` as (article, signature) pairs."""
+        for path, records in self.pending():
+            yield path, [decode_entry(record) for record in records]
 
     def done(self, path: Path) -> None:
         path.unlink(missing_ok=True)

@@ -5,9 +5,9 @@ appended to ``NEWSAGG_HOME/spool/*.jsonl`` (fsynced) and replayed before the nex
 crawl, so an unavailable store loses nothing. After each successful write the ``articles_indexed`` signal
 lets story clustering run on what was stored.
 
-Article versions are computed here, at write time, against the stored copy read by id through the storage
-contract (one batched read per batch, any backend): a re-fetched article whose headline, text or dates
-changed keeps its previous version in ``versions`` (:mod:`newsagg.versions`).
+The write itself (versions, upsert, signatures, duplicate groups, read back) is the library's
+:class:`newsagg.writer.BatchWriter`, the same one ``newsagg index replay`` uses; this pipeline adds what
+belongs to Scrapy: buffering, stats, signals and spooling when the store raises ``StorageError``.
 
 Once a batch is committed *or* spooled (both durable), ``pages_done`` tells the fetch state that its pages
 are finished (:mod:`crawler.incremental`); never earlier, so a crash cannot mark an unwritten article fetched.
@@ -16,10 +16,10 @@ are finished (:mod:`crawler.incremental`); never earlier, so a crash cannot mark
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
 
 from crawler import signals as newsagg_signals
 from crawler.config import config_for
@@ -27,7 +27,7 @@ from crawler.incremental import crawl_clock
 from crawler.store import store_for
 from newsagg.spool import Spool, SpoolError
 from newsagg.storage.base import ARTICLE_FIELDS, StorageError
-from newsagg.versions import next_versions
+from newsagg.writer import BatchWriter
 
 
 class Buffered(NamedTuple):
@@ -41,7 +41,7 @@ class Buffered(NamedTuple):
 
 
 class IndexPipeline:
-    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         store = config_for(crawler).store
@@ -54,13 +54,13 @@ class IndexPipeline:
         self.spool = Spool(store.spool_dir)
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
         self._replay_spool()
 
-    def process_item(self, item):  # type: ignore[no-untyped-def]
+    def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         article = {name: adapter.get(name) for name in ARTICLE_FIELDS}
         self.buffer.append(Buffered(article, adapter.get("minhash"), adapter.get("fetch")))
@@ -87,7 +87,7 @@ class IndexPipeline:
             self._write(batch)
         except StorageError as exc:
             try:
-                path = self.spool.append([{"article": a, "minhash": m.hex() if m else None} for a, m, _ in batch])
+                path = self.spool.append_batch([(article, minhash) for article, minhash, _ in batch])
             except SpoolError as spool_exc:
                 # Neither store nor disk takes it: keep the batch in memory, the next flush tries both again.
                 self.buffer[:0] = batch
@@ -124,39 +124,20 @@ class IndexPipeline:
         if pages:
             self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=pages)
 
-    def _add_versions(self, store, articles: list[dict]) -> None:  # type: ignore[no-untyped-def]
-        """Set each article's ``versions`` from its stored copy (a new version when headline/text/dates moved).
-
-        A version is replaced when the new one was *fetched* (its ``discovered_at``), not when the batch is
-        written: a batch replayed from the spool may be written a crawl later.
-        """
-        stored = {a["id"]: a for a in store.get_articles(dict.fromkeys(a["id"] for a in articles))}
-        now = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="seconds")
-        for article in articles:
-            at = article.get("discovered_at") or now
-            versions, changes = next_versions(stored.get(article["id"]), article, at=at, limit=self.max_versions)
-            article["versions"] = versions
-            if changes:
-                self.stats.inc_value("newsagg/versions_created")
-                self.crawler.spider.logger.info("new version of %s: %s", article.get("url"), ", ".join(changes))
-            stored[article["id"]] = article  # a second copy in the same batch compares with this one
-
     def _write(self, batch: list[Buffered]) -> None:
-        store = store_for(self.crawler)
-        articles = [a for a, _, _ in batch]
-        self._add_versions(store, articles)
-        result = store.upsert_articles(articles)
-        store.save_signatures([(a["id"], m) for a, m, _ in batch if m])
-        store.resolve_duplicate_groups(a["dup_group"] for a in articles if a.get("dup_group"))
-        self.stats.inc_value("newsagg/articles_inserted", result.inserted)
-        self.stats.inc_value("newsagg/articles_updated", result.updated)
-        self.stats.inc_value("newsagg/articles_unchanged", result.unchanged)
-        stored = store.get_articles(a["id"] for a in articles)
-        self.crawler.signals.send_catch_log(newsagg_signals.articles_indexed, articles=stored)
+        writer = BatchWriter(store_for(self.crawler), max_versions=self.max_versions, clock=self.clock)
+        result = writer.write([(article, minhash) for article, minhash, _ in batch])
+        for version in result.new_versions:
+            self.stats.inc_value("newsagg/versions_created")
+            self.crawler.spider.logger.info("new version of %s: %s", version.url, ", ".join(version.changes))
+        self.stats.inc_value("newsagg/articles_inserted", result.upsert.inserted)
+        self.stats.inc_value("newsagg/articles_updated", result.upsert.updated)
+        self.stats.inc_value("newsagg/articles_unchanged", result.upsert.unchanged)
+        self.crawler.signals.send_catch_log(newsagg_signals.articles_indexed, articles=result.stored)
 
     def _replay_spool(self) -> None:
-        for path, records in self.spool.pending():
-            batch = [Buffered(r["article"], bytes.fromhex(r["minhash"]) if r.get("minhash") else None) for r in records]
+        for path, entries in self.spool.pending_batches():
+            batch = [Buffered(article, minhash) for article, minhash in entries]
             try:
                 self._write(batch)
             except StorageError as exc:

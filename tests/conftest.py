@@ -78,11 +78,8 @@ def make_store(backend: str, tmp_path: Path) -> ArticleStore:
 
 
 def drop_store(store: ArticleStore) -> None:
-    """Remove an engine store's indices and templates (test prefixes only)."""
-    from newsagg.storage.engine import EngineStore
-
-    if isinstance(store, EngineStore):
-        drop_engine_prefix(store.config)
+    """Remove everything a test store holds (an engine store: its test prefix's indices and templates)."""
+    store.drop()
 
 
 def drop_engine_prefix(config) -> None:  # type: ignore[no-untyped-def]

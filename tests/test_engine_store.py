@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsagg.storage import open_store
-from newsagg.storage.base import ArticleFilter, StorageError
+from newsagg.storage.base import StorageError
 from newsagg.storage.engine import EngineStore
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.storage.engine_schema import SCHEMA_VERSION
@@ -72,18 +72,6 @@ def test_wrong_product_is_a_clear_error(engine: str) -> None:
     with pytest.raises(StorageError) as failure:
         open_store(engine, env=engine_env(engine, url, unique_prefix("wrong")))
     assert other.lower() in str(failure.value).lower() or "product" in str(failure.value).lower()
-
-
-@pytest.mark.engine
-def test_coverage_counts_come_from_one_aggregation(engine_config: EngineConfig) -> None:
-    with EngineStore(engine_config) as store:
-        store.upsert_articles([article("c1"), article("c2", country="SV", language="en"), article("c3", country="SV")])
-        counts = store.coverage_counts()
-        assert counts["country"] == {"CL": 1, "SV": 2}
-        assert counts["language"] == {"es": 2, "en": 1}
-        assert counts["outlet"] == {"outlet-a": 3}
-        assert sum(counts["day"].values()) == 3
-        assert store.coverage_counts(ArticleFilter(country="sv"))["country"] == {"SV": 2}
 
 
 def test_settings_come_from_the_environment_and_secrets_stay_out_of_repr() -> None:

@@ -1,9 +1,10 @@
 """``newsagg index``: the index outside a crawl: replay the spool, show what the store holds.
 
-``replay`` does what the index pipeline does with a batch (upsert, MinHash signatures, duplicate groups, then
-story clustering of what was stored), for every batch spooled while the store was unavailable, oldest
-first. A batch file is removed only once the store took it; writes are idempotent by article id, so an
-interrupted replay is safe to run again. The next crawl also replays the spool on its own.
+``replay`` writes every batch spooled while the store was unavailable, oldest first, with the index
+pipeline's own writer (:class:`newsagg.writer.BatchWriter`: versions, upsert, MinHash signatures, duplicate
+groups), then clusters what was stored into stories. A batch file is removed only once the store took it;
+writes are idempotent by article id, so an interrupted replay is safe to run again. The next crawl also
+replays the spool on its own.
 """
 
 from __future__ import annotations
@@ -29,27 +30,13 @@ from newsagg.cli.output import console
 index_app = typer.Typer(help="The article index: replay spooled batches, status.", no_args_is_help=True)
 
 
-def write_batch(store, records: list[dict[str, Any]], clusterer) -> int:  # type: ignore[no-untyped-def]
-    """One spooled batch into ``store``, as the index pipeline writes it; returns the articles written."""
-    articles = [r["article"] for r in records]
-    store.upsert_articles(articles)
-    store.save_signatures([(r["article"]["id"], bytes.fromhex(r["minhash"])) for r in records if r.get("minhash")])
-    store.resolve_duplicate_groups(a["dup_group"] for a in articles if a.get("dup_group"))
-    stored = store.get_articles(a["id"] for a in articles)
-    # the same order as the clustering extension: originals before copies, earliest first
-    for article in sorted(
-        stored, key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"])
-    ):
-        clusterer.assign(article)
-    return len(articles)
-
-
 @index_app.command("replay")
 def replay(home: HomeOption = None, output_format: ReportFormatOption = ReportFormat.table) -> None:
     """Write every batch spooled while the store was unavailable (then cluster it into stories)."""
     from newsagg.spool import Spool
     from newsagg.storage import StorageError
     from newsagg.stories import StoryClusterer, StorySettings
+    from newsagg.writer import BatchWriter
 
     settings = home_settings(home)
     spool = Spool(settings.store.spool_dir)
@@ -68,9 +55,11 @@ def replay(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
             raise fail(f"store unavailable, spool kept ({len(pending)} files): {exc}", ExitCode.error) from exc
         with store:
             clusterer = StoryClusterer(store, StorySettings.from_config(settings))
-            for path, records in spool.pending():
+            writer = BatchWriter(store, max_versions=settings.store.versions_max, clusterer=clusterer)
+            for path, entries in spool.pending_batches():
                 try:
-                    result["articles"] += write_batch(store, records, clusterer)
+                    writer.write(entries)
+                    result["articles"] += len(entries)
                 except StorageError as exc:
                     _report(result, output_format)
                     raise fail(
@@ -102,7 +91,6 @@ def status(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
     """Backend, schema, article/story counts and what waits in the spool."""
     from newsagg.spool import Spool
     from newsagg.storage import StorageError
-    from newsagg.storage.engine import EngineStore
 
     settings = home_settings(home)
     spool = Spool(settings.store.spool_dir)
@@ -111,8 +99,7 @@ def status(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
         with open_settings_store(settings) as store:
             info["articles"] = store.count_articles()
             info["stories"] = len(store.list_stories(min_articles=1, limit=10_000))
-            if isinstance(store, EngineStore):
-                info.update(store.describe())
+            info.update(store.describe())
     except StorageError as exc:
         from newsagg.secrets import redact
 

@@ -10,8 +10,9 @@ Articles and stories are plain dicts (JSON-friendly, the same shape on every bac
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +75,109 @@ STICKY_FIELDS = ("story_id", "duplicate_of", "duplicate_kind", "similarity", "du
 DISCOVERY_FIELDS = ("discovered_at", "discovered_utc", "discovered_via")
 #: A change in one of these makes a re-crawl an update rather than 'unchanged'.
 CONTENT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in STICKY_FIELDS and f not in DISCOVERY_FIELDS)
+#: Stored story fields (a story is a summary the clusterer rewrites; ``merged_into`` points at its successor).
+STORY_FIELDS: tuple[str, ...] = (
+    "id",
+    "label",
+    "keywords",
+    "created_at",
+    "updated_at",
+    "first_published_utc",
+    "last_published_utc",
+    "article_count",
+    "merged_into",
+)
+
+
+# --- values: one stored form on every backend ----------------------------------------------------------
+def normalize_value(name: str, value: Any) -> Any:
+    """The stored form of an article field: numbers as float, lists as lists (of str, or of dicts for
+    ``versions``), everything else as str; ``None`` stays ``None``. Backends without arrays store the list
+    as JSON text (:func:`json_text`)."""
+    if value is None:
+        return None
+    if name in JSON_FIELDS:
+        return [v if isinstance(v, dict) else str(v) for v in value]
+    if name in NUMERIC_FIELDS:
+        return float(value)
+    return str(value)
+
+
+def normalize_article(article: Mapping[str, Any]) -> dict[str, Any]:
+    """Every stored field of ``article`` in its stored form (missing fields: ``None``)."""
+    return {name: normalize_value(name, article.get(name)) for name in ARTICLE_FIELDS}
+
+
+def json_text(value: list[Any] | None) -> str | None:
+    """A list field as JSON text, for backends that store lists as text (SQLite)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def decode_article(source: Mapping[str, Any]) -> Article:
+    """A stored article as the contract hands it out: list fields as lists (``[]`` when empty, whether the
+    backend kept JSON text or an array), ``word_count`` as int, the other numbers as float."""
+    article: Article = {}
+    for name in ARTICLE_FIELDS:
+        value = source.get(name)
+        if name in JSON_FIELDS:
+            value = (json.loads(value) if isinstance(value, str) else list(value)) if value else []
+        elif name == "word_count" and value is not None:
+            value = int(value)
+        elif name in NUMERIC_FIELDS and value is not None:
+            value = float(value)
+        article[name] = value
+    return article
+
+
+def normalize_story(story: Mapping[str, Any]) -> Story:
+    """A story's fields in their stored form: ``keywords`` a list of str, times float, ``article_count`` int."""
+    return {
+        "id": story["id"],
+        "label": story.get("label"),
+        "keywords": [str(k) for k in story.get("keywords") or []],
+        "created_at": story.get("created_at"),
+        "updated_at": story.get("updated_at"),
+        "first_published_utc": normalize_value("published_utc", story.get("first_published_utc")),
+        "last_published_utc": normalize_value("published_utc", story.get("last_published_utc")),
+        "article_count": int(story.get("article_count") or 0),
+        "merged_into": story.get("merged_into"),
+    }
+
+
+def decode_story(source: Mapping[str, Any]) -> Story:
+    """A stored story: ``keywords`` as a list (JSON text or array), ``article_count`` as int."""
+    story: Story = {name: source.get(name) for name in STORY_FIELDS}
+    keywords = story["keywords"]
+    story["keywords"] = (json.loads(keywords) if isinstance(keywords, str) else list(keywords)) if keywords else []
+    story["article_count"] = int(story["article_count"] or 0)
+    return story
+
+
+# --- upsert merge rules ---------------------------------------------------------------------------------
+def merge_refetch(values: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """What a re-crawl writes over the stored copy of the same article (``values`` is changed and returned).
+
+    Sticky fields the re-crawl does not know (``None``) keep their stored value: dedupe, clustering and
+    versioning own them. The first discovery is history: a stored discovery is kept. Both values must be in
+    the same (backend) form.
+    """
+    for name in STICKY_FIELDS:
+        if values.get(name) is None:
+            values[name] = stored.get(name)
+    for name in DISCOVERY_FIELDS:
+        if stored.get(name) is not None:
+            values[name] = stored.get(name)
+    return values
+
+
+def same_values(values: Mapping[str, Any], stored: Mapping[str, Any], names: Iterable[str]) -> bool:
+    """Whether ``values`` and ``stored`` agree on every field in ``names`` (same backend form)."""
+    return all(values.get(name) == stored.get(name) for name in names)
+
+
+def is_unchanged(values: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+    """A merged re-crawl (:func:`merge_refetch`) that changes nothing stored: counted 'unchanged', not written."""
+    return same_values(values, stored, CONTENT_FIELDS) and same_values(values, stored, STICKY_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +313,22 @@ class ArticleStore(ABC):
     def list_stories(self, *, min_articles: int = 1, limit: int = 100) -> list[Story]: ...
 
     # --- lifecycle ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Make every write committed so far, by any process or connection, visible to this store's reads.
+
+        A store reads its own writes without this. Call it where another process wrote (a worker clustering
+        what the crawl process indexed). Default: nothing to do (SQLite readers see every commit).
+        """
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        """Where the data lives, for ``newsagg index status``: at least the backend's name."""
+        return {"backend": self.name}
+
+    @abstractmethod
+    def drop(self) -> None:
+        """Delete every article, signature and story this store holds (tests and resets; cannot be undone)."""
+
     @abstractmethod
     def close(self) -> None: ...
 

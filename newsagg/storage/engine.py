@@ -29,11 +29,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from newsagg.storage.base import (
-    ARTICLE_FIELDS,
     CONTENT_FIELDS,
     DISCOVERY_FIELDS,
-    JSON_FIELDS,
-    NUMERIC_FIELDS,
     STICKY_FIELDS,
     Article,
     ArticleFilter,
@@ -43,6 +40,12 @@ from newsagg.storage.base import (
     StorageError,
     Story,
     UpsertResult,
+    decode_article,
+    decode_story,
+    merge_refetch,
+    normalize_article,
+    normalize_story,
+    same_values,
 )
 from newsagg.storage.engine_bulk import BulkIndexer, BulkOp, BulkReport
 from newsagg.storage.engine_client import EngineClient
@@ -59,53 +62,10 @@ from newsagg.storage.engine_query import (
 from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages
 
 _STATE_FIELDS = [*STICKY_FIELDS, *DISCOVERY_FIELDS, "fp", "seq", "first_seen"]
-_STORY_FIELDS = (
-    "id",
-    "label",
-    "keywords",
-    "created_at",
-    "updated_at",
-    "first_published_utc",
-    "last_published_utc",
-    "article_count",
-    "merged_into",
-)
 _SINGLE_WORD = re.compile(r"\w+", re.UNICODE)
 _CONFLICT_ROUNDS = 5
 _TERMS_PER_REQUEST = 200
 _GROUPS_PER_REQUEST = 500
-
-
-def _normalize(name: str, value: Any) -> Any:
-    """The stored form of a value (as SQLite would store it): numbers as float, lists as lists, else str."""
-    if value is None:
-        return None
-    if name in JSON_FIELDS:
-        return [v if isinstance(v, dict) else str(v) for v in value]  # dicts: the entries of ``versions``
-    if name in NUMERIC_FIELDS:
-        return float(value)
-    return str(value)
-
-
-def _decode_article(source: dict[str, Any]) -> Article:
-    article: Article = {}
-    for name in ARTICLE_FIELDS:
-        value = source.get(name)
-        if name in JSON_FIELDS:
-            value = list(value) if value else []
-        elif name == "word_count" and value is not None:
-            value = int(value)
-        elif name in NUMERIC_FIELDS and value is not None:
-            value = float(value)
-        article[name] = value
-    return article
-
-
-def _decode_story(source: dict[str, Any]) -> Story:
-    story: Story = {name: source.get(name) for name in _STORY_FIELDS}
-    story["keywords"] = list(story["keywords"] or [])
-    story["article_count"] = int(story["article_count"] or 0)
-    return story
 
 
 def _fingerprint(values: dict[str, Any]) -> str:
@@ -228,7 +188,7 @@ class EngineStore(ArticleStore):
         now = _now_ms()
         for article in articles:
             article_id = article["id"]
-            values = {name: _normalize(name, article.get(name)) for name in ARTICLE_FIELDS}
+            values = normalize_article(article)
             current = state.get(article_id)
             if current is None:
                 doc = self._document(values, seq=self._next_seq(), first_seen=now, now=now)
@@ -236,13 +196,9 @@ class EngineStore(ArticleStore):
                 pending[article_id] = ("create", doc)
                 counts[article_id][0] += 1
                 continue
-            for name in STICKY_FIELDS:
-                if values[name] is None:
-                    values[name] = current.get(name)
-            for name in DISCOVERY_FIELDS:  # the first discovery is history: keep it
-                if current.get(name) is not None:
-                    values[name] = current.get(name)
-            if _fingerprint(values) == current.get("fp") and all(values[n] == current.get(n) for n in STICKY_FIELDS):
+            merge_refetch(values, current)
+            # unchanged: the stored fingerprint of the content fields stands for comparing each of them
+            if _fingerprint(values) == current.get("fp") and same_values(values, current, STICKY_FIELDS):
                 counts[article_id][2] += 1
                 continue
             doc = self._document(
@@ -291,14 +247,14 @@ class EngineStore(ArticleStore):
         for start in range(0, len(ids), 1000):
             for doc in self.client.mget(self.articles_alias, list(dict.fromkeys(ids[start : start + 1000]))):
                 if doc.get("found"):
-                    found[doc["_id"]] = _decode_article(doc["_source"])
+                    found[doc["_id"]] = decode_article(doc["_source"])
         return [found[i] for i in ids if i in found]
 
     def find_by_content_hash(self, content_hash: str) -> list[Article]:
         self._fresh(self.articles_alias)
         query = {"term": {"content_hash": content_hash}}
         return [
-            _decode_article(hit["_source"])
+            decode_article(hit["_source"])
             for page in scan_pages(self.client, self.articles_alias, query, [{"seq": "asc"}, {"id": "asc"}])
             for hit in page
         ]
@@ -311,7 +267,7 @@ class EngineStore(ArticleStore):
         self._fresh(self.articles_alias)
         for page in scan_pages(self.client, self.articles_alias, filtered(None, flt), ARTICLE_ORDER):
             for hit in page:
-                yield _decode_article(hit["_source"])
+                yield decode_article(hit["_source"])
 
     def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
         match = text_query(query)
@@ -328,7 +284,7 @@ class EngineStore(ArticleStore):
         result = self._search(self.articles_alias, body)
         hits = [
             SearchHit(
-                article=_decode_article(h["_source"]),
+                article=decode_article(h["_source"]),
                 score=float(h.get("_score") or h["sort"][0]),
                 snippet=pick_snippet(h),
             )
@@ -349,7 +305,7 @@ class EngineStore(ArticleStore):
         if query is None or limit <= 0:
             return []
         body = {"query": query, "size": limit, "track_total_hits": False, "sort": [{"_score": "desc"}, {"seq": "asc"}]}
-        return [_decode_article(h["_source"]) for h in self._search(self.articles_alias, body)["hits"]["hits"]]
+        return [decode_article(h["_source"]) for h in self._search(self.articles_alias, body)["hits"]["hits"]]
 
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         self._fresh(self.articles_alias)
@@ -441,17 +397,9 @@ class EngineStore(ArticleStore):
 
     def save_story(self, story: Story) -> None:
         existing = self._story_doc(story["id"])
-        doc = {
-            "id": story["id"],
-            "label": story.get("label"),
-            "keywords": [str(k) for k in story.get("keywords") or []],
-            "created_at": (existing or {}).get("created_at") if existing else story.get("created_at"),
-            "updated_at": story.get("updated_at"),
-            "first_published_utc": _normalize("published_utc", story.get("first_published_utc")),
-            "last_published_utc": _normalize("published_utc", story.get("last_published_utc")),
-            "article_count": int(story.get("article_count", 0)),
-            "merged_into": story.get("merged_into"),
-        }
+        doc = normalize_story(story)
+        if existing:  # created_at is the founding time: an update of the summary keeps it
+            doc["created_at"] = existing.get("created_at")
         report = self.bulk.run([BulkOp("index", self.stories_alias, story["id"], doc)])
         self._wrote(self.stories_alias)
         self._raise_failures("save_story", report)
@@ -467,7 +415,7 @@ class EngineStore(ArticleStore):
             source = self._story_doc(story_id)
             if source is None:
                 return None
-            story = _decode_story(source)
+            story = decode_story(source)
             if not story.get("merged_into"):
                 return story
             story_id = story["merged_into"]
@@ -489,32 +437,15 @@ class EngineStore(ArticleStore):
             "size": limit,
             "track_total_hits": False,
         }
-        return [_decode_story(h["_source"]) for h in self._search(self.stories_alias, body)["hits"]["hits"]]
+        return [decode_story(h["_source"]) for h in self._search(self.stories_alias, body)["hits"]["hits"]]
 
-    # --- engine-only extras ----------------------------------------------------------------------------------
-    def coverage_counts(
-        self, flt: ArticleFilter | None = None, *, calendar_interval: str = "day"
-    ) -> dict[str, dict[str, int]]:
-        """Article counts by country, outlet, language and publication day, from one aggregation request."""
-        aggs = {
-            "country": {"terms": {"field": "country", "size": 500}},
-            "outlet": {"terms": {"field": "outlet_id", "size": 5000}},
-            "language": {"terms": {"field": "language", "size": 200}},
-            "day": {
-                "date_histogram": {
-                    "field": "published",
-                    "calendar_interval": calendar_interval,
-                    "format": "yyyy-MM-dd",
-                    "min_doc_count": 1,
-                }
-            },
-        }
-        body = {"size": 0, "track_total_hits": True, "query": filtered(None, flt), "aggs": aggs}
-        result = self._search(self.articles_alias, body)["aggregations"]
-        return {
-            name: {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in result[name]["buckets"]}
-            for name in aggs
-        }
+    # --- lifecycle -----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Refresh every alias, so searches see what other processes wrote (this store's own writes are
+        refreshed on demand, see ``_fresh``)."""
+        for alias in (self.articles_alias, self.stories_alias, self.signatures_alias):
+            self._wrote(alias)
+            self._fresh(alias)
 
     def describe(self) -> dict[str, Any]:
         """Where the data lives: engine, nodes, schema version, the index behind each alias."""

@@ -7,21 +7,19 @@ read while a crawl writes; writes are batched into one transaction per call, wit
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import (
     ARTICLE_FIELDS,
-    CONTENT_FIELDS,
     JSON_FIELDS,
     NUMERIC_FIELDS,
-    STICKY_FIELDS,
+    STORY_FIELDS,
     Article,
     ArticleFilter,
     ArticleStore,
@@ -30,7 +28,16 @@ from newsagg.storage.base import (
     StorageError,
     Story,
     UpsertResult,
+    decode_article,
+    decode_story,
+    is_unchanged,
+    json_text,
+    merge_refetch,
+    normalize_article,
+    normalize_story,
 )
+
+_T = TypeVar("_T")
 
 
 def _column_type(name: str) -> str:
@@ -84,26 +91,15 @@ SCHEMA_VERSION = "2"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _encode(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in JSON_FIELDS:
-        return json.dumps(list(value), ensure_ascii=False)
-    if name in NUMERIC_FIELDS:
-        return float(value)
-    return str(value)
+def _encode(article: Article) -> dict[str, Any]:
+    """An article's stored fields as column values (the contract's stored form, lists as JSON text)."""
+    return {
+        name: json_text(value) if name in JSON_FIELDS else value for name, value in normalize_article(article).items()
+    }
 
 
 def _decode_row(row: sqlite3.Row) -> Article:
-    article: Article = {}
-    for name in ARTICLE_FIELDS:
-        value = row[name]
-        if name in JSON_FIELDS:
-            value = json.loads(value) if value else []
-        elif name == "word_count" and value is not None:
-            value = int(value)
-        article[name] = value
-    return article
+    return decode_article(dict(row))
 
 
 def _index_new(db: sqlite3.Connection, rows: list[tuple[int, Any, Any]]) -> None:
@@ -204,7 +200,7 @@ class SQLiteStore(ArticleStore):
             except sqlite3.OperationalError as exc:
                 raise StorageError(f"SQLite query failed ({exc}) in {self.path}") from exc
 
-    def _write(self, fn) -> Any:  # type: ignore[no-untyped-def]
+    def _write(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
         with self._lock:
             try:
                 with self._db:
@@ -253,19 +249,16 @@ class SQLiteStore(ArticleStore):
             fresh: list[tuple[int, Any, Any]] = []
             for article in articles:
                 row = db.execute("SELECT * FROM articles WHERE id = ?", (article["id"],)).fetchone()
-                values = {name: _encode(name, article.get(name)) for name in ARTICLE_FIELDS}
+                values = _encode(article)
                 if row is None:
                     rowid = db.execute(insert, list(values.values())).lastrowid
+                    assert rowid is not None  # an INSERT always sets it
                     fresh.append((rowid, values["title"], values["text"]))
                     inserted += 1
                     continue
-                for name in STICKY_FIELDS:
-                    if values[name] is None:
-                        values[name] = row[name]
-                # The first discovery is history: keep it.
-                for name in ("discovered_at", "discovered_utc", "discovered_via"):
-                    values[name] = row[name] if row[name] is not None else values[name]
-                if all(row[n] == values[n] for n in CONTENT_FIELDS) and all(row[n] == values[n] for n in STICKY_FIELDS):
+                stored = dict(row)
+                merge_refetch(values, stored)
+                if is_unchanged(values, stored):
                     unchanged += 1
                     db.execute(
                         "UPDATE articles SET last_seen = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
@@ -443,34 +436,15 @@ class SQLiteStore(ArticleStore):
         self._write(lambda db: db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)))
 
     def save_story(self, story: Story) -> None:
-        def write(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT INTO stories(id, label, keywords, created_at, updated_at, first_published_utc, "
-                "last_published_utc, article_count, merged_into) VALUES (?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET label=excluded.label, keywords=excluded.keywords, "
-                "updated_at=excluded.updated_at, first_published_utc=excluded.first_published_utc, "
-                "last_published_utc=excluded.last_published_utc, article_count=excluded.article_count, "
-                "merged_into=excluded.merged_into",
-                (
-                    story["id"],
-                    story.get("label"),
-                    json.dumps(story.get("keywords", []), ensure_ascii=False),
-                    story.get("created_at"),
-                    story.get("updated_at"),
-                    story.get("first_published_utc"),
-                    story.get("last_published_utc"),
-                    int(story.get("article_count", 0)),
-                    story.get("merged_into"),
-                ),
-            )
-
-        self._write(write)
-
-    @staticmethod
-    def _decode_story(row: sqlite3.Row) -> Story:
-        story = dict(row)
-        story["keywords"] = json.loads(story["keywords"]) if story.get("keywords") else []
-        return story
+        values = normalize_story(story)
+        values["keywords"] = json_text(values["keywords"])
+        # created_at is the founding time: an update of the summary keeps it
+        updates = ", ".join(f"{name}=excluded.{name}" for name in STORY_FIELDS if name not in ("id", "created_at"))
+        sql = (
+            f"INSERT INTO stories({', '.join(STORY_FIELDS)}) VALUES ({', '.join('?' * len(STORY_FIELDS))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}"
+        )
+        self._write(lambda db: db.execute(sql, [values[name] for name in STORY_FIELDS]))
 
     def get_story(self, story_id: str) -> Story | None:
         seen: set[str] = set()
@@ -479,7 +453,7 @@ class SQLiteStore(ArticleStore):
             rows = self._query("SELECT * FROM stories WHERE id = ?", (story_id,))
             if not rows:
                 return None
-            story = self._decode_story(rows[0])
+            story = decode_story(dict(rows[0]))
             if not story.get("merged_into"):
                 return story
             story_id = story["merged_into"]
@@ -491,7 +465,19 @@ class SQLiteStore(ArticleStore):
             "ORDER BY article_count DESC, first_published_utc, id LIMIT ?",
             (min_articles, limit),
         )
-        return [self._decode_story(r) for r in rows]
+        return [decode_story(dict(r)) for r in rows]
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return {"backend": self.name, "path": str(self.path), "schema_version": int(SCHEMA_VERSION)}
+
+    def drop(self) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM articles")  # the delete trigger empties articles_fts with it
+            db.execute("DELETE FROM signatures")
+            db.execute("DELETE FROM stories")
+
+        self._write(write)
 
     def close(self) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ from newsagg.config import Config
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
 from newsagg.stories.encoder import StoryEncoder, load_encoder
+from newsagg.stories.order import clustering_order
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
 from newsagg.stories.similarity import ArticleFeatures, Idf, idf_from_stats
 
@@ -238,8 +239,7 @@ class StoryClusterer:
     def cluster_backlog(self) -> int:
         """Assign stories to stored articles that have none (clustering failed mid-crawl, e.g. the store
         went down between the write and the assignment). Originals before copies, earliest first."""
-        backlog = list(self.store.iter_articles(ArticleFilter(unclustered=True)))
-        backlog.sort(key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"]))
+        backlog = clustering_order(self.store.iter_articles(ArticleFilter(unclustered=True)))
         for article in backlog:
             self.assign(article)
         return len(backlog)
