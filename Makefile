@@ -21,12 +21,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) newsagg-demo .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) newsagg-demo .pytest_cache .ruff_cache .import_linter_cache .mypy_cache

@@ -6,26 +6,27 @@ import sys
 import time
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from crawler import signals as newsagg_signals
 from crawler.config import config_for
 from crawler.store import store_for
-from newsagg.storage.base import StorageError
-from newsagg.stories import StoryClusterer, StorySettings
+from newsagg.storage.base import Article, StorageError
+from newsagg.stories import StoryClusterer, StorySettings, clustering_order
 
 
 class StoryClusteringExtension:
     """Assigns every freshly indexed article to a story (earliest first, so stories are founded by the
     earliest article of the batch and ids do not depend on download order within a batch)."""
 
-    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.settings = StorySettings.from_config(config_for(crawler))
         self.clusterer: StoryClusterer | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+    def from_crawler(cls, crawler: Crawler) -> StoryClusteringExtension:
         extension = cls(crawler)
         crawler.signals.connect(extension.articles_indexed, signal=newsagg_signals.articles_indexed)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -35,6 +36,15 @@ class StoryClusteringExtension:
         if self.clusterer is None:
             self.clusterer = StoryClusterer(store_for(self.crawler), self.settings)
         return self.clusterer
+
+    def see_other_writers(self) -> None:
+        """Let this process's store see what another process (the story worker) wrote, before clustering
+        here what that process may have clustered already. A store that cannot refresh now fails the
+        clustering that follows with the same error, which is handled there."""
+        try:
+            store_for(self.crawler).refresh()
+        except StorageError as exc:
+            self.crawler.spider.logger.warning("store not refreshed: %s", exc)
 
     def spider_closed(self) -> None:
         """Articles whose clustering failed during the crawl (store down) are clustered now, after the
@@ -47,15 +57,11 @@ class StoryClusteringExtension:
         if done:
             self.crawler.stats.inc_value("newsagg/stories_backlog_clustered", done)
 
-    def articles_indexed(self, articles: list[dict]) -> None:
-        self._clusterer()
-        ordered = sorted(
-            articles, key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"])
-        )
-        assert self.clusterer is not None
-        for article in ordered:
+    def articles_indexed(self, articles: list[Article]) -> None:
+        clusterer = self._clusterer()
+        for article in clustering_order(articles):
             try:
-                story_id = self.clusterer.assign(article)
+                story_id = clusterer.assign(article)
             except StorageError as exc:
                 self.crawler.spider.logger.warning("story of %s not assigned yet (%s): backlog", article["id"], exc)
                 continue
@@ -65,14 +71,14 @@ class StoryClusteringExtension:
 class ProgressExtension:
     """Live crawl progress on a terminal (pages, articles, items/s, errors), silent elsewhere."""
 
-    def __init__(self, crawler, interval: float) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
         self.started = time.monotonic()
         self.task: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
         config = config_for(crawler).crawl
         extension = cls(crawler, config.progress_interval)
         enabled = sys.stderr.isatty() if config.progress is None else config.progress

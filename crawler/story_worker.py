@@ -7,8 +7,10 @@ and the extraction pool meanwhile. This extension does the same work as
 variant: ``NEWSAGG_STORY_WORKER=0``) in one dedicated process with its own store connection:
 
 - after each indexed batch, the batch's ids go to the worker; batches are handled one at a time, in
-  order, by one long-lived :class:`~newsagg.stories.StoryClusterer` (its profile cache survives), earliest
-  article first, exactly as in process;
+  order, by one long-lived :class:`~newsagg.stories.StoryClusterer` (its profile cache survives), in the
+  clustering order (:func:`newsagg.stories.clustering_order`), exactly as in process;
+- the worker's store connection first :meth:`~newsagg.storage.ArticleStore.refresh` es, so it sees what the
+  crawl process just wrote (a no-op on SQLite; an engine makes the crawl's writes searchable);
 - the crawl process goes on downloading and extracting while the worker clusters;
 - at spider close the extension waits for every batch sent, so the crawl ends with every article in a
   story (and the summary's ``stories_touched`` counts them);
@@ -19,31 +21,28 @@ variant: ``NEWSAGG_STORY_WORKER=0``) in one dedicated process with its own store
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from twisted.internet import defer
+from twisted.python.failure import Failure
 
 from crawler import signals as newsagg_signals
 from crawler.config import config_for
 from crawler.extensions import StoryClusteringExtension
+from crawler.pool import DeferredProcessPool
 from newsagg.config import Config
-from newsagg.storage.base import Article
+from newsagg.storage.base import Article, ArticleStore, StorageError
+from newsagg.stories import StoryClusterer, StorySettings, clustering_order
 
 _STATE: dict[str, Any] = {}
 
 
-def _order(articles: list[Article]) -> list[Article]:
-    return sorted(
-        articles, key=lambda a: (a.get("duplicate_of") is not None, a.get("published_utc") or float("inf"), a["id"])
-    )
-
-
-def _init_worker(config: Config, story_settings: Any) -> None:
+def _init_worker(config: Config, story_settings: StorySettings) -> None:
     from newsagg.storage import open_store
-    from newsagg.stories import StoryClusterer
 
     store = open_store(config)
     _STATE["store"] = store
@@ -53,106 +52,85 @@ def _init_worker(config: Config, story_settings: Any) -> None:
 def _assign(article_ids: list[str]) -> list[str]:
     """Worker side: cluster one indexed batch; returns the story ids touched. An article the store cannot
     take now stays unassigned: the backlog clustering at spider close (in the crawl process) picks it up."""
-    from newsagg.storage.base import StorageError
-
+    store: ArticleStore = _STATE["store"]
+    clusterer: StoryClusterer = _STATE["clusterer"]
     touched = []
-    for article in _order(_STATE["store"].get_articles(article_ids)):
+    store.refresh()
+    for article in clustering_order(store.get_articles(article_ids)):
         try:
-            touched.append(_STATE["clusterer"].assign(article))
+            touched.append(clusterer.assign(article))
         except StorageError:
             continue
     return touched
 
 
 class StoryWorkerExtension(StoryClusteringExtension):
-    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: list[defer.Deferred[None]] = []
+        initargs = (config_for(crawler), self.settings)
+
+        def make_pool() -> ProcessPoolExecutor:
+            return ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_worker,
+                initargs=initargs,
+            )
+
+        # batches must reach the single worker in the order they were indexed: submitted from this thread
+        self.pool = DeferredProcessPool(make_pool, submit_in_thread=False)
+        self.pending: list[defer.Deferred[Any]] = []
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        # SQLite only: a second SQLite connection reads every committed write. An engine store refreshes
-        # (read-your-writes) only for the instance that wrote, so a worker's own connection would search a
-        # stale index; engines cluster in the crawl process until the store contract has a refresh hook.
-        config = config_for(crawler)
-        if not config.crawl.story_worker or config.store.backend != "sqlite":
+    def from_crawler(cls, crawler: Crawler) -> StoryClusteringExtension:
+        if not config_for(crawler).crawl.story_worker:
             return StoryClusteringExtension.from_crawler(crawler)
         extension = cls(crawler)
         crawler.signals.connect(extension.offload, signal=newsagg_signals.articles_indexed)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.wait_then_close, signal=signals.spider_closed)
         return extension
-
-    def _make_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_init_worker,
-            initargs=(config_for(self.crawler), self.settings),
-        )
 
     def offload(self, articles: list[Article]) -> None:
         if not articles:
             return
-        if self.pool is None:
-            self.pool = self._make_pool()
-        ids = [a["id"] for a in articles]
-        pool = self.pool
-        try:
-            future = pool.submit(_assign, ids)
-        except BrokenProcessPool:
-            self._recover(pool, articles)
+        done: defer.Deferred[Any] = self.pool.call(_assign, [a["id"] for a in articles])
+        done.addCallbacks(self._clustered, self._failed, errbackArgs=(articles,))
+        self.pending.append(done)
+        done.addBoth(self._forget, done)
+
+    def _clustered(self, story_ids: list[str]) -> None:
+        for story_id in story_ids:
+            self.crawler.stats.set_value(f"newsagg/story_seen/{story_id}", 1)
+
+    def _failed(self, failure: Failure, articles: list[Article]) -> None:
+        if isinstance(failure.value, BrokenProcessPool):
+            # the worker died (the pool starts a new one with the next batch): cluster this batch here
+            self.crawler.spider.logger.error(
+                "story worker died; batch of %d clustered in the crawl process", len(articles)
+            )
+            self.crawler.stats.inc_value("newsagg/errors/story_worker_died")
+            self.see_other_writers()
+            self.articles_indexed(articles)
             return
-        self.pending.append(self._deferred(future, pool, articles))
+        self.crawler.spider.logger.error(
+            "story clustering failed for %d articles: %s", len(articles), failure.getErrorMessage()
+        )
+        self.crawler.stats.inc_value("newsagg/errors/story_clustering")
 
-    def _deferred(
-        self, future: Future[list[str]], pool: ProcessPoolExecutor, articles: list[Article]
-    ) -> defer.Deferred[None]:
-        from twisted.internet import reactor
-
-        done: defer.Deferred[None] = defer.Deferred()
-
-        def finished(result: Future[list[str]]) -> None:
-            reactor.callFromThread(self._finished, result, pool, articles, done)  # type: ignore[attr-defined]
-
-        future.add_done_callback(finished)
-        return done
-
-    def _finished(
-        self, result: Future[list[str]], pool: ProcessPoolExecutor, articles: list[Article], done: defer.Deferred[None]
-    ) -> None:
-        error = result.exception()
-        if isinstance(error, BrokenProcessPool):
-            self._recover(pool, articles)
-        elif error is not None:
-            self.crawler.spider.logger.error("story clustering failed for %d articles: %s", len(articles), error)
-            self.crawler.stats.inc_value("newsagg/errors/story_clustering")
-        else:
-            for story_id in result.result():
-                self.crawler.stats.set_value(f"newsagg/story_seen/{story_id}", 1)
+    def _forget(self, result: Any, done: defer.Deferred[Any]) -> Any:
         if done in self.pending:
             self.pending.remove(done)
-        done.callback(None)
+        return result
 
-    def _recover(self, pool: ProcessPoolExecutor, articles: list[Article]) -> None:
-        """The worker died: replace it (once per broken pool) and cluster this batch here."""
-        self.crawler.spider.logger.error("story worker died; batch of %d clustered in the crawl process", len(articles))
-        self.crawler.stats.inc_value("newsagg/errors/story_worker_died")
-        if self.pool is pool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-        self.articles_indexed(articles)
-
-    def spider_closed(self) -> defer.Deferred[Any]:
+    def wait_then_close(self) -> defer.Deferred[Any]:
         """Wait for every batch sent (Scrapy waits for this Deferred before the crawl ends), then cluster
         the backlog (articles a store outage left without a story) in the crawl process, as the base does."""
         waiting = defer.DeferredList(list(self.pending), consumeErrors=True)
 
         def shutdown(result: Any) -> Any:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True)
-                self.pool = None
-            super(StoryWorkerExtension, self).spider_closed()
+            self.pool.shutdown(wait=True)
+            self.see_other_writers()
+            self.spider_closed()
             return result
 
         return waiting.addBoth(shutdown)

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
-from twisted.internet.defer import Deferred
 
 from crawler.config import config_for
+from crawler.pool import DeferredProcessPool
 from newsagg.dedupe import signature_for
 from newsagg.extraction import ExtractedArticle, extract_article
 
@@ -53,46 +53,31 @@ def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any]) -> Ext
     return extracted, signature
 
 
-def _deferred_of(future: Future[Extracted]) -> Deferred[Extracted]:
-    """A Deferred fired on the reactor thread when ``future`` (completed in a pool thread) is done."""
-    from twisted.internet import reactor
-
-    deferred: Deferred[Extracted] = Deferred()
-
-    def fire(done: Future[Extracted]) -> None:
-        error = done.exception()
-        if error is not None:
-            reactor.callFromThread(deferred.errback, error)  # type: ignore[attr-defined]
-        else:
-            reactor.callFromThread(deferred.callback, done.result())  # type: ignore[attr-defined]
-
-    future.add_done_callback(fire)
-    return deferred
-
-
 class ExtractPipeline:
-    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         config = config_for(crawler).crawl
         self.min_chars = config.min_text_chars
         self.workers = default_workers() if config.extract_workers is None else config.extract_workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: DeferredProcessPool | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = make_pool(self.workers)
+            workers = self.workers
+            self.pool = DeferredProcessPool(lambda: make_pool(workers))
+            self.pool.start()
 
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    async def process_item(self, item):  # type: ignore[no-untyped-def]
+    async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         outlet = self.crawler.spider.registry.get(adapter["outlet_id"])
         body = adapter.pop("body")
@@ -123,21 +108,13 @@ class ExtractPipeline:
     async def _extract(self, body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:
         if self.pool is None:
             return extract_with_signature(body, url, kwargs)
-        pool = self.pool
         try:
-            # submit() can block on the executor's wake-up pipe while its manager thread is busy: call it
-            # from a reactor thread-pool thread so the reactor never waits.
-            future = await maybe_deferred_to_future(
-                threads.deferToThread(pool.submit, extract_with_signature, body, url, kwargs)
-            )
-            return await maybe_deferred_to_future(_deferred_of(future))
+            return await maybe_deferred_to_future(self.pool.call(extract_with_signature, body, url, kwargs))
         except BrokenProcessPool as exc:
-            # A worker died (OOM killer, a crash in a C extension): replace the pool, extract this page here.
+            # A worker died (OOM killer, a crash in a C extension): the pool starts afresh at the next page;
+            # this one is extracted here.
             self.crawler.spider.logger.error(
                 "extraction worker died (%s); pool restarted, %s extracted inline", exc, url
             )
             self.stats.inc_value("newsagg/errors/extraction_worker_died")
-            if self.pool is pool:  # the first item to see the broken pool replaces it, once
-                pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = make_pool(self.workers)
             return extract_with_signature(body, url, kwargs)

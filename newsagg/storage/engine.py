@@ -349,7 +349,9 @@ class EngineStore(ArticleStore):
         """The SQLite rules: the earliest member is the original; copies point at it and carry the verdict."""
         original = members[0]
         kind, similarity = original.get("duplicate_kind") or "near", original.get("similarity")
-        wanted = {original["id"]: {"duplicate_of": None, "duplicate_kind": None, "similarity": None}}
+        wanted: dict[str, dict[str, Any]] = {
+            original["id"]: {"duplicate_of": None, "duplicate_kind": None, "similarity": None}
+        }
         for member in members[1:]:
             same_text = member.get("content_hash") is not None and member.get("content_hash") == original.get(
                 "content_hash"

@@ -131,7 +131,8 @@ class EngineClient:
             return None
         for item in result.get("index_templates", []):
             if item.get("name") == name:
-                return item.get("index_template")
+                template: dict[str, Any] | None = item.get("index_template")
+                return template
         return None
 
     def put_index_template(self, name: str, body: dict[str, Any]) -> None:
@@ -252,8 +253,9 @@ def _api_error_details(engine: str, exc: Exception) -> tuple[int | None, str, st
     return status, kind, reason
 
 
-def _body(response: Any) -> Any:
-    body = getattr(response, "body", response)  # elasticsearch: ObjectApiResponse; opensearch-py: dict
+def _body(response: Any) -> dict[str, Any] | None:
+    # elasticsearch answers with an ObjectApiResponse (the dict is its body), opensearch-py with the dict
+    body: dict[str, Any] | None = getattr(response, "body", response)
     return body
 
 

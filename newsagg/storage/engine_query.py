@@ -41,11 +41,11 @@ def filter_clauses(flt: ArticleFilter | None) -> tuple[list[dict[str, Any]], lis
     ):
         if value is not None:
             filters.append({"term": {field: value.upper() if field == "country" else value}})
-    window: dict[str, float] = {}
+    window: dict[str, float | None] = {}
     if flt.since is not None:
-        window["gte"] = flt.since_utc()  # type: ignore[assignment]
+        window["gte"] = flt.since_utc()
     if flt.until is not None:
-        window["lte"] = flt.until_utc()  # type: ignore[assignment]
+        window["lte"] = flt.until_utc()
     if window:
         filters.append({"range": {"when_utc": window}})
     if not flt.include_duplicates:
@@ -132,7 +132,7 @@ def pick_snippet(hit: dict[str, Any]) -> str:
     found = hit.get("highlight") or {}
     plain = ""
     for name in SNIPPET_FIELDS:
-        fragments = found.get(name) or []
+        fragments: list[str] = found.get(name) or []
         if fragments and "«" in fragments[0]:
             return fragments[0]
         if fragments and not plain:
