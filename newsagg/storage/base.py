@@ -322,7 +322,7 @@ class ArticleStore(ABC):
         return None
 
     def describe(self) -> dict[str, Any]:
-        """Where the data lives, for ``newsagg index status``: at least the backend's name."""
+        """Where the data lives, for ``newsagg index status``: at least the backend's name (``backend``)."""
         return {"backend": self.name}
 
     @abstractmethod

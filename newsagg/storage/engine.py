@@ -456,6 +456,7 @@ class EngineStore(ArticleStore):
             for alias in (self.articles_alias, self.stories_alias, self.signatures_alias)
         }
         return {
+            "backend": self.name,
             "engine": self.name,
             "nodes": self.client.where,
             "schema_version": self.schema_version,
