@@ -166,7 +166,7 @@ def sqlite_ours(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
 
 
 def sqlite_raw(articles: list[dict[str, Any]], batch: int) -> dict[str, float]:
-    rows = [[i + 1] + [_encode(n, a.get(n)) for n in ARTICLE_FIELDS] for i, a in enumerate(articles)]
+    rows = [[i + 1, *_encode(a).values()] for i, a in enumerate(articles)]
     fts_rows = [(row[0], a.get("title"), a.get("text")) for row, a in zip(rows, articles, strict=True)]
     columns = ", ".join(ARTICLE_FIELDS)
     marks = ", ".join("?" * (len(ARTICLE_FIELDS) + 1))
@@ -262,15 +262,15 @@ def engine_ours(config, articles: list[dict[str, Any]], batch: int) -> dict[str,
 
 
 def engine_raw(config, articles: list[dict[str, Any]], chunk: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    from newsagg.storage.engine import EngineStore, _normalize
+    from newsagg.storage.base import normalize_article
+    from newsagg.storage.engine import EngineStore
 
     store = EngineStore(config)  # only to create the same templates/mappings; writes go through helpers.bulk
     try:
         client = store.client._client
         helpers = _helpers(config.engine)
         docs = [
-            EngineStore._document({n: _normalize(n, a.get(n)) for n in ARTICLE_FIELDS}, seq=i + 1, first_seen=0, now=0)
-            for i, a in enumerate(articles)
+            EngineStore._document(normalize_article(a), seq=i + 1, first_seen=0, now=0) for i, a in enumerate(articles)
         ]
         alias = store.articles_alias
         started = time.perf_counter()

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.reliability_helpers import run_cli
-
 from newsagg.config import sqlite_path
 from newsagg.spool import Spool
 from newsagg.storage.sqlite import SQLiteStore
 from tests.factories import T0, article
+from tests.support.crawl import run_cli
 
 
 def test_replayed_refetch_with_a_new_headline_gets_its_version(tmp_path: Path) -> None:
