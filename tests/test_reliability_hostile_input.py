@@ -7,6 +7,7 @@ show up under a clear ``skipped``/``errors`` reason.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,11 @@ def test_malformed_and_deeply_nested_html(crawled: Crawled) -> None:
     assert crawled.summary["skipped"].get("no_text") == 1
     # a page of 200 links is kept, as a listing: stories and default searches leave it out
     assert crawled.article("/news/not-article.html")["kind"] == "listing"
+    default = json.loads(run_cli("search", "Section", "--format", "json", home=crawled.home).stdout)
+    listings = json.loads(
+        run_cli("search", "Section", "--kind", "listing", "--format", "json", home=crawled.home).stdout
+    )
+    assert default["total"] == 0 and [hit["kind"] for hit in listings["hits"]] == ["listing"]
     assert "Traceback" not in crawled.log
     assert "remote_control" not in crawled.log  # no code-running HTTP server in the crawl process
 

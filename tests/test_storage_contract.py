@@ -171,3 +171,21 @@ def test_unclustered_filter_lists_the_story_backlog(store: ArticleStore) -> None
     backlog = ArticleFilter(unclustered=True)
     assert sorted(a["id"] for a in store.iter_articles(backlog)) == ["u1", "u3"]
     assert store.count_articles(backlog) == 2
+
+
+def test_kind_filter_keeps_listings_out_of_article_views(store: ArticleStore) -> None:
+    legacy = article("k0")  # stored before page kinds: no kind, counts as an article
+    legacy.pop("kind", None)
+    store.upsert_articles(
+        [legacy, article("k1", kind="article"), article("k2", kind="listing"), article("k3", kind="other")]
+    )
+
+    def ids(kind: str | None) -> set[str]:
+        return {a["id"] for a in store.iter_articles(ArticleFilter(kind=kind))}
+
+    assert ids("article") == {"k0", "k1"}
+    assert ids("listing") == {"k2"} and ids("other") == {"k3"}
+    assert ids(None) == {"k0", "k1", "k2", "k3"}
+    assert store.count_articles(ArticleFilter(kind="article")) == 2
+    hits = store.search("Texto", ArticleFilter(kind="listing")).hits
+    assert [hit.article["id"] for hit in hits] == ["k2"]

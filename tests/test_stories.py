@@ -272,3 +272,10 @@ def test_split_tries_several_starts_so_an_outlier_does_not_hide_two_events(tmp_p
         assert events in partitions
         idf = clusterer._idf(features[0], [])
         assert clusterer._separation(features, events, idf) >= clusterer.settings.split_margin
+
+
+def test_only_articles_make_stories() -> None:
+    from newsagg.stories.order import clustering_order
+
+    pages = [article("p1", kind="listing"), article("p2", kind="other"), article("p3", kind="article"), article("p4")]
+    assert [a["id"] for a in clustering_order(pages)] == ["p3", "p4"]

@@ -108,6 +108,24 @@ def parse_settings(items: list[str] | None) -> dict[str, str]:
     return pairs
 
 
+class PageKind(StrEnum):
+    """Which stored pages a listing shows: articles (the default), listings, other pages, or all."""
+
+    article = "article"
+    listing = "listing"
+    other = "other"
+    all = "all"
+
+
+KindOption = Annotated[
+    PageKind,
+    typer.Option(
+        "--kind",
+        help="Page kind: article (default), listing (index/section pages), other (kept for their text), or all.",
+    ),
+]
+
+
 def article_filter(
     language: str | None,
     country: str | None,
@@ -115,6 +133,7 @@ def article_filter(
     story: str | None,
     since: str | None,
     until: str | None,
+    kind: PageKind = PageKind.article,
 ) -> ArticleFilter:
     """The filter options as the store's filter (an unreadable date is a usage error)."""
     from newsagg.focus import parse_when
@@ -128,6 +147,7 @@ def article_filter(
             story_id=story,
             since=parse_when(since),
             until=parse_when(until, end_of_day=True),
+            kind=None if kind == PageKind.all else kind.value,
         )
     except ValueError as exc:
         raise fail(str(exc), ExitCode.usage) from exc

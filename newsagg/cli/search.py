@@ -10,8 +10,10 @@ from newsagg.cli.options import (
     CountryOption,
     FormatOption,
     HomeOption,
+    KindOption,
     LanguageOption,
     OutletOption,
+    PageKind,
     SinceOption,
     StoryIdOption,
     UntilOption,
@@ -29,13 +31,14 @@ def search(
     story: StoryIdOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    kind: KindOption = PageKind.article,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     home: HomeOption = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
     """Full-text search of stored articles (BM25), with highlighted snippets."""
-    flt = article_filter(language, country, outlet, story, since, until)
+    flt = article_filter(language, country, outlet, story, since, until, kind)
     with open_home_store(home) as store:
         page = store.search(query, flt, limit=limit, offset=offset)
     rows = [
@@ -47,6 +50,7 @@ def search(
             "language": hit.article.get("language"),
             "title": hit.article.get("title"),
             "story_id": hit.article.get("story_id"),
+            "kind": hit.article.get("kind") or "article",
             "snippet": hit.snippet,
             "url": hit.article.get("url"),
             "id": hit.article.get("id"),

@@ -193,6 +193,9 @@ class ArticleFilter:
     include_duplicates: bool = True
     #: Only articles without a story yet (their clustering failed or has not run: the backlog).
     unclustered: bool = False
+    #: Page kind: ``article``, ``listing`` or ``other`` (``None``: any). A row stored before page kinds
+    #: existed has no kind and counts as an article: only articles were stored then.
+    kind: str | None = None
 
     def since_utc(self) -> float | None:
         return self.since.timestamp() if self.since else None

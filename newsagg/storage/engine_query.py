@@ -52,6 +52,12 @@ def filter_clauses(flt: ArticleFilter | None) -> tuple[list[dict[str, Any]], lis
         must_not.append({"exists": {"field": "duplicate_of"}})
     if flt.unclustered:
         must_not.append({"exists": {"field": "story_id"}})
+    if flt.kind is not None:
+        # a document indexed before page kinds has no kind, and was an article
+        kinds: list[dict[str, Any]] = [{"term": {"kind": flt.kind}}]
+        if flt.kind == "article":
+            kinds.append({"bool": {"must_not": {"exists": {"field": "kind"}}}})
+        filters.append({"bool": {"should": kinds, "minimum_should_match": 1}})
     return filters, must_not
 
 

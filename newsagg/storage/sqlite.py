@@ -234,6 +234,9 @@ class SQLiteStore(ArticleStore):
             clauses.append(f"{prefix}duplicate_of IS NULL")
         if flt.unclustered:
             clauses.append(f"{prefix}story_id IS NULL")
+        if flt.kind is not None:
+            clauses.append(f"COALESCE({prefix}kind, 'article') = ?")
+            params.append(flt.kind)
         return (" AND ".join(clauses) or "1=1"), params
 
     # --- articles --------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ class StoryClusterer:
     def cluster_backlog(self) -> int:
         """Assign stories to stored articles that have none (clustering failed mid-crawl, e.g. the store
         went down between the write and the assignment). Originals before copies, earliest first."""
-        backlog = clustering_order(self.store.iter_articles(ArticleFilter(unclustered=True)))
+        backlog = clustering_order(self.store.iter_articles(ArticleFilter(unclustered=True, kind="article")))
         for article in backlog:
             self.assign(article)
         return len(backlog)

@@ -17,6 +17,13 @@ def clustering_key(article: Article) -> tuple[bool, float, str]:
     return article.get("duplicate_of") is not None, published or float("inf"), str(article["id"])
 
 
+def in_stories(article: Article) -> bool:
+    """Only articles make stories: a listing or another page kept for its text is searchable with ``--kind``
+    but joins no story (an article stored before page kinds existed has no kind, and counts)."""
+    return article.get("kind") in (None, "article")
+
+
 def clustering_order(articles: Iterable[Article]) -> list[Article]:
-    """``articles`` sorted in the order story clustering must see them."""
-    return sorted(articles, key=clustering_key)
+    """The articles of ``articles`` that make stories (:func:`in_stories`), in the order story clustering must
+    see them. Every clustering path goes through here, so none can cluster a listing."""
+    return sorted((a for a in articles if in_stories(a)), key=clustering_key)
