@@ -128,6 +128,9 @@ class ReconnectingStore(ArticleStore):
     def describe(self) -> dict[str, Any]:
         return self._inner().describe()
 
+    def check(self, repair: bool = False) -> list[str]:
+        return self._inner().check(repair)
+
     def drop(self) -> None:
         self._inner().drop()
 

@@ -4,6 +4,6 @@ Shared options, choice enums, exit codes and ``fail`` live in :mod:`newsagg.cli.
 printed through :mod:`newsagg.cli.output`.
 """
 
-from newsagg.cli.app import app
+from newsagg.cli.app import app, main
 
-__all__ = ["app"]
+__all__ = ["app", "main"]

@@ -1,5 +1,5 @@
 """``python -m newsagg.cli`` runs the CLI (what tests use to drive it in a subprocess)."""
 
-from newsagg.cli import app
+from newsagg.cli import main
 
-app()
+main()

@@ -10,7 +10,7 @@ from newsagg.cli.demo import demo
 from newsagg.cli.eval import eval_app
 from newsagg.cli.export import export
 from newsagg.cli.index import index_app
-from newsagg.cli.options import EXIT_CODES_HELP
+from newsagg.cli.options import EXIT_CODES_HELP, ExitCode, fail
 from newsagg.cli.runs import runs_app
 from newsagg.cli.schedule import schedule
 from newsagg.cli.search import search
@@ -32,3 +32,15 @@ app.add_typer(index_app, name="index")
 app.add_typer(runs_app, name="runs")
 app.add_typer(sources_app, name="sources")
 app.add_typer(config_app, name="config")
+
+
+def main() -> None:
+    """The ``newsagg`` command. A store or state file that fails in the middle of a command (a damaged table,
+    an engine that went away) ends it with the reason and what to do, exit 1, instead of a traceback."""
+    from newsagg.state.db import StateError
+    from newsagg.storage.base import StorageError
+
+    try:
+        app()
+    except (StorageError, StateError) as exc:
+        raise SystemExit(int(fail(str(exc), ExitCode.error).exit_code)) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -111,3 +111,50 @@ def status(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
             console.print(f"{key:>18}: {escape(str(value))}")
     if "error" in info:
         raise typer.Exit(int(ExitCode.error))
+
+
+@index_app.command("check")
+def check(
+    home: HomeOption = None,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Rebuild the full-text index from the article rows.")
+    ] = False,
+    output_format: ReportFormatOption = ReportFormat.table,
+) -> None:
+    """Check the store's integrity (SQLite: integrity_check and the FTS5 index check); --repair rebuilds the
+    full-text index, which fixes damage confined to it. Exit 1 while problems remain."""
+    from newsagg.storage import StorageError
+
+    settings = home_settings(home)
+    try:
+        with open_settings_store(settings) as store:
+            problems = store.check(repair=repair)
+            where = store.describe()
+    except StorageError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
+    advice = "" if not problems else _recovery_advice(where)
+    if output_format == ReportFormat.json:
+        sys.stdout.write(json.dumps({**where, "problems": problems, "repaired": repair, "advice": advice}) + "\n")
+    elif problems:
+        for problem in problems:
+            console.print(f"[red]problem:[/] {escape(problem)}", soft_wrap=True)
+        console.print(escape(advice), soft_wrap=True)
+    else:
+        console.print(f"store is healthy{' (full-text index rebuilt)' if repair else ''}")
+    if problems:
+        raise typer.Exit(int(ExitCode.error))
+
+
+def _recovery_advice(where: dict[str, Any]) -> str:
+    """What to do next: the FTS index can be rebuilt in place; damaged rows need SQLite's .recover."""
+    path = where.get("path")
+    if where.get("backend") != "sqlite" or not path:
+        return "see docs/operations.md, 'A damaged store'"
+    import shlex
+
+    quoted, recovered = shlex.quote(str(path)), shlex.quote(f"{path}.recovered")
+    return (
+        "Recover: first `newsagg index check --repair` (rebuilds the full-text index); if problems remain, the "
+        f"rows themselves are damaged: `sqlite3 {quoted} .recover | sqlite3 {recovered}`, check it, then move "
+        f"it over {quoted} (docs/operations.md, 'A damaged store')"
+    )

@@ -328,6 +328,11 @@ class ArticleStore(ABC):
         """Where the data lives, for ``newsagg index status``: at least the backend's name (``backend``)."""
         return {"backend": self.name}
 
+    def check(self, repair: bool = False) -> list[str]:
+        """Problems with the stored data's integrity, one line each (empty: healthy); ``repair`` fixes what
+        can be rebuilt from the data itself. Default: a backend that cannot check itself reports nothing."""
+        return []
+
     @abstractmethod
     def drop(self) -> None:
         """Delete every article, signature and story this store holds (tests and resets; cannot be undone)."""

@@ -135,6 +135,10 @@ def fts_query(text: str, *, any_term: bool = False) -> str:
     return " OR ".join(p for p in parts if p != "OR") if any_term else " ".join(parts)
 
 
+#: SQLite messages that mean a damaged file rather than a busy or full one.
+_DAMAGE = re.compile(r"malformed|not a database|corrupt|disk image|vtable constructor failed", re.I)
+
+
 class SQLiteStore(ArticleStore):
     """ArticleStore on one SQLite file."""
 
@@ -144,6 +148,7 @@ class SQLiteStore(ArticleStore):
         # how long a write waits for another process's lock before it fails (and the batch is spooled)
         timeout = default_of("NEWSAGG_SQLITE_TIMEOUT") if timeout is None else timeout
         self.path = Path(path)
+        self._timeout = timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
@@ -197,16 +202,87 @@ class SQLiteStore(ArticleStore):
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise StorageError(f"SQLite query failed ({exc}) in {self.path}") from exc
+            except sqlite3.DatabaseError as exc:
+                raise self._error("query", exc) from exc
 
     def _write(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
         with self._lock:
             try:
                 with self._db:
                     return fn(self._db)
-            except sqlite3.OperationalError as exc:
-                raise StorageError(f"SQLite write failed ({exc}) in {self.path}") from exc
+            except sqlite3.DatabaseError as exc:
+                raise self._error("write", exc) from exc
+
+    def _error(self, action: str, exc: sqlite3.DatabaseError) -> StorageError:
+        """A store error that says what to do: a lock or a full disk is temporary (the batch is spooled and
+        replayed); anything else means a damaged file, which ``newsagg index check`` diagnoses and repairs."""
+        if isinstance(exc, sqlite3.OperationalError) and not _DAMAGE.search(str(exc)):
+            return StorageError(f"SQLite {action} failed ({exc}) in {self.path}")
+        return StorageError(
+            f"SQLite store {self.path} is damaged ({exc}): run `newsagg index check` (docs/operations.md, "
+            "'A damaged store')"
+        )
+
+    def check(self, repair: bool = False) -> list[str]:
+        """Problems SQLite's integrity check and FTS5's own check find (empty: healthy).
+
+        ``repair`` first rebuilds the full-text index in place; when that is not enough (its pages are
+        unreadable, or a table's index is damaged) it copies every readable row of the tables into a fresh file,
+        rebuilds its indexes and full-text index there, keeps the damaged file as ``<name>.damaged`` and puts
+        the fresh one in its place. Rows whose own pages are damaged cannot be read: then problems remain
+        and SQLite's ``.recover`` is the next step. Run it when no crawl is writing."""
+        if repair:
+            try:
+                with self._lock, self._db:
+                    self._db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+            except sqlite3.DatabaseError:
+                pass
+            if self._problems():
+                self._rebuild_into_fresh_file()
+        return self._problems()
+
+    def _problems(self) -> list[str]:
+        problems: list[str] = []
+        with self._lock:
+            try:
+                rows = self._db.execute("PRAGMA integrity_check").fetchall()
+                problems += [f"integrity: {row[0]}" for row in rows if row[0] != "ok"]
+                try:
+                    self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+                except sqlite3.DatabaseError as exc:
+                    problems.append(f"full-text index articles_fts: {exc}")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"{self.path}: {exc}")
+        return problems
+
+    def _rebuild_into_fresh_file(self) -> None:
+        fresh = self.path.with_name(self.path.name + ".repairing")
+        fresh.unlink(missing_ok=True)
+        SQLiteStore(fresh).close()  # the current schema, empty
+        columns = ", ".join(["rowid", *ARTICLE_FIELDS, "first_seen", "last_seen"])
+        with self._lock:
+            try:
+                self._db.execute("ATTACH DATABASE ? AS fresh", (str(fresh),))
+                try:
+                    with self._db:
+                        # full scans of each table's own b-tree: no (possibly damaged) index is consulted
+                        self._db.execute(f"INSERT INTO fresh.articles ({columns}) SELECT {columns} FROM main.articles")
+                        for table in ("meta", "signatures", "stories"):
+                            self._db.execute(f"INSERT OR REPLACE INTO fresh.{table} SELECT * FROM main.{table}")
+                        self._db.execute("INSERT INTO fresh.articles_fts(articles_fts) VALUES ('rebuild')")
+                finally:
+                    self._db.execute("DETACH DATABASE fresh")
+            except sqlite3.DatabaseError:
+                fresh.unlink(missing_ok=True)
+                return  # rows themselves unreadable: leave the file as it is, the problems stay reported
+            self._db.close()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.path.replace(self.path.with_name(self.path.name + ".damaged"))
+            fresh.replace(self.path)
+            self._db = sqlite3.connect(self.path, timeout=self._timeout, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
 
     @staticmethod
     def _where(flt: ArticleFilter | None, prefix: str = "a.") -> tuple[str, list[Any]]:
