@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-DateSource = Literal["json-ld", "meta", "time-tag", "url", "text", "feed", "sitemap", "http-header", "fetch"]
+DateSource = Literal[
+    "json-ld", "meta", "time-tag", "url", "text", "htmldate", "feed", "sitemap", "http-header", "fetch"
+]
 Precision = Literal["second", "minute", "day"]
 
 

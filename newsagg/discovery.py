@@ -13,10 +13,12 @@ lxml does not resolve), but a clear refusal is easier to audit than a partly exp
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pyexpat import ExpatError, ParserCreate
+from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
@@ -34,6 +36,12 @@ class RefusedDocumentError(DiscoveryError):
     """A feed or sitemap that declares DTD entities (XML bomb, external entity): refused unread."""
 
     reason = "xml_entities"
+
+
+class TooLargeError(DiscoveryError):
+    """A compressed feed or sitemap that inflates beyond the size cap (a gzip bomb, or simply too big)."""
+
+    reason = "too_large"
 
 
 class _RootReached(Exception):
@@ -109,9 +117,49 @@ def parse_timestamp(raw: str | None, source: str) -> DatedValue | None:
     return DatedValue(value, source, precision, 0.8, raw)  # type: ignore[arg-type]
 
 
-def parse_feed(body: bytes) -> list[DiscoveredLink]:
-    """Entries of an RSS or Atom feed; raises DiscoveryError when the document is not a feed."""
+def _join(base_url: str, link: str) -> str:
+    """``link`` made absolute against ``base_url``; an unparseable link is left as it is (the spider counts
+    it as invalid instead of losing it silently)."""
+    try:
+        return urljoin(base_url, link)
+    except ValueError:
+        return link
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+
+
+def gunzip_capped(body: bytes, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
+    """``body`` decompressed when it is gzip (``sitemap.xml.gz`` served as ``application/x-gzip``, which no
+    HTTP layer inflates), else unchanged. Inflation stops at ``max_size`` bytes with :class:`TooLargeError`:
+    64 KiB of gzip can hold 64 MiB of zeros."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    chunk = body
+    try:
+        while chunk:
+            out += inflater.decompress(chunk, max_size + 1 - len(out))
+            if len(out) > max_size:
+                raise TooLargeError(f"refused: inflates beyond {max_size} bytes (gzip bomb?)")
+            chunk = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise DiscoveryError(f"not a readable gzip document: {exc}") from exc
+    return bytes(out)
+
+
+def parse_feed(body: bytes, base_url: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> list[DiscoveredLink]:
+    """Entries of an RSS or Atom feed; raises DiscoveryError when the document is not a feed.
+
+    Relative links (``<link>/news/a.html</link>``, Atom ``href="/news/b.html"``, ``xml:base``) are resolved
+    against the feed's own URL, as a browser would; whether the result may be fetched is the crawler's
+    business (its host checks and SSRF guard see the absolute URL)."""
+    body = gunzip_capped(body, max_size)
     refuse_entities(body)
+    # feedparser applies xml:base itself; the feed URL is joined afterwards (given to feedparser as the
+    # base, it silently drops a link it cannot resolve, which then goes uncounted)
     parsed = feedparser.parse(body)
     if not parsed.entries:
         reason = parsed.get("bozo_exception") or "no entries"
@@ -121,6 +169,8 @@ def parse_feed(body: bytes) -> list[DiscoveredLink]:
         link = entry.get("link")
         if not link:
             continue
+        if base_url:
+            link = _join(base_url, link.strip())
         raw_date = entry.get("published") or entry.get("updated")
         # dict.get: feedparser's own get() falls back to pubDate, and a publication is not a change
         updated = parse_timestamp(dict.get(entry, "updated"), "feed")
@@ -149,8 +199,14 @@ def _local(tag: object) -> str:
     return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes) -> tuple[str, list[DiscoveredLink]]:
-    """``("index", child sitemaps)`` or ``("urlset", article links)``; news:publication_date preferred."""
+def parse_sitemap(
+    body: bytes, base_url: str | None = None, max_size: int = DEFAULT_MAX_SIZE
+) -> tuple[str, list[DiscoveredLink]]:
+    """``("index", child sitemaps)`` or ``("urlset", article links)``; news:publication_date preferred.
+
+    Gzipped sitemaps and indexes are inflated within ``max_size``; a relative ``<loc>`` (invalid per the
+    protocol, but served) is resolved against ``base_url``."""
+    body = gunzip_capped(body, max_size)
     refuse_entities(body)
     try:
         root = etree.fromstring(body, parser=_SAFE_PARSER)
@@ -171,6 +227,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[DiscoveredLink]]:
         loc = fields.get("loc")
         if not loc:
             continue
+        if base_url:
+            loc = _join(base_url, loc)
         news_date = parse_timestamp(fields.get("publication_date"), "sitemap")
         published = news_date or (parse_timestamp(fields.get("lastmod"), "sitemap") if kind == "urlset" else None)
         if published and not news_date:

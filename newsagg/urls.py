@@ -1,33 +1,85 @@
 """URL canonicalization shared by the spider, the pipelines and the stores.
 
-The stable article id is a hash of the canonical URL, so two spellings of one article URL (tracking
-parameters, fragment, host case, default port, AMP path) must map to one string. courlan knows the tracking
-parameters of the news web; w3lib sorts the query so parameter order cannot split an article in two.
+The stable article id is a hash of the canonical URL, so two spellings of one article URL must map to one
+string, and two articles must never map to the same one. Canonicalization is therefore conservative: it
+lower-cases scheme and host, drops the default port and the fragment, removes the query parameters known
+to be tracking (:data:`TRACKING_PARAMETERS`) and sorts the rest. It keeps every other parameter
+(``?newsid=6486285``, ``?tx_ttnews[tt_news]=12``, ``?f=4&t=167`` identify the page) and never rewrites the
+path: ``/amp`` and ``/.`` are part of what the server answers to, and the AMP and canonical spellings of one
+article are joined by the page's ``<link rel="canonical">``, not by guessing.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
-import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-import courlan
-from w3lib.url import canonicalize_url as w3lib_canonicalize
+from w3lib.url import safe_url_string
 
-_AMP_PATH = re.compile(r"(/amp/?$|/amp(?=/)|\.amp(?=\.html?$)|\?amp=?1?$)")
+# Query parameters that only say how a reader arrived (campaign, click and mail tracking): removing them
+# never changes the page. Shell-style patterns, matched case-insensitively against the decoded name.
+TRACKING_PARAMETERS: tuple[str, ...] = (
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "li_fat_id",
+    "igshid",
+    "mc_*",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "vero_conv",
+    "rb_clickid",
+    "wickedid",
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonicalize_url(url: str) -> str:
-    """Return the canonical spelling of an article URL (scheme/host lower case, no fragment, no tracking)."""
-    url = url.strip()
+def is_tracking_parameter(name: str, patterns: tuple[str, ...] = TRACKING_PARAMETERS) -> bool:
+    key = unquote_plus(name).strip().lower()
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
+
+
+def _netloc(scheme: str, url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
     try:
-        cleaned = courlan.normalize_url(url, strict=True)
-    except (ValueError, TypeError):
-        cleaned = url
-    canonical = w3lib_canonicalize(cleaned, keep_fragments=False)
-    parts = urlsplit(canonical)
-    path = _AMP_PATH.sub("", parts.path) or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep the spelling, lower-cased
+        return parts.netloc.lower()
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    return netloc
+
+
+def canonicalize_url(url: str, tracking: tuple[str, ...] = TRACKING_PARAMETERS) -> str:
+    """The canonical spelling of an article URL: scheme/host lower case, no default port, no fragment, no
+    tracking parameter, the other parameters sorted; the path exactly as given (percent-encoded)."""
+    safe = safe_url_string(url.strip())
+    parts = urlsplit(safe)
+    scheme = parts.scheme.lower()
+    query = sorted(
+        pair for pair in parts.query.split("&") if pair and not is_tracking_parameter(pair.partition("=")[0], tracking)
+    )
+    return urlunsplit((scheme, _netloc(scheme, safe), parts.path or "/", "&".join(query), ""))
 
 
 def article_id(canonical_url: str) -> str:

@@ -287,10 +287,21 @@ def test_date_other_languages(text: str, lang: str, expected: str) -> None:
 
 
 def test_date_relative_hace_3_horas() -> None:
-    art = extract(page(body='<span class="fecha">hace 3 horas</span>'), timezone="America/Santiago")
+    body = '<span class="fecha-publicacion">hace 3 horas</span>'
+    art = extract(page(body=body), timezone="America/Santiago")
     assert art.published.source == "text"
     assert art.published.value == FETCHED - timedelta(hours=3)
     assert art.published.confidence < 0.6
+    art = extract(page(body="<p><strong>Publicado:</strong> hace 2 días</p>"), timezone="America/Santiago")
+    assert art.published.source == "text"
+    assert art.published.value.date() == (FETCHED - timedelta(days=2)).date()
+    assert art.published.precision == "day"
+
+
+def test_date_relative_without_publication_label_is_not_a_date() -> None:
+    for body in ('<span class="fecha">hace 3 horas</span>', '<div class="date">vor 5 Stunden</div>'):
+        art = extract(page(body=body), timezone="America/Santiago")
+        assert art.published is None
 
 
 def test_date_in_the_future_rejected_with_warning() -> None:
@@ -346,8 +357,9 @@ def test_amp_page_points_to_canonical() -> None:
     )
     art = extract(html, "https://www.diario.example/noticia/kast-cecot/amp/")
     assert art.canonical_url == "https://www.diario.example/noticia/kast-cecot"
+    # without a canonical link the fetched URL is the canonical one: the path is never rewritten
     art = extract(page(), "https://www.diario.example/noticia/kast-cecot/amp")
-    assert art.canonical_url == "https://www.diario.example/noticia/kast-cecot"
+    assert art.canonical_url == "https://www.diario.example/noticia/kast-cecot/amp"
 
 
 def test_canonical_to_site_root_or_other_site_ignored() -> None:

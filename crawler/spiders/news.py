@@ -186,10 +186,10 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         outlet = self._outlet(response)
         try:
-            links = parse_feed(response.body)
+            links = parse_feed(response.body, response.url, self._max_document_size())
         except DiscoveryError as exc:
             self.logger.warning("feed %s of %s skipped: %s", response.url, outlet.id, exc)
-            self.crawler.stats.inc_value("newsagg/errors/broken_feed")
+            self.crawler.stats.inc_value(_discovery_error_stat(exc, "broken_feed"))
             return
         self.crawler.stats.inc_value("newsagg/feeds_read")
         for link in links:
@@ -200,10 +200,10 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         outlet = self._outlet(response)
         try:
-            kind, links = parse_sitemap(response.body)
+            kind, links = parse_sitemap(response.body, response.url, self._max_document_size())
         except DiscoveryError as exc:
             self.logger.warning("sitemap %s of %s skipped: %s", response.url, outlet.id, exc)
-            self.crawler.stats.inc_value("newsagg/errors/broken_sitemap")
+            self.crawler.stats.inc_value(_discovery_error_stat(exc, "broken_sitemap"))
             return
         self.crawler.stats.inc_value("newsagg/sitemaps_read")
         max_links = config_for(self.crawler).crawl.sitemap_max_links
@@ -214,6 +214,11 @@ class NewsSpider(scrapy.Spider):
                 request = self._article_request(link, outlet, "sitemap")
                 if request:
                     yield request
+
+    def _max_document_size(self) -> int:
+        """The download size cap (``DOWNLOAD_MAXSIZE``) also caps what a gzipped feed or sitemap inflates
+        to, as Scrapy's own SitemapSpider does."""
+        return self.crawler.settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024) or 10 * 1024 * 1024
 
     def parse_section(self, response: Response) -> Iterator[Any]:
         outlet = self._outlet(response)
@@ -338,6 +343,12 @@ _ERROR_REASONS = {
     "DownloadConnectionRefusedError": "connection_refused",
     "ResponseDataLossError": "truncated_response",
 }
+
+
+def _discovery_error_stat(exc: DiscoveryError, broken: str) -> str:
+    """``skipped/too_large`` for a document inflating past the size cap (as for a page), else the broken
+    feed/sitemap counter."""
+    return "newsagg/skipped/too_large" if exc.reason == "too_large" else f"newsagg/errors/{broken}"
 
 
 def _bound(mapping: OrderedDict[str, Any], size: int) -> None:

@@ -15,6 +15,9 @@ that carry its field:
 - ``ms_per_page``: CPU time of one call (``time.process_time``: the machine is shared, and wall time would
   count the time other processes held the CPU), after one untimed warm-up page (model loading excluded).
   Ours and the baseline run alternately on each page, so both see the same cache state.
+- ``url_collisions``: groups of distinct gold URLs that get one article id (must be empty).
+- ``htmldate``: htmldate alone (extensive search, original date) on the pages with a gold date: its
+  ``date_day`` is the reference a date finder has to match.
 
 When the ground truth carries a ``country`` the outlet timezone passed to ``extract_article`` is the
 country's main timezone (as the outlet registry would give it); ``crawl_date`` is the fetch time.
@@ -187,6 +190,20 @@ def run_baseline(html: bytes, record: dict[str, Any], need_metadata: bool) -> tu
     return {"text": text or "", "title": None, "authors": [], "published": None, "precision": "day"}, (_clock() - start)
 
 
+def _run_htmldate(html: bytes, record: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    """htmldate alone (extensive search, original date): the date reference the issue compares against."""
+    from htmldate import find_date
+
+    start = _clock()
+    try:
+        found = find_date(html, url=record.get("url"), extensive_search=True, original_date=True)
+    except Exception:
+        found = None
+    elapsed = _clock() - start
+    value = datetime.fromisoformat(found).replace(tzinfo=UTC) if found else None
+    return {"text": "", "title": None, "authors": [], "published": value, "precision": "day"}, elapsed
+
+
 class Scores:
     def __init__(self) -> None:
         self.tp_fp_fn: list[tuple[float, float, float]] = []
@@ -248,6 +265,17 @@ class Scores:
         }
 
 
+def url_collisions(urls: list[str]) -> list[list[str]]:
+    """Groups of distinct page URLs that canonicalize to one article id (each would overwrite the others)."""
+    from newsagg.urls import article_id, canonicalize_url
+
+    by_id: dict[str, set[str]] = {}
+    for url in urls:
+        if url:
+            by_id.setdefault(article_id(canonicalize_url(url)), set()).add(url)
+    return [sorted(group) for group in by_id.values() if len(group) > 1]
+
+
 def _warm_up(data_dir: Path, keys: list[str], truth: dict[str, dict[str, Any]], baseline: bool) -> None:
     """One untimed page through both extractors: ms/page measures the steady state of a long-running
     crawler, not model loading (py3langid, dateparser locales) on the first call."""
@@ -266,7 +294,7 @@ def evaluate_extraction(data_dir: Path, limit: int | None = None, baseline: bool
     data_dir = Path(data_dir)
     truth: dict[str, dict[str, Any]] = json.loads((data_dir / "ground-truth.json").read_text("utf-8"))
     keys = sorted(truth)[:limit] if limit else sorted(truth)
-    ours, base = Scores(), Scores()
+    ours, base, dates_only = Scores(), Scores(), Scores()
     rows = []
     pages = 0
     _warm_up(data_dir, keys, truth, baseline)
@@ -285,11 +313,18 @@ def evaluate_extraction(data_dir: Path, limit: int | None = None, baseline: bool
             b_row = base.add(record, b_out, b_elapsed)
             if "f1" in b_row:
                 row["baseline_f1"] = b_row["f1"]
+            if record.get("published"):
+                h_out, h_elapsed = _run_htmldate(html, record)
+                dates_only.add({"published": record["published"], "country": record.get("country")}, h_out, h_elapsed)
         rows.append({"key": key, **{k: round(v, 4) for k, v in row.items()}})
     result = ours.summary(pages)
     result["baseline"] = base.summary(pages) if baseline else None
+    if baseline and dates_only.day:
+        summary = dates_only.summary(pages)
+        result["htmldate"] = {"date_day": summary["date_day"], "ms_per_page": summary["ms_per_page"]}
     with_f1 = [r for r in rows if "f1" in r]
     result["worst"] = sorted(with_f1, key=lambda r: r["f1"])[:10]
+    result["url_collisions"] = url_collisions([truth[k].get("url") or "" for k in keys])
     # pages where a metadata measure failed, to study by category
     result["misses"] = {
         measure: [r["key"] for r in rows if r.get(measure) == 0.0]
@@ -322,6 +357,8 @@ def render_table(result: dict[str, Any]) -> Any:
     base = result.get("baseline") or {}
     for key in ("f1", "precision", "recall", "f1_page_mean", *MEASURES[3:], "ms_per_page"):
         table.add_row(key, _fmt(result.get(key), key), _fmt(base.get(key), key))
+    if result.get("htmldate"):
+        table.add_row("date_day (htmldate alone)", "", _fmt(result["htmldate"]["date_day"], "date_day"))
     if base.get("ms_per_page") and result.get("ms_per_page"):
         table.add_row("speed ratio", f"{result['ms_per_page'] / base['ms_per_page']:.2f}x", "1.00x")
     return table

@@ -191,6 +191,25 @@ def clean_paragraphs(paragraphs: list[str], headings: tuple[str | None, ...] = (
 
 MIN_WORDS = 50
 FAST_MIN_CHARS = 1000
+# The recall pass is tried when the precision pass kept less than this share of the words the page holds
+# in paragraphs, and used when it gives back at least RECALL_GAIN times as many words without going far
+# beyond the page's paragraphs (which would be navigation and teasers). Live blogs and long pages with many
+# sub-headings are what the precision pass cuts to their intro.
+RECALL_TRIGGER_SHARE = 0.75
+RECALL_GAIN = 1.5
+RECALL_CAP_SHARE = 1.25
+_PARAGRAPH_TEXT = etree.XPath(
+    "//p[not(ancestor::nav or ancestor::footer or ancestor::aside or ancestor::header)]//text()"
+)
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def paragraph_words(tree: Any) -> int:
+    """Words in the page's ``<p>`` elements outside navigation, header, footer and asides."""
+    return sum(len(str(t).split()) for t in _PARAGRAPH_TEXT(tree))
 
 
 def _run_trafilatura(tree: Any, url: str | None, warnings: list[str], **options: Any) -> str | None:
@@ -211,7 +230,8 @@ def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = 
     third less. That comparison only matters when the fast pass finds little: below ``FAST_MIN_CHARS`` the
     full pass runs and its text is used (measured on both reference sets: every page the fast pass gets
     wrong comes back short). When the result still has fewer than ``MIN_WORDS`` words, the balanced
-    setting gets a last chance and the longer text wins.
+    setting gets a last chance and the longer text wins. When it is much shorter than the page's
+    paragraphs (a live blog cut to its intro), the recall pass runs and wins if it is much longer.
     """
     warnings: list[str] = []
     prune_furniture(tree)
@@ -219,8 +239,14 @@ def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = 
     if raw is None or len(raw) < FAST_MIN_CHARS:
         raw = _run_trafilatura(tree, url, warnings, favor_precision=True)
     paragraphs = clean_paragraphs(_paragraphs(raw), headings)
-    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
+    if _words(paragraphs) < MIN_WORDS:
         second = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings)), headings)
-        if sum(len(p.split()) for p in second) > sum(len(p.split()) for p in paragraphs):
+        if _words(second) > _words(paragraphs):
             paragraphs = second
+    on_page = paragraph_words(tree)
+    if _words(paragraphs) < RECALL_TRIGGER_SHARE * on_page:
+        recall = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings, favor_recall=True)), headings)
+        if RECALL_GAIN * _words(paragraphs) <= _words(recall) <= RECALL_CAP_SHARE * on_page:
+            warnings.append(f"precision pass kept {_words(paragraphs)} of {on_page} words: recall pass used")
+            paragraphs = recall
     return "\n\n".join(paragraphs), warnings

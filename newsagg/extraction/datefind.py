@@ -110,6 +110,21 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_DAYS = re.compile(r"\b(day|día|dia|tag|jour|yesterday|ayer|gestern|hier|ontem|giorn)", re.IGNORECASE)
+# a text date needs a year ("2024", "03.12.24", "12/3/24"): a bare number with a unit is a duration, a
+# price or a score ("65.06 sek.", "60 min.", "Zubereitung 15 Min"), never a date
+_HAS_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)|\b\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
+# words that place a relative time in the past ("vor 5 Stunden", "hace 2 días", "3 hours ago"); without
+# one, "5 Stunden" is a duration
+_AGO = re.compile(
+    r"\b(ago|hace|vor|il y a|há|fa|geleden|temu|prije|pre|acum|назад|тому|önce|sedan|siden|sitten|"
+    r"yesterday|ayer|gestern|hier|ontem|ieri|gisteren|wczoraj|just now|today|hoy|heute|aujourd'hui|oggi)\b",
+    re.IGNORECASE,
+)
+# an element or text that says it holds the publication time (a relative date is only read from one)
+_PUBLICATION_LABEL = re.compile(
+    r"publi|posted|pubdate|erschienen|veröffentlicht|gepost|erstellt|opublikowano|julkaistu|publicerad",
+    re.IGNORECASE,
+)
 
 _PRECISION_RANK = {"day": 0, "minute": 1, "second": 2}
 
@@ -263,8 +278,15 @@ def _fast_parse(text: str) -> datetime | None:
         return None
 
 
-def parse_text(raw: str, source: DateSource, confidence: float, ctx: DateContext) -> DatedValue | None:
-    """A human date ("viernes 27 de noviembre de 2026 | 14:05", "hace 3 horas") via dateparser."""
+def parse_text(
+    raw: str, source: DateSource, confidence: float, ctx: DateContext, labelled: bool = False
+) -> DatedValue | None:
+    """A human date ("viernes 27 de noviembre de 2026 | 14:05") via dateparser.
+
+    Text without a year is not a date, with one exception: a relative date ("vor 5 Stunden", "hace 2
+    días") when ``labelled`` (its element or text says it is the publication time), resolved against the
+    fetch time and with a low confidence. Durations, prices and scores never become a date.
+    """
     numeric = _NUMERIC_DATE.search(raw)
     if numeric:
         raw_date = numeric.group(0)
@@ -272,7 +294,12 @@ def parse_text(raw: str, source: DateSource, confidence: float, ctx: DateContext
         tail = _LAST_DATE_PART.match(raw)  # drop what follows the last time/year ("| Von Max Muster")
         raw_date = tail.group(0) if tail else raw
     text = _clean_text_date(raw_date)
-    if not text or len(text) > 100 or (not re.search(r"\d", text) and not _RELATIVE.search(text)):
+    if not text or len(text) > 100:
+        return None
+    relative = bool(_RELATIVE.search(text)) and not _HAS_YEAR.search(text)
+    if relative and not (labelled and _AGO.search(text)):
+        return None
+    if not relative and not _HAS_YEAR.search(text):
         return None
     fast = _fast_parse(text)
     if fast is not None:
@@ -296,7 +323,6 @@ def parse_text(raw: str, source: DateSource, confidence: float, ctx: DateContext
         re.search(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b", text) and ctx.languages and ctx.languages[0] != "en"
     ):
         settings["DATE_ORDER"] = "DMY"  # dotted dates are day-first everywhere; slashes outside English too
-    relative = bool(_RELATIVE.search(text)) and not re.search(r"\d{4}", text)
     if relative:
         settings.pop("REQUIRE_PARTS")
     words = text.split(" ")
@@ -316,7 +342,7 @@ def parse_text(raw: str, source: DateSource, confidence: float, ctx: DateContext
         precision: Precision = "day" if _RELATIVE_DAYS.search(text) else "minute"
         if value.tzinfo is None:
             value = value.replace(tzinfo=ctx.tz or UTC)
-        return _finish(value, raw.strip(), source, confidence - 0.15, ctx, precision)
+        return _finish(value, raw.strip(), source, min(confidence - 0.15, 0.3), ctx, precision)
     precision = _precision_of(text)
     if not explicit and ctx.tz is None:
         value = value.replace(tzinfo=None)  # dateparser assumed UTC: let _finish warn about it
@@ -374,7 +400,10 @@ def _time_tag_dates(elements: list[Any], ctx: DateContext, modified: bool = Fals
     return out
 
 
-_TEASER = "ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer"
+# teasers of other articles: inside a link, an aside, navigation, a footer, or a list item that links away
+_TEASER = "ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer or ancestor::li[.//a]"
+# a date after an explicit "Datum:" / "Published:" label is the page's own statement
+LABELLED_CONFIDENCE = 0.75
 _DATE_LABEL = re.compile(
     r"^\W*(datum|date|fecha|data|published|publicado|publié|veröffentlicht|erschienen|publicerad|julkaistu)\W*$",
     re.IGNORECASE,
@@ -405,18 +434,22 @@ def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
             nxt = el.getnext()
             following = nxt.text_content() if nxt is not None else ""
             text = " ".join((el.tail or "").split()) or " ".join(following.split())
+            labelled = True
+            confidence = LABELLED_CONFIDENCE
         else:
             attrs = f"{el.get('class', '')} {el.get('id', '')}"
             if el.tag != "time" and not _DATEISH_ATTR.search(attrs):
                 continue
             text = " ".join(el.text_content().split())
+            labelled = bool(_PUBLICATION_LABEL.search(attrs) or _PUBLICATION_LABEL.search(text[:40]))
+            confidence = 0.6
         if not 6 <= len(text) <= 120 or text in seen or not re.search(r"\d", text):
             continue
         seen.add(text)
         if el.xpath(_TEASER):
             continue
         tried += 1
-        parsed = parse_text(text, "text", 0.6, ctx)
+        parsed = parse_text(text, "text", confidence, ctx, labelled=labelled)
         if parsed:
             out.append(parsed)
             break
@@ -432,6 +465,89 @@ def _data_attr_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
         if parsed:
             return [parsed]
     return []
+
+
+# htmldate's extensive search reads the whole page (link titles, free text, image names...) and is right on
+# pages that state their date nowhere we look; it only gives a day, and it is trusted above a visible text
+# date or an unmarked <time>, below structured data.
+HTMLDATE_CONFIDENCE = 0.72
+
+
+def htmldate_day(page: Page, ctx: DateContext) -> DatedValue | None:
+    """The publication day htmldate finds (extensive search, original date), with its own provenance."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(
+            page.tree,
+            url=page.url or None,
+            extensive_search=True,
+            original_date=True,
+            max_date=(ctx.fetched_at + timedelta(days=1)).strftime("%Y-%m-%d"),
+        )
+    except Exception:  # htmldate on hostile markup: no candidate rather than no article
+        return None
+    if not found:
+        return None
+    try:
+        day = date.fromisoformat(found)
+    except ValueError:
+        return None
+    value = datetime(day.year, day.month, day.day, tzinfo=ctx.tz or UTC)
+    if (day.month, day.day) == (1, 1):
+        # htmldate turns a bare year ("© 2016", "/2016/") into 1 January: not a publication day
+        ctx.warnings.append(f"htmldate day {found} ignored: a bare year")
+        return None
+    return DatedValue(value=value, source="htmldate", precision="day", confidence=HTMLDATE_CONFIDENCE, raw=found)
+
+
+def corroborate(candidates: list[DatedValue], found: DatedValue) -> list[DatedValue]:
+    """Add htmldate's day to the candidates. When some of ours name the same day, they keep their more
+    precise provenance and are trusted at least as much as htmldate instead."""
+    day = found.value.date()
+    agreeing = [c for c in candidates if _local_day(c) == day]
+    if not agreeing:
+        return [*candidates, found]
+    return [
+        replace(c, confidence=max(c.confidence, found.confidence)) if _local_day(c) == day else c for c in candidates
+    ]
+
+
+def _is_utc_stamp(value: DatedValue) -> bool:
+    return value.precision != "day" and value.value.utcoffset() == timedelta(0)
+
+
+def local_spelling(instant: DatedValue, candidates: list[DatedValue]) -> DatedValue:
+    """A UTC timestamp, written with the outlet's offset when another candidate states the same instant
+    with one (``<time datetime="2023-11-08T22:35:29-08:00">`` next to JSON-LD ``2023-11-09T06:35:29Z``):
+    same instant, and the local day is the one the page prints."""
+    for other in candidates:
+        offset = other.value.utcoffset()
+        if other.precision == "day" or not offset:
+            continue
+        if abs((other.value - instant.value).total_seconds()) < 60:
+            return replace(instant, value=instant.value.astimezone(other.value.tzinfo))
+    return instant
+
+
+def printed_day(instant: DatedValue, printed: DatedValue) -> DatedValue | None:
+    """A UTC timestamp whose UTC day differs from the day the page prints: the outlet's day.
+
+    Servers serialise times in UTC ("2023-11-09T03:28:35Z") while the page shows the outlet's local day
+    (8 November in New York). Without the outlet timezone the printed day is what a reader sees as the
+    publication day; it wins when some real-world offset (UTC-10 to UTC+14) maps the instant onto it. The
+    instant stays in ``raw`` for provenance."""
+    day = printed.value.date()
+    utc = instant.value.astimezone(UTC)
+    if day == utc.date():
+        return None
+    earliest = (utc - timedelta(hours=10)).date()
+    latest = (utc + timedelta(hours=14)).date()
+    if not earliest <= day <= latest:
+        return None
+    value = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    raw = f"{printed.raw} (printed day; instant {instant.raw} from {instant.source})"
+    return DatedValue(value=value, source=printed.source, precision="day", confidence=instant.confidence, raw=raw)
 
 
 def _url_date(url: str, ctx: DateContext) -> DatedValue | None:
@@ -461,8 +577,13 @@ def _http_date(headers: dict[str, str], ctx: DateContext) -> DatedValue | None:
     return DatedValue(value=value, source="http-header", precision="second", confidence=0.15, raw=raw)
 
 
+def _latest(ctx: DateContext) -> datetime:
+    """The latest plausible publication time: a day after the fetch (time zones, clock skew)."""
+    return ctx.fetched_at + timedelta(days=1)
+
+
 def _plausible(value: DatedValue, ctx: DateContext, what: str) -> bool:
-    limit = ctx.fetched_at + timedelta(days=1)
+    limit = _latest(ctx)
     if value.value > limit:
         ctx.warnings.append(
             f"{what} date rejected: in the future ({value.isoformat()} from {value.source}, "
@@ -514,11 +635,20 @@ def find_dates(
         published += _text_dates(page, ctx)
         if not published:
             published += _data_attr_dates(page, ctx)
+    strong = [c for c in published if c.confidence >= 0.85 and MIN_DATE <= c.value <= _latest(ctx)]
+    utc_only = ctx.tz is None and bool(strong) and all(_is_utc_stamp(c) for c in strong)
+    found_by_htmldate = htmldate_day(page, ctx) if not strong or utc_only else None
+    if found_by_htmldate is not None:
+        published = corroborate(published, found_by_htmldate)
     if not published:
         header = _http_date(headers, ctx)
         if header:
             published.append(header)
     chosen = choose(published, ctx, "published")
+    if chosen is not None and _is_utc_stamp(chosen):
+        chosen = local_spelling(chosen, published)
+    if chosen is not None and found_by_htmldate is not None and utc_only and _is_utc_stamp(chosen):
+        chosen = printed_day(chosen, found_by_htmldate) or chosen
 
     modified_candidates = _ld_dates(page, LD_MODIFIED, ctx) + _meta_dates(page, MODIFIED_META, ctx)
     modified_candidates += _time_tag_dates(time_elements, ctx, modified=True)

@@ -1,7 +1,9 @@
 """Bytes -> text, robust to missing, wrong and unknown charset labels.
 
 Order of trust: a byte-order mark, then the HTTP header charset, then the ``<meta>`` charset, then UTF-8.
-A label is only believed when the bytes decode cleanly under it; mislabeled pages (latin-1 bytes served as
+A label is only believed when the bytes decode cleanly under it; a page that is UTF-8 but for a few stray
+bytes stays UTF-8 (U+FFFD for those bytes), cp1252/latin-1 is used only when the bytes are not UTF-8;
+mislabeled pages (latin-1 bytes served as
 UTF-8, UTF-8 bytes labelled ISO-8859-1) are detected and reported as a warning. Never raises.
 """
 
@@ -76,6 +78,20 @@ def _detect(data: bytes) -> str | None:
     return "cp1252" if "cp1252" in plausible else normalize_charset(best.encoding)
 
 
+def mostly_utf8(data: bytes) -> bool:
+    """True for bytes that are UTF-8 apart from a few stray invalid bytes.
+
+    A page assembled from UTF-8 parts with one mis-encoded snippet (an ad, a cut multi-byte character)
+    carries hundreds of valid multi-byte sequences and a handful of invalid bytes; a cp1252/latin-1 page
+    carries almost no valid sequences (its "ä" is a lone byte). Decoding such a page as cp1252 would break
+    every non-ASCII character to save four."""
+    valid = len(_NON_ASCII_UTF8.findall(data))
+    if valid < 3:
+        return False
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return invalid <= max(4, valid // 20)
+
+
 def decode_html(data: bytes | str, header_charset: str | None = None) -> tuple[str, str | None, list[str]]:
     """Decode a page. Returns ``(text, codec used or None for str input, warnings)``."""
     warnings: list[str] = []
@@ -102,6 +118,9 @@ def decode_html(data: bytes | str, header_charset: str | None = None) -> tuple[s
         text = _strict(data, "utf-8")
         if text is not None:
             return text, "utf-8", warnings
+        if mostly_utf8(data):
+            warnings.append("invalid utf-8 bytes replaced (the rest of the page is utf-8)")
+            return data.decode("utf-8", errors="replace"), "utf-8", warnings
         alternatives = [c for c in (meta, _detect(data), "cp1252") if c and c != "utf-8"]
         codec = alternatives[0]
         text = data.decode(codec, errors="replace")
@@ -116,6 +135,9 @@ def decode_html(data: bytes | str, header_charset: str | None = None) -> tuple[s
     if single_byte and _NON_ASCII_UTF8.search(data) and _strict(data, "utf-8") is not None:
         warnings.append(f"encoding mislabeled: {label} {declared}, decoded as utf-8")
         return data.decode("utf-8"), "utf-8", warnings
+    if single_byte and mostly_utf8(data):
+        warnings.append(f"encoding mislabeled: {label} {declared}, decoded as utf-8 (invalid bytes replaced)")
+        return data.decode("utf-8", errors="replace"), "utf-8", warnings
     text = _strict(data, declared)
     if text is not None:
         return text, declared, warnings
