@@ -58,6 +58,43 @@ _LABEL = (
 )
 _LABEL_ONLY = re.compile(rf"^\W*({_LABEL})\s*[:：]?\W*$", re.IGNORECASE)
 _LABELLED = re.compile(rf"^\W*({_LABEL})\s*[:：]\s*(.{{2,80}}?)\W*$", re.IGNORECASE)
+# Interface text around a byline: "View all posts by Jane Doe" names Jane Doe; "Weitere Informationen" or
+# "Alle Artikel" name nobody. Multilingual phrases of author boxes and archive links, never site-specific.
+_INTERFACE_PREFIX = re.compile(
+    r"^(?:(?:view|see|show|read) (?:all|more) (?:posts|articles|stories|entries) (?:by|from)|"
+    r"(?:all|more) (?:posts|articles|stories|entries) (?:by|from)|(?:posts|articles|stories) by|more from|"
+    r"zeige alle (?:beiträge|artikel) von|alle (?:beiträge|artikel) von|weitere (?:beiträge|artikel) von|"
+    r"mehr (?:beiträge |artikel )?von|(?:beiträge|artikel) von|"
+    r"ver (?:todas las|todos los) (?:entradas|artículos|posts) de|(?:todas las|todos los) (?:entradas|artículos) de|"
+    r"más (?:artículos|entradas) de|voir tous les articles de|tous les articles de|plus d'articles de|"
+    r"(?:visualizza )?tutti gli articoli di|altri articoli di|ver todos os (?:posts|artigos) de|"
+    r"todos os (?:posts|artigos) de|mais (?:artigos|posts) de)\s+",
+    re.IGNORECASE,
+)
+_INTERFACE_TEXT = re.compile(
+    r"^(?:weitere informationen|mehr informationen|alle artikel|alle beiträge|mehr erfahren|mehr lesen|"
+    r"more information|more info|read more|learn more|view (?:all )?(?:posts|articles|profile)|"
+    r"all (?:posts|articles|stories)|author profile|author page|autorenprofil|autorenseite|profil|profile|"
+    r"about(?: the author)?|über (?:den|die) autor(?:in)?|más información|ver más|leer más|voir plus|"
+    r"en savoir plus|leggi (?:di più|tutto)|saiba mais|contact|kontakt|contacto|website|homepage|bio|"
+    r"biography|biografie|biografía|subscribe|abonnieren|newsletter|anonymous|anonym|unknown|guest|gast)$",
+    re.IGNORECASE,
+)
+# A CMS account or theme credit rather than a person: one token naming an account ("wordpressadmin",
+# "webmaster") or written in CamelCase ("ThemeGrill", "WordPress").
+_ACCOUNT_WORDS = re.compile(r"admin|wordpress|webmaster|theme|editorial|user\d*$|^root$|^sysop$", re.IGNORECASE)
+_CAMEL_CASE = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
+
+
+def _interface_or_account(name: str) -> bool:
+    """Interface text or a CMS account / theme name, never a person's byline."""
+    if _INTERFACE_TEXT.match(name):
+        return True
+    if " " in name.strip():
+        return False
+    return bool(_ACCOUNT_WORDS.search(name) or (_CAMEL_CASE.match(name) and not name.startswith(("Mc", "Mac"))))
+
+
 _BY_LINE = re.compile(r"^\s*(by|von|por|par)\s+([^\W\d_].{1,60}?)[\s,.;|]*$", re.IGNORECASE)
 
 
@@ -116,13 +153,13 @@ def clean_authors(raw_names: list[str], keys: list[str], visible: bool = False) 
     for raw in [seg.strip() for value in raw_names for seg in (norm_space(value) or "").split(";")]:
         if _NOT_A_NAME.search(raw) and not re.search(r"\s", raw.split("@")[0]):
             continue
-        raw = _BY_PREFIX.sub("", raw)
+        raw = _BY_PREFIX.sub("", _INTERFACE_PREFIX.sub("", raw))
         parts = []
         for part in _AUTHOR_SPLIT.split(raw):
             name = _CJK_ROLE.sub("", _BY_PREFIX.sub("", _ROLE_CUT.sub("", part)).strip(" .,:;-–—|"))
             if not name or len(name) < 2 or len(name) > 60 or len(name.split()) > 6:
                 continue
-            if _NOT_A_NAME.search(name) or _ROLE_WORDS.match(name):
+            if _NOT_A_NAME.search(name) or _ROLE_WORDS.match(name) or _interface_or_account(name):
                 continue
             if visible and ((name == name.lower() and name != name.upper()) or re.search(r"\d", name)):
                 continue
@@ -153,11 +190,26 @@ def _meta_names(page: Page) -> list[str]:
     return names
 
 
+# Boxes of other articles (related, recommended, most read...): their bylines are not this page's.
+_RELATED_BOX = (
+    "ancestor::aside or ancestor::nav or ancestor::footer or ancestor::*[@class and ("
+    "contains(@class, 'related') or contains(@class, 'recommend') or contains(@class, 'teaser')"
+    " or contains(@class, 'more-') or contains(@class, 'most-') or contains(@class, 'popular')"
+    " or contains(@class, 'trending') or contains(@class, 'read-next') or contains(@class, 'also-'))]"
+)
+
+
+def _in_related_box(el: Any) -> bool:
+    return bool(el.xpath(_RELATED_BOX))
+
+
 def _markup_names(page: Page) -> list[str]:
     out = []
-    for el in page.tree.xpath('//*[@rel="author" or @itemprop="author"]')[:6]:
-        if _ADMIN_ACCOUNT.search(el.get("href") or ""):
+    for el in page.tree.xpath('//*[@rel="author" or @itemprop="author"]')[:12]:
+        if _ADMIN_ACCOUNT.search(el.get("href") or "") or _in_related_box(el):
             continue
+        if len(out) >= 6:
+            break
         name_el = el.xpath('.//*[@itemprop="name"]')
         out.append(name_el[0].get("content") or name_el[0].text_content() if name_el else el.text_content())
     return out
@@ -170,7 +222,8 @@ def _author_links(page: Page) -> list[str]:
         ' or contains(@href, "/autoren/") or contains(@href, "/autores/") or contains(@href, "/auteur/")'
         ' or contains(@href, "/journalist/") or contains(@href, "/journalists/")]'
     )
-    return [el.text_content() for el in page.tree.xpath(xpath)[:6] if not _ADMIN_ACCOUNT.search(el.get("href", ""))]
+    links = [el for el in page.tree.xpath(xpath)[:12] if not _ADMIN_ACCOUNT.search(el.get("href", ""))]
+    return [el.text_content() for el in links if not _in_related_box(el)][:6]
 
 
 def _visible_byline(page: Page) -> list[str]:

@@ -494,9 +494,10 @@ def htmldate_day(page: Page, ctx: DateContext) -> DatedValue | None:
     except ValueError:
         return None
     value = datetime(day.year, day.month, day.day, tzinfo=ctx.tz or UTC)
-    if (day.month, day.day) == (1, 1):
-        # htmldate turns a bare year ("© 2016", "/2016/") into 1 January: not a publication day
-        ctx.warnings.append(f"htmldate day {found} ignored: a bare year")
+    if day.day == 1 and not _page_states_first_of_month(page, day):
+        # htmldate turns a bare year ("© 2016") into 1 January and a month ("2026-02-30", "/2026/02/") into
+        # its first day: without the page stating that day, it is not a publication day
+        ctx.warnings.append(f"htmldate day {found} ignored: only a year or month is stated")
         return None
     return DatedValue(value=value, source="htmldate", precision="day", confidence=HTMLDATE_CONFIDENCE, raw=found)
 
@@ -511,6 +512,23 @@ def corroborate(candidates: list[DatedValue], found: DatedValue) -> list[DatedVa
     return [
         replace(c, confidence=max(c.confidence, found.confidence)) if _local_day(c) == day else c for c in candidates
     ]
+
+
+def _page_states_first_of_month(page: Page, day: date) -> bool:
+    """Whether the page writes out the first of that month (numeric forms, or the day next to a word and the
+    year: "1 February 2026", "February 1st, 2026", "1. Februar 2026", "1 de febrero de 2026")."""
+    y, m = day.year, day.month
+    numeric = (
+        f"{y}-{m:02d}-01", f"{y}/{m:02d}/01", f"{y}{m:02d}01", f"01.{m:02d}.{y}", f"1.{m}.{y}", f"01.{m}.{y}",
+        f"01/{m:02d}/{y}", f"{m:02d}/01/{y}", f"{m}/1/{y}", f"1/{m}/{y}", f"01-{m:02d}-{y}",
+    )  # fmt: skip
+    markup = etree.tostring(page.tree, encoding="unicode")
+    if any(form in markup for form in numeric):
+        return True
+    spelled = re.compile(
+        rf"(?<!\d)0?1(?:st|er|º|\.)?\s(?:[^\W\d]+\.?\s){{1,3}}{y}(?!\d)|[^\W\d]+\.?\s0?1(?:st)?,?\s{y}(?!\d)"
+    )
+    return bool(spelled.search(page.tree.text_content() or ""))
 
 
 def _is_utc_stamp(value: DatedValue) -> bool:

@@ -110,8 +110,7 @@ def clean_title(raw: str | None, ctx: _Context) -> str | None:
     return out.strip(" -–—|:") or None
 
 
-def h1(page: Page) -> str | None:
-    """The visible headline: the first ``<h1>`` of the article container (not one in a breadcrumb)."""
+def _h1_element(page: Page) -> Any | None:
     for xpath in ("//article//h1", "//main//h1", "//h1"):
         for el in page.tree.xpath(xpath)[:3]:
             parent = el.getparent()
@@ -119,8 +118,14 @@ def h1(page: Page) -> str | None:
                 continue
             text = norm_space(el.text_content())
             if text and 3 <= len(text) <= 300:
-                return text
+                return el
     return None
+
+
+def h1(page: Page) -> str | None:
+    """The visible headline: the first ``<h1>`` of the article container (not one in a breadcrumb)."""
+    el = _h1_element(page)
+    return norm_space(el.text_content()) if el is not None else None
 
 
 def candidates(page: Page, site: str | None) -> list[tuple[str, str]]:
@@ -142,7 +147,22 @@ def candidates(page: Page, site: str | None) -> list[tuple[str, str]]:
         cleaned = clean_title(value, ctx)
         if cleaned:
             out.append((source, cleaned))
+    visible = next((text for source, text in out if source == "h1"), None)
+    if visible:
+        # "Headline - Outlet Name" where the visible headline stops at the separator: the rest is a suffix
+        out = [(source, visible if _suffixed(text, visible) else text) for source, text in out]
     return out
+
+
+_SUFFIX_SEPARATOR = re.compile(r"^\s+[|\-–—·•/]\s+\S")
+
+
+def _suffixed(text: str, visible: str) -> bool:
+    """``text`` is ``visible`` + " - " + a short tail (an outlet or section name the cleaning missed)."""
+    if not text.startswith(visible) or len(text) == len(visible):
+        return False
+    rest = text[len(visible) :]
+    return bool(_SUFFIX_SEPARATOR.match(rest)) and len(rest) <= 60
 
 
 def _key(text: str) -> str:
