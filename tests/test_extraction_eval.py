@@ -61,6 +61,8 @@ def test_evaluate_extraction_on_fixture_pages(tmp_path: Path) -> None:
     assert result["title_exact"] == 1.0  # only the AP page carries a title
     assert result["date_minute"] == 1.0
     assert result["ms_per_page"] > 0
+    assert result["htmldate"]["date_day"] is not None  # htmldate alone, same run, pages with a gold date
+    assert result["url_collisions"] == []
     assert [row["key"] for row in result["worst"]] and len(result["worst"]) <= 10
     json.dumps(result)
     assert render_table(result).row_count >= 8

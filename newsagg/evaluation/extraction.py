@@ -377,6 +377,8 @@ def print_result(result: dict[str, Any]) -> None:
         for row in result["worst"]:
             worst.add_row(*(str(row.get(c, "—")) for c in ("key", "f1", "precision", "recall", "baseline_f1")))
         console.print(worst)
+    for group in result.get("url_collisions") or []:
+        console.print("URL collision (one article id): " + ", ".join(group))
     for measure, keys in (result.get("misses") or {}).items():
         if keys:
             console.print(f"{measure} misses ({len(keys)}): " + ", ".join(keys))
