@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from crawler.discovery import DiscoveryError, TooLargeError, gunzip_capped, parse_feed, parse_sitemap
+from newsagg.discovery import DiscoveryError, TooLargeError, gunzip_capped, parse_feed, parse_sitemap
 from newsagg.newsweb import NewsWeb
 from newsagg.newsweb.site import Resource
 from newsagg.storage.sqlite import SQLiteStore
