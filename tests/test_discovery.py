@@ -87,9 +87,8 @@ FAST = ["--set", "AUTOTHROTTLE_START_DELAY=0.05", "--set", "AUTOTHROTTLE_MAX_DEL
 
 def _serve(web: NewsWeb, outlet_id: str, path: str, resource: Resource) -> None:
     """A test-only document on one outlet of the running news web (the fiction itself is unchanged)."""
-    for server in web._servers:
-        if server.outlet_id == outlet_id:
-            server.routes = {**server.routes, path: resource}
+    routes, dark = web._tables[outlet_id]
+    web._tables[outlet_id] = ({**routes, path: resource}, dark)
 
 
 def test_crawl_follows_relative_feed_links_and_gzipped_sitemaps(tmp_path: Path) -> None:
