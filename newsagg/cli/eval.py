@@ -117,7 +117,7 @@ def eval_crawl(
         return
     from newsagg.cli.output import console
 
-    console.print(render_table(result))
+    console.print(render_table(result, "end-to-end quality through a crawl"))
     rejected = result["rejected"]
     reasons = ", ".join(f"{reason}={count}" for reason, count in rejected["reasons"].items()) or "none"
     console.print(

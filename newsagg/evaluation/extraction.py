@@ -346,11 +346,11 @@ def _fmt(value: Any, key: str) -> str:
     return f"{value:.3f}"
 
 
-def render_table(result: dict[str, Any]) -> Any:
+def render_table(result: dict[str, Any], what: str = "extraction quality") -> Any:
     """A ``rich.table.Table``: one row per measure, ours vs bare trafilatura."""
     from rich.table import Table
 
-    table = Table(title=f"extraction quality ({result.get('pages')} pages)")
+    table = Table(title=f"{what} ({result.get('pages')} pages)")
     table.add_column("measure")
     table.add_column("newsagg", justify="right")
     table.add_column("trafilatura", justify="right")
