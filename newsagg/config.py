@@ -92,6 +92,7 @@ class CrawlConfig:
     sitemap_max_docs: int
     #: None: one extraction process per CPU; 0: extract in the crawl process.
     extract_workers: int | None
+    extract_cpu_seconds: float
     hints_max: int
     retry_after_max: float
     progress: bool | None
@@ -171,6 +172,7 @@ class Config:
             sitemap_max_links=self["NEWSAGG_SITEMAP_MAX_LINKS"],
             sitemap_max_docs=self["NEWSAGG_SITEMAP_MAX_DOCS"],
             extract_workers=extract_workers,
+            extract_cpu_seconds=self["NEWSAGG_EXTRACT_CPU_SECONDS"],
             hints_max=self["NEWSAGG_HINTS_MAX"],
             retry_after_max=self["NEWSAGG_RETRY_AFTER_MAX"],
             progress=self["NEWSAGG_PROGRESS"],

@@ -204,6 +204,7 @@ _DECLARED: list[Setting] = [
     _s("SITEMAP_MAX_LINKS", int, 50_000, "links read per sitemap document", "crawl"),
     _s("SITEMAP_MAX_DOCS", int, 500, "sitemap documents fetched per outlet and crawl", "crawl"),
     _s("EXTRACT_WORKERS", str, "auto", "extraction processes: auto (one per CPU) or a number; 0 = in-process", "crawl"),
+    _s("EXTRACT_CPU_SECONDS", float, 10.0, "CPU seconds one page may take to extract (0: no limit)", "crawl"),
     _s("HINTS_MAX", int, 20_000, "feed/sitemap date hints kept for URLs not fetched yet (bounded memory)", "crawl"),
     _s("RETRY_AFTER_MAX", float, 60.0, "longest Retry-After (seconds) waited for", "crawl"),
     _s("PROGRESS", bool, None, "live progress on stderr (unset: when stderr is a terminal)", "crawl", optional=True),

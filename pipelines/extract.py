@@ -29,6 +29,7 @@ from crawler.config import config_for
 from crawler.pool import DeferredProcessPool
 from newsagg.dedupe import signature_for
 from newsagg.extraction import ExtractedArticle, extract_article
+from newsagg.extraction.budget import ExtractionBudgetExceeded, cpu_budget
 
 #: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
 _PRELOAD = ["pipelines.extract", "newsagg.extraction", "newsagg.dedupe", "trafilatura", "dateparser"]
@@ -46,10 +47,12 @@ def make_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:
-    """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call."""
-    extracted = extract_article(body, url, **kwargs)
-    signature = signature_for(extracted.text) if extracted.is_article else None
+def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any], cpu_seconds: float = 0.0) -> Extracted:
+    """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call,
+    within the page's CPU budget (:mod:`newsagg.extraction.budget`)."""
+    with cpu_budget(cpu_seconds):
+        extracted = extract_article(body, url, **kwargs)
+        signature = signature_for(extracted.text) if extracted.is_article else None
     return extracted, signature
 
 
@@ -60,6 +63,7 @@ class ExtractPipeline:
         config = config_for(crawler).crawl
         self.min_chars = config.min_text_chars
         self.workers = default_workers() if config.extract_workers is None else config.extract_workers
+        self.cpu_seconds = config.extract_cpu_seconds
         self.pool: DeferredProcessPool | None = None
 
     @classmethod
@@ -89,7 +93,17 @@ class ExtractPipeline:
             "language_hint": outlet.language if outlet else None,
             "feed_published": adapter.get("feed_published"),
         }
-        extracted, signature = await self._extract(body, adapter["url"], kwargs)
+        try:
+            extracted, signature = await self._extract(body, adapter["url"], kwargs)
+        except ExtractionBudgetExceeded as exc:
+            self.stats.inc_value("newsagg/skipped/extraction_budget")
+            raise DropItem(f"not extracted: {adapter['url']} ({exc})") from exc
+        except Exception as exc:  # a bug or a hostile page: counted and logged, never a silent loss
+            self.stats.inc_value("newsagg/errors/extraction_failed")
+            self.crawler.spider.logger.error(
+                "extraction failed on %s: %s: %s", adapter["url"], type(exc).__name__, exc, exc_info=exc
+            )
+            raise DropItem(f"extraction failed: {adapter['url']} ({type(exc).__name__})") from exc
         for warning in extracted.warnings:
             self.crawler.spider.logger.info("%s: %s", adapter["url"], warning)
             self.stats.inc_value("newsagg/extraction_warnings")
@@ -107,9 +121,11 @@ class ExtractPipeline:
 
     async def _extract(self, body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:
         if self.pool is None:
-            return extract_with_signature(body, url, kwargs)
+            return extract_with_signature(body, url, kwargs, self.cpu_seconds)
         try:
-            return await maybe_deferred_to_future(self.pool.call(extract_with_signature, body, url, kwargs))
+            return await maybe_deferred_to_future(
+                self.pool.call(extract_with_signature, body, url, kwargs, self.cpu_seconds)
+            )
         except BrokenProcessPool as exc:
             # A worker died (OOM killer, a crash in a C extension): the pool starts afresh at the next page;
             # this one is extracted here.
@@ -117,4 +133,4 @@ class ExtractPipeline:
                 "extraction worker died (%s); pool restarted, %s extracted inline", exc, url
             )
             self.stats.inc_value("newsagg/errors/extraction_worker_died")
-            return extract_with_signature(body, url, kwargs)
+            return extract_with_signature(body, url, kwargs, self.cpu_seconds)

@@ -49,11 +49,13 @@ def _loads(raw: str) -> Any:
     raw = raw.strip().removeprefix("//<![CDATA[").removesuffix("//]]>").strip().rstrip(";")
     try:
         return json.loads(raw, strict=False)
+    except RecursionError:
+        return None  # nested deeper than Python's stack (a hostile "[[[[…"): no JSON-LD, the page still counts
     except ValueError:
         pass
     try:
         return json.loads(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw)), strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
