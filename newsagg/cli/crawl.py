@@ -20,6 +20,7 @@ from newsagg.cli.options import (
     fail,
     home_settings,
     parse_settings,
+    require_writable_home,
 )
 from newsagg.cli.output import console
 
@@ -133,6 +134,7 @@ def crawl(
             raise fail(str(exc), ExitCode.usage) from exc
     from newsagg.state.db import StateError, check_state
 
+    require_writable_home(config)
     try:
         check_state(config.store.home)
     except StateError as exc:

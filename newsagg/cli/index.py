@@ -96,7 +96,7 @@ def status(home: HomeOption = None, output_format: ReportFormatOption = ReportFo
     spool = Spool(settings.store.spool_dir)
     info: dict[str, Any] = {"backend": settings.store.backend, "spooled_articles": spool.count()}
     try:
-        with open_settings_store(settings) as store:
+        with open_settings_store(settings, read_only=True) as store:
             info["articles"] = store.count_articles()
             info["stories"] = len(store.list_stories(min_articles=1, limit=10_000))
             info.update(store.describe())

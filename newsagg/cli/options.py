@@ -163,23 +163,45 @@ def home_settings(home: Path | None, overrides: dict[str, Any] | None = None) ->
     if home:
         given["NEWSAGG_HOME"] = str(home)
     try:
-        return load_config(given)
+        config = load_config(given)
     except ConfigError as exc:
         raise fail(str(exc), ExitCode.usage) from exc
+    data = config.store.home
+    if data.exists() and not data.is_dir():
+        raise fail(f"the data directory {data} is a file, not a directory (--home / NEWSAGG_HOME)", ExitCode.usage)
+    return config
 
 
-def open_settings_store(settings: Config) -> ArticleStore:
+def require_writable_home(config: Config) -> None:
+    """Commands that write (crawl, replay, repair) stop here with one line when the data directory cannot
+    take a file, instead of failing half-way with a traceback."""
+    import tempfile
+
+    data = config.store.home
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=data, prefix=".newsagg-write-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise fail(
+            f"the data directory {data} is not writable ({reason}): choose another with --home", ExitCode.error
+        ) from exc
+
+
+def open_settings_store(settings: Config, *, read_only: bool = False) -> ArticleStore:
     """The configured store; raises :class:`~newsagg.storage.StorageError` when it cannot be opened."""
     from newsagg.storage import open_store
 
-    return open_store(settings)
+    return open_store(settings, read_only=read_only)
 
 
 def open_home_store(home: Path | None) -> ArticleStore:
-    """The store of ``--home``, or exit 1 with the reason it cannot be opened."""
+    """The store of ``--home`` opened for reading only (the read commands use it: they work on a store they may
+    not write to), or exit 1 with the reason it cannot be opened."""
     from newsagg.storage import StorageError
 
     try:
-        return open_settings_store(home_settings(home))
+        return open_settings_store(home_settings(home), read_only=True)
     except StorageError as exc:
         raise fail(str(exc), ExitCode.error) from exc

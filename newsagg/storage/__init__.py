@@ -18,14 +18,19 @@ _ALIASES = {"es": "elasticsearch", "os": "opensearch"}
 
 
 def open_store(
-    config: Config | str | None = None, *, home: str | Path | None = None, env: Mapping[str, Any] | None = None
+    config: Config | str | None = None,
+    *,
+    home: str | Path | None = None,
+    env: Mapping[str, Any] | None = None,
+    read_only: bool = False,
 ) -> ArticleStore:
     """Open the configured backend.
 
     ``config`` is the typed configuration (:func:`newsagg.config.load_config`). For scripts and tests a backend
     name works too: it is combined with ``home`` and the ``NEWSAGG_*`` entries of ``env`` (default: the
     process environment) by the same builder. Raises :class:`StorageError` with the reason when the backend is
-    unknown, misconfigured or unreachable.
+    unknown, misconfigured or unreachable. ``read_only``: the store is only read (an existing SQLite file is
+    opened without writing to it, so read commands work on a read-only folder).
     """
     if not isinstance(config, Config):
         try:
@@ -36,7 +41,7 @@ def open_store(
     if backend == "sqlite":
         from newsagg.storage.sqlite import SQLiteStore
 
-        return SQLiteStore(config.store.sqlite_path, timeout=config.store.sqlite_timeout)
+        return SQLiteStore(config.store.sqlite_path, timeout=config.store.sqlite_timeout, read_only=read_only)
     if backend in ("elasticsearch", "opensearch"):
         from newsagg.storage.engine import EngineStore
         from newsagg.storage.engine_config import EngineConfig

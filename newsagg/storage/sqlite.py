@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import (
@@ -144,13 +145,19 @@ class SQLiteStore(ArticleStore):
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, timeout: float | None = None, read_only: bool = False) -> None:
         # how long a write waits for another process's lock before it fails (and the batch is spooled)
         timeout = default_of("NEWSAGG_SQLITE_TIMEOUT") if timeout is None else timeout
         self.path = Path(path)
         self._timeout = timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        if read_only and self.path.exists():
+            self._db = self._open_read_only()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the store's folder {self.path.parent}: {exc.strerror}") from exc
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
@@ -171,6 +178,24 @@ class SQLiteStore(ArticleStore):
             self._db.commit()
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open SQLite store {self.path}: {exc}") from exc
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes: for read commands, which must work on a store they may not change
+        (a read-only folder, a copy on a mounted archive). No schema, no migration: a file this build cannot
+        read as it is fails with the reason. In a folder where even SQLite's shared-memory file cannot be
+        created, the file is opened as immutable (nobody can be writing to it there)."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        for suffix in ("", "&immutable=1"):
+            try:
+                db = sqlite3.connect(uri + suffix, uri=True, timeout=self._timeout, check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                db.execute("SELECT 1 FROM articles LIMIT 1").fetchall()
+                return db
+            except sqlite3.OperationalError as exc:
+                error: sqlite3.Error = exc
+            except sqlite3.DatabaseError as exc:
+                raise self._error("open", exc) from exc
+        raise StorageError(f"cannot open SQLite store {self.path} read-only: {error}")
 
     def _migrate(self) -> None:
         """Bring a file written by an older build up to ``SCHEMA_VERSION``; refuse one from a newer build.
