@@ -90,6 +90,8 @@ class CrawlConfig:
     allowed_hosts: tuple[str, ...]
     sitemap_max_links: int
     sitemap_max_docs: int
+    feed_max_entries: int
+    robots_max_bytes: int
     #: None: one extraction process per CPU; 0: extract in the crawl process.
     extract_workers: int | None
     extract_cpu_seconds: float
@@ -171,6 +173,8 @@ class Config:
             allowed_hosts=tuple(h.strip() for h in self["NEWSAGG_ALLOWED_HOSTS"].split(",") if h.strip()),
             sitemap_max_links=self["NEWSAGG_SITEMAP_MAX_LINKS"],
             sitemap_max_docs=self["NEWSAGG_SITEMAP_MAX_DOCS"],
+            feed_max_entries=self["NEWSAGG_FEED_MAX_ENTRIES"],
+            robots_max_bytes=self["NEWSAGG_ROBOTS_MAX_BYTES"],
             extract_workers=extract_workers,
             extract_cpu_seconds=self["NEWSAGG_EXTRACT_CPU_SECONDS"],
             hints_max=self["NEWSAGG_HINTS_MAX"],

@@ -202,6 +202,8 @@ _DECLARED: list[Setting] = [
     _s("MIN_TEXT_CHARS", int, 200, "extracted text shorter than this is not an article", "crawl"),
     _s("ALLOWED_HOSTS", str, "", "private/loopback hosts (host, host:port, CIDR) the crawler may fetch", "crawl"),
     _s("SITEMAP_MAX_LINKS", int, 50_000, "links read per sitemap document", "crawl"),
+    _s("FEED_MAX_ENTRIES", int, 5_000, "entries read per feed document (the rest are counted, not requested)", "crawl"),
+    _s("ROBOTS_MAX_BYTES", int, 512_000, "robots.txt bytes parsed (the rest is ignored, as Google does)", "crawl"),
     _s("SITEMAP_MAX_DOCS", int, 500, "sitemap documents fetched per outlet and crawl", "crawl"),
     _s("EXTRACT_WORKERS", str, "auto", "extraction processes: auto (one per CPU) or a number; 0 = in-process", "crawl"),
     _s("EXTRACT_CPU_SECONDS", float, 10.0, "CPU seconds one page may take to extract (0: no limit)", "crawl"),

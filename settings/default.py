@@ -13,6 +13,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = "newsagg/0.1 (+https://github.com/newsagg/newsagg; news coverage research crawler)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "crawler.robots.CappedRobotParser"  # parses the first NEWSAGG_ROBOTS_MAX_BYTES only
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler import signals as newsagg_signals
@@ -37,6 +39,9 @@ _NOT_ARTICLE = re.compile(
     re.IGNORECASE,
 )
 _ALLOWED_SCHEMES = ("http", "https")
+#: Feeds and sitemaps at least this large are parsed in a thread, off the reactor.
+OFF_REACTOR_BYTES = 256 * 1024
+_Parsed = TypeVar("_Parsed")
 SEED_TERMS = 6
 
 
@@ -183,24 +188,31 @@ class NewsSpider(scrapy.Spider):
             dont_filter=again,
         )
 
-    def parse_feed(self, response: Response) -> Iterator[Any]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
         outlet = self._outlet(response)
         try:
-            links = parse_feed(response.body, response.url, self._max_document_size())
+            links = await self._parse_document(parse_feed, response)
         except DiscoveryError as exc:
             self.logger.warning("feed %s of %s skipped: %s", response.url, outlet.id, exc)
             self.crawler.stats.inc_value(_discovery_error_stat(exc, "broken_feed"))
             return
         self.crawler.stats.inc_value("newsagg/feeds_read")
+        max_entries = config_for(self.crawler).crawl.feed_max_entries
+        if len(links) > max_entries:
+            self.logger.warning(
+                "feed %s lists %d entries: the first %d are read", response.url, len(links), max_entries
+            )
+            self.crawler.stats.inc_value("newsagg/skipped/feed_entries_over_cap", len(links) - max_entries)
+            links = links[:max_entries]
         for link in links:
             request = self._article_request(link, outlet, "feed")
             if request:
                 yield request
 
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Any]:
         outlet = self._outlet(response)
         try:
-            kind, links = parse_sitemap(response.body, response.url, self._max_document_size())
+            kind, links = await self._parse_document(parse_sitemap, response)
         except DiscoveryError as exc:
             self.logger.warning("sitemap %s of %s skipped: %s", response.url, outlet.id, exc)
             self.crawler.stats.inc_value(_discovery_error_stat(exc, "broken_sitemap"))
@@ -214,6 +226,14 @@ class NewsSpider(scrapy.Spider):
                 request = self._article_request(link, outlet, "sitemap")
                 if request:
                     yield request
+
+    async def _parse_document(self, parser: Callable[[bytes, str, int], _Parsed], response: Response) -> _Parsed:
+        """A feed or sitemap parsed; a large one (a 9 MB feed takes seconds) in a thread, so the reactor keeps
+        downloading and scheduling meanwhile. Small ones are parsed here: a thread hop costs more than them."""
+        arguments = (response.body, response.url, self._max_document_size())
+        if len(response.body) < OFF_REACTOR_BYTES:
+            return parser(*arguments)
+        return await maybe_deferred_to_future(threads.deferToThread(parser, *arguments))
 
     def _max_document_size(self) -> int:
         """The download size cap (``DOWNLOAD_MAXSIZE``) also caps what a gzipped feed or sitemap inflates
