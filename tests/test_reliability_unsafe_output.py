@@ -143,3 +143,17 @@ def test_sigkill_during_export_keeps_the_previous_file(tmp_path: Path) -> None:
         assert target.read_text(encoding="utf-8") == "previous good export\n"
     else:  # finished before the kill landed: then the new export is whole
         assert process.returncode == 0 and target.read_text(encoding="utf-8").count("\n") >= 1
+
+
+def test_tables_show_controls_left_in_older_data(tmp_path: Path) -> None:
+    from tests.support.crawl import run_cli
+
+    # written straight into the store, as a build without sanitizing would have: the table must not obey it
+    with _hostile_store(tmp_path / "newsagg.sqlite") as store:
+        store.upsert_articles([article("old", title=f"Old {ESC}[2J title \u202eevil", published_utc=T0 - 60)])
+    shown = run_cli(
+        "search", "presupuesto OR Old", "--limit", "50", home=tmp_path, env={**os.environ, "COLUMNS": "400"}
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "\u202e" not in shown.stdout and ESC not in shown.stdout
+    assert "<U+202E>" in shown.stdout and "<U+001B>" in shown.stdout

@@ -19,6 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from newsagg.sanitize import visible_controls
+
 # No ``:name:`` emoji codes either: stored text is printed as it is.
 console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False)
@@ -59,12 +61,13 @@ def emit(
 
 
 def _cell(value: Any) -> str | Text:
-    """A table cell: styled :class:`Text` as it is, anything else as escaped text."""
+    """A table cell: styled :class:`Text` as it is, anything else as escaped text with any control or bidi
+    override shown as ``<U+…>`` (a stored value from an older build may still hold one)."""
     if isinstance(value, Text):
         return value
     if isinstance(value, list | tuple) and any(isinstance(v, Text) for v in value):
-        return Text("; ").join(v if isinstance(v, Text) else Text(_flat(v)) for v in value)
-    return escape(_flat(value))
+        return Text("; ").join(v if isinstance(v, Text) else Text(visible_controls(_flat(v))) for v in value)
+    return escape(visible_controls(_flat(value)))
 
 
 def _flat(value: Any) -> str:
