@@ -108,7 +108,7 @@ class ExtractPipeline:
             self.crawler.spider.logger.info("%s: %s", adapter["url"], warning)
             self.stats.inc_value("newsagg/extraction_warnings")
         chars = len(extracted.text or "")
-        if extracted.kind is None or chars < self.min_chars:
+        if extracted.kind is None or (chars < self.min_chars and extracted.published is None):
             # nothing to store: the precise reason is counted (skipped/no_text, skipped/too_short, ...)
             reason = extracted.kind_reason if extracted.kind is None else "too_short"
             self.stats.inc_value(f"newsagg/skipped/{reason}")

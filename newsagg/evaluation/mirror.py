@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
+from newsagg.urls import is_tracking_parameter
+
 SITEMAP_PATH = "/.newsagg-eval/sitemap.xml"
 #: The outlet's home page: a plain listing of the site's pages. Not ``/``, which may be a page of the set.
 HOME_PATH = "/.newsagg-eval/"
@@ -40,18 +42,14 @@ def mirror_url(url: str) -> str:
     return f"http://{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
-#: Query parameters that web servers ignore because only client-side analytics read them: the mirror
-#: serves a page whether or not a request carries them, as the site would.
-ANALYTICS_PARAMETERS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga)$", re.I)
-
-
 def scheme_free(url: str) -> str:
-    """``url`` without scheme, fragment and analytics parameters, percent-decoded: the key that matches a
-    request or a stored URL to the page it names (servers decode ``%2F`` and ``/`` in a query alike)."""
+    """``url`` as a web server tells pages apart: no scheme or fragment, percent-decoded (``%2F`` and ``/`` in a
+    query read alike), query parameters in any order, tracking parameters ignored (only client-side analytics
+    read them: :data:`newsagg.urls.TRACKING_PARAMETERS`). The key that matches a request or a stored URL to
+    the page it names."""
     parts = urlsplit(url.strip())
-    query = "&".join(
-        pair for pair in parts.query.split("&") if pair and not ANALYTICS_PARAMETERS.match(pair.split("=", 1)[0])
-    )
+    pairs = sorted(pair for pair in parts.query.split("&") if pair and not is_tracking_parameter(pair.split("=", 1)[0]))
+    query = "&".join(pairs)
     return unquote(parts.netloc.lower() + (parts.path or "/") + (f"?{query}" if query else ""))
 
 

@@ -2,9 +2,10 @@
 
 A crawler that drops what it does not recognise as an article loses real articles on every site it was
 not tuned on (press releases, blog posts, magazine pieces, news items on public bodies' sites). So the
-decision here does not drop anything: every page with a main text is stored with its kind and the reason
-for it, stories and default searches use articles, and ``--kind`` shows the rest. Only a page without a
-main text (nothing, or a fragment under ``MIN_TEXT_CHARS``) is rejected, with that precise reason.
+decision here does not drop anything: every page with a main text, or with a date, is stored with its kind
+and the reason for it, stories and default searches use articles, and ``--kind`` shows the rest. Only an
+undated page without a main text (nothing, or a fragment under ``MIN_TEXT_CHARS``) is rejected, with that
+precise reason.
 
 The rules are generic and ordered from strongest evidence to weakest:
 
@@ -99,10 +100,12 @@ def classify_page(
 ) -> PageKind:
     """The kind of a page from its main text, its date and what it declares (see the module doc)."""
     text = text or ""
-    if not text.strip():
-        return PageKind(None, "no_text")
-    if len(text) < MIN_TEXT_CHARS:
-        return PageKind(None, "too_short")
+    if len(text.strip()) < MIN_TEXT_CHARS:
+        if published is not None:
+            # a dated page whose text the extractor could not find (a video page, a script-built article):
+            # what is certain (title, date, outlet) still belongs in the coverage timeline
+            return PageKind(OTHER, "dated_without_main_text")
+        return PageKind(None, "no_text" if not text.strip() else "too_short")
     if _declares_article(json_ld_article, og_type):
         return PageKind(ARTICLE, "declared_article")
     if published is not None and len(text.split()) >= DATED_ARTICLE_WORDS:
