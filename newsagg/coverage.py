@@ -3,6 +3,12 @@
 ``revisions`` lists the articles that changed after they were first stored (headline changed, correction
 appended, date moved...), each with its previous versions minus their full texts (those stay in
 ``articles[].versions``), newest change first.
+
+``first_reports`` says who ran the story first in each country and how long after the story's first report;
+``wire_share`` how much of each country's coverage was copies (``duplicate_of`` set) against original
+reporting; ``angles`` the terms that set each country's coverage apart (:mod:`newsagg.stories.angles`).
+The same document is the CLI's ``stories show --format json``, the exports' unit and the web API's answer
+(``newsagg serve``), so field names are shared by all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from newsagg.storage.base import ArticleFilter, ArticleStore, Story
+from newsagg.storage.base import ArticleFilter, ArticleStore, SearchHit, Story
+from newsagg.stories.angles import regional_angles
 
 COVERAGE_COLUMNS = ("outlet_name", "country", "language", "published_at", "title", "duplicate_of_outlet", "url")
 
@@ -59,6 +66,73 @@ def revisions(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return sorted(revised, key=lambda r: r["versions"][0].get("replaced_at") or "", reverse=True)
+
+
+def _stamp(article: dict[str, Any]) -> float | None:
+    return article.get("published_utc") or article.get("discovered_utc")
+
+
+def first_reports(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per country, its earliest article and the lag behind the story's first report (seconds), earliest first.
+
+    Undated articles (neither published nor discovered time) cannot be placed and are left out.
+    """
+    dated = [a for a in articles if _stamp(a) is not None]
+    if not dated:
+        return []
+    first_overall = min(_stamp(a) for a in dated)  # type: ignore[type-var]
+    earliest: dict[str, dict[str, Any]] = {}
+    for article in sorted(dated, key=lambda a: (_stamp(a), a["id"])):
+        earliest.setdefault(article.get("country") or "?", article)
+    return [
+        {
+            "country": country,
+            "article_id": article["id"],
+            "outlet_name": article.get("outlet_name"),
+            "published_at": article.get("published_at"),
+            "published_source": article.get("published_source"),
+            "is_copy": bool(article.get("duplicate_of")),
+            "lag_seconds": round(_stamp(article) - first_overall),  # type: ignore[operator]
+        }
+        for country, article in earliest.items()
+    ]
+
+
+def wire_share(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per country: articles, copies of another article (wire reprints, near-verbatim) and originals."""
+    totals: Counter[str] = Counter()
+    copies: Counter[str] = Counter()
+    for article in articles:
+        country = article.get("country") or "?"
+        totals[country] += 1
+        copies[country] += bool(article.get("duplicate_of"))
+    return [
+        {
+            "country": country,
+            "articles": total,
+            "copies": copies[country],
+            "originals": total - copies[country],
+            "copy_share": round(copies[country] / total, 3),
+        }
+        for country, total in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def hit_row(hit: SearchHit) -> dict[str, Any]:
+    """One search hit, JSON-ready: the fields of ``newsagg search --format json`` and ``/api/search``."""
+    article = hit.article
+    return {
+        "score": round(hit.score, 3),
+        "published_at": article.get("published_at"),
+        "outlet": article.get("outlet_name"),
+        "country": article.get("country"),
+        "language": article.get("language"),
+        "title": article.get("title"),
+        "story_id": article.get("story_id"),
+        "snippet": hit.snippet,
+        "url": article.get("url"),
+        "id": article.get("id"),
+    }
 
 
 def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
@@ -114,6 +188,9 @@ def story_document(store: ArticleStore, story: Story) -> dict[str, Any]:
         "coverage": coverage,
         "duplicates": duplicates,
         "revisions": revised,
+        "first_reports": first_reports(articles),
+        "wire_share": wire_share(articles),
+        "angles": regional_angles(articles),
         "articles": articles,
     }
 
