@@ -12,7 +12,9 @@ from newsagg.serve.views import SearchParams, StoriesParams
 Text = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Full-text query (the store's syntax).")]
 Code = Annotated[str | None, Query(max_length=16)]
 Name = Annotated[str | None, Query(max_length=200)]
-Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD, an ISO datetime or '3 days ago'.")]
+Day = Annotated[
+    str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO datetime (UTC unless it has an offset).")
+]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 StoryId = Annotated[str, Path(max_length=200)]
 ArticleId = Annotated[str, Path(max_length=200)]

@@ -33,15 +33,20 @@ class BadRequest(ValueError):
 
 
 def parse_day(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """A filter date: ISO date or datetime, or a relative form ('3 days ago'), as ``--since/--until`` read it."""
+    """A filter date: YYYY-MM-DD (what a date input sends) or an ISO datetime; UTC unless it has an offset.
+
+    Relative forms ("3 days ago", as ``--since`` reads them) are not taken here: dateparser needs seconds to
+    load, which a page must not spend.
+    """
     if not value:
         return None
-    from crawler.focus import parse_when
-
     try:
-        return parse_when(value, end_of_day=end_of_day)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"cannot read date {value!r}: use YYYY-MM-DD or an ISO datetime") from None
+    if len(value) <= 10 and end_of_day:
+        parsed = parsed.replace(hour=23, minute=59, second=59)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clean(value: str | None) -> str | None:
@@ -74,6 +79,7 @@ class SearchParams:
             raise BadRequest("sort must be 'relevance' or 'date'")
         if self.page * self.size > MAX_RESULT_WINDOW:
             raise BadRequest(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the search")
+        self.article_filter()  # an unreadable date is a 400 before the store is asked anything
 
     def article_filter(self) -> ArticleFilter:
         return ArticleFilter(
@@ -139,6 +145,8 @@ class StoriesParams:
             object.__setattr__(self, "country", self.country.upper())
         if self.language:
             object.__setattr__(self, "language", self.language.lower())
+        parse_day(self.since)
+        parse_day(self.until)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
