@@ -68,6 +68,10 @@ def create_app(config: ServeConfig, *, gateway: Gateway | None = None) -> FastAP
     app.include_router(api.router)
     app.include_router(pages.router)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         path = request.url.path

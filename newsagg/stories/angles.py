@@ -9,7 +9,8 @@ story in the same language ``y_j`` (``n_j``), with prior pseudo-counts ``a_w`` (
     z_w     = delta_w / sqrt(var_w)
 
 The prior is the story's own coverage in that language (every country together), scaled to ``PRIOR_MASS``
-pseudo-terms: it shrinks the estimates of rare terms towards the story's usual frequency, so a word that one
+pseudo-terms (or to the coverage's own size when smaller, so a short story is not drowned by its prior): it
+shrinks the estimates of rare terms towards the story's usual frequency, so a word that one
 outlet happened to use once does not outrank a name the whole country kept repeating — the reason the paper
 prefers it to raw frequency or tf-idf differences.
 
@@ -44,8 +45,10 @@ PRIOR_MASS = 500.0
 #: Terms reported per country, and sentences per term.
 TOP_TERMS = 8
 SENTENCES_PER_TERM = 2
-#: A term must stand out at least this much (z-score of the log-odds ratio) to count as an angle.
-MIN_Z = 1.0
+#: A term must stand out at least this much (z-score of the log-odds ratio) to count as an angle. A weak floor
+#: on purpose: z grows with the amount of text, and a story of a few articles has no "significant" term at
+#: all; the floor only drops terms a country uses no more than the others, the ranking does the rest.
+MIN_Z = 0.5
 MAX_SENTENCE_CHARS = 320
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -195,8 +198,9 @@ def regional_angles(
         if others and group.total:
             pool = group.terms + rest
             pool_total = sum(pool.values())
-            prior = {term: PRIOR_MASS * count / pool_total for term, count in pool.items()}
-            scores = log_odds_z(group.terms, rest, prior, PRIOR_MASS)
+            mass = min(PRIOR_MASS, float(pool_total))
+            prior = {term: mass * count / pool_total for term, count in pool.items()}
+            scores = log_odds_z(group.terms, rest, prior, mass)
             for term in _pick(scores, group, top, min_z):
                 entry["terms"].append(
                     {

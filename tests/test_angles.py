@@ -1,0 +1,74 @@
+"""Regional angles (log-odds ratio with an informative Dirichlet prior) on small hand-made stories."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from newsagg.stories.angles import log_odds_z, regional_angles
+
+SHARED = "El presidente electo visitó la cárcel de máxima seguridad y se reunió con el gobierno. "
+
+
+def article(article_id: str, country: str, text: str, language: str = "es", **extra: object) -> dict:
+    return {"id": article_id, "country": country, "language": language, "outlet_name": f"outlet {article_id}"} | {
+        "title": "",
+        "text": text,
+        **extra,
+    }
+
+
+def terms_of(angles: list[dict], country: str, language: str = "es") -> list[str]:
+    group = next(g for g in angles if (g["country"], g["language"]) == (country, language))
+    return [t["folded"] for t in group["terms"]]
+
+
+def test_log_odds_matches_the_formula() -> None:
+    group, rest = Counter({"cobre": 6, "mina": 2}), Counter({"mina": 5, "puerto": 5})
+    prior = {"cobre": 1.0, "mina": 2.0, "puerto": 1.0}
+    scores = log_odds_z(group, rest, prior, 4.0)
+    n_i, n_j = 8, 10
+    delta = math.log((6 + 1) / (n_i + 4 - 6 - 1)) - math.log((0 + 1) / (n_j + 4 - 0 - 1))
+    assert math.isclose(scores["cobre"], delta / math.sqrt(1 / 7 + 1 / 1))
+    assert scores["cobre"] > 0 > scores["mina"]
+
+
+def test_each_country_gets_the_words_only_it_used_with_their_sentences() -> None:
+    articles = [
+        article("cl1", "CL", SHARED + "La comitiva chilena habló de Valparaíso. La comitiva chilena volvió."),
+        article("cl2", "CL", SHARED + "En Valparaíso la comitiva chilena fue recibida."),
+        article("sv1", "SV", SHARED + "Casa Presidencial difundió fotos. Casa Presidencial habló del régimen."),
+        article("sv2", "SV", SHARED + "El régimen de excepción sigue. Casa Presidencial confirmó."),
+    ]
+    angles = regional_angles(articles)
+    chile, salvador = terms_of(angles, "CL"), terms_of(angles, "SV")
+    assert "comitiva chilena" in chile[:2] and "valparaiso" in chile
+    assert "casa presidencial" in salvador[:2] and "regimen" in salvador
+    assert not {"presidente", "carcel", "gobierno"} & (set(chile) | set(salvador))  # shared by both: no angle
+    group = next(g for g in angles if g["country"] == "CL")
+    top = group["terms"][0]
+    assert top["count"] > top["rest_count"] == 0 and top["z"] > 1
+    assert all("chilena" in s["text"] for s in top["sentences"]) and top["sentences"][0]["article_id"] in {"cl1", "cl2"}
+    assert group["compared_with"] == {"articles": 2, "countries": ["SV"]}
+
+
+def test_a_copy_counts_with_what_it_changed() -> None:
+    wire = article("w", "US", SHARED + "La agencia informó que la megacárcel alberga a miles de reclusos.")
+    reprint = article("cr", "CR", wire["text"] + " En Alajuela se construye un penal similar.", duplicate_of="w")
+    other = article("cl", "CL", SHARED + "La comitiva chilena habló en Valparaíso.")
+    angles = regional_angles([wire, reprint, other])
+    assert terms_of(angles, "CR") and set(terms_of(angles, "CR")) <= {"alajuela", "construye", "penal", "similar"}
+    assert "megacarcel" in terms_of(angles, "US")  # the wire's own words stay the wire country's angle
+
+
+def test_a_language_with_one_country_has_nothing_to_compare() -> None:
+    angles = regional_angles(
+        [
+            article("us", "US", "The president-elect toured the prison.", language="en"),
+            article("cl", "CL", SHARED + "Valparaíso."),
+            article("sv", "SV", SHARED + "Casa Presidencial."),
+        ]
+    )
+    english = next(g for g in angles if g["language"] == "en")
+    assert english["terms"] == [] and english["compared_with"]["articles"] == 0
+    assert angles[-1] is english  # groups with nothing to compare with come last
