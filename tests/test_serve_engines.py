@@ -45,7 +45,9 @@ def engine_api(request: pytest.FixtureRequest, crawled: Crawled) -> Iterator[htt
         engine.close()
 
 
-def test_story_page_data_is_the_same_on_the_engine(sqlite_api: httpx.Client, engine_api: httpx.Client, crawled: Crawled):
+def test_story_page_data_is_the_same_on_the_engine(
+    sqlite_api: httpx.Client, engine_api: httpx.Client, crawled: Crawled
+):
     here = sqlite_api.get(f"/api/stories/{crawled.seed_story}").json()
     there = engine_api.get(f"/api/stories/{crawled.seed_story}").json()
     for key in ("summary", "coverage", "duplicates", "first_reports", "wire_share", "angles"):

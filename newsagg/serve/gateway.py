@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from newsagg.secrets import redact
+from newsagg.serve.cache import ViewCache
 from newsagg.serve.config import ServeConfig
 from newsagg.storage import ArticleFilter, ArticleStore, SearchPage, StorageError, open_store
 from newsagg.storage.base import Article, Story
@@ -39,6 +40,9 @@ class ReadOnlyStore:
     def __init__(self, store: ArticleStore) -> None:
         self._store = store
         self.name = store.name
+        #: computed views of this store (listing rows, story documents), keyed by what would change them
+        self.rows = ViewCache(size=20_000, ttl=300.0)
+        self.documents = ViewCache(size=64, ttl=60.0)
 
     def get_article(self, article_id: str) -> Article | None:
         return self._store.get_article(article_id)

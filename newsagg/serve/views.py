@@ -7,9 +7,8 @@ field has one name everywhere.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -157,31 +156,6 @@ class StoriesParams:
         return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
 
 
-class _RowCache:
-    """Listing rows by (story id, article count, last update): a story that did not change is not re-read."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self._rows: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], list[float]]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> tuple[dict[str, Any], list[float]] | None:
-        with self._lock:
-            found = self._rows.get(key)
-            if found is not None:
-                self._rows.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: tuple[dict[str, Any], list[float]]) -> None:
-        with self._lock:
-            self._rows[key] = value
-            while len(self._rows) > self._size:
-                self._rows.popitem(last=False)
-
-
-ROW_CACHE = _RowCache()
-
-
 def _iso(stamp: float | None) -> str | None:
     return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="minutes") if stamp else None
 
@@ -193,7 +167,7 @@ def listing_row(store: ReadOnlyStore, story: dict[str, Any], now: float) -> dict
     publication time): how much the story grew since yesterday, in the crawl's own clock.
     """
     key = (story["id"], story.get("article_count"), story.get("updated_at"))
-    cached = ROW_CACHE.get(key)
+    cached = store.rows.get(key)
     if cached is None:
         articles = list(store.iter_articles(ArticleFilter(story_id=story["id"])))
         summary = {
@@ -207,7 +181,7 @@ def listing_row(store: ReadOnlyStore, story: dict[str, Any], now: float) -> dict
         row["last_published"] = _iso(story.get("last_published_utc"))
         stamps = [s for a in articles if (s := a.get("discovered_utc") or a.get("published_utc"))]
         cached = (row, stamps)
-        ROW_CACHE.put(key, cached)
+        store.rows.put(key, cached)
     row, stamps = cached
     return {**row, "growth_24h": sum(1 for s in stamps if s >= now - GROWTH_WINDOW)}
 
@@ -248,9 +222,16 @@ def story_list(store: ReadOnlyStore, params: StoriesParams, *, now: float | None
 
 # --- one story ---------------------------------------------------------------------------------------------
 def story_view(store: ReadOnlyStore, story_id: str) -> dict[str, Any] | None:
-    """The story document (as ``newsagg stories show ID --format json``)."""
+    """The story document (as ``newsagg stories show ID --format json``); recent ones come from a cache."""
     story = store.get_story(story_id)
-    return story_document(store, story) if story else None  # type: ignore[arg-type]
+    if story is None:
+        return None
+    key = (story["id"], story.get("article_count"), story.get("updated_at"))
+    document = store.documents.get(key)
+    if document is None:
+        document = story_document(store, story)  # type: ignore[arg-type]
+        store.documents.put(key, document)
+    return document
 
 
 # --- one article -------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from newsagg.text import STOPWORDS, fold
@@ -55,49 +56,67 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    #: (folded term, surface form) for every content word and pair of adjacent content words, in order
+    terms: list[tuple[str, str]]
+    keys: frozenset[str]
+
+
+@lru_cache(maxsize=200_000)
+def _content_word(surface: str) -> str | None:
+    """The folded form of a content word (no stopword, number or one-letter word), else None; cached because
+    a story repeats its vocabulary and folding is most of the cost."""
+    folded = fold(surface)
+    return folded if len(folded) > 2 and folded not in STOPWORDS and not folded.isdigit() else None
+
+
+def _parse(text: str) -> list[_Sentence]:
+    """The text's sentences with their terms; a pair never spans two sentences or a stopword."""
+    sentences = []
+    for sentence in _SENTENCE_END.split(text):
+        terms: list[tuple[str, str]] = []
+        previous: tuple[str, str] | None = None
+        for match in _WORD.finditer(sentence):
+            surface = match.group(0)
+            folded = _content_word(surface)
+            if folded is None:
+                previous = None
+                continue
+            terms.append((folded, surface))
+            if previous is not None:
+                terms.append((f"{previous[0]} {folded}", f"{previous[1]} {surface}"))
+            previous = (folded, surface)
+        if terms:
+            sentences.append(_Sentence(sentence.strip(), terms, frozenset(t for t, _ in terms)))
+    return sentences
+
+
+def _count(sentences: list[_Sentence]) -> Counter[str]:
+    return Counter(term for sentence in sentences for term, _ in sentence.terms)
+
+
 @dataclass
 class _Counts:
-    """Term counts of one body of text, with the surface spellings each folded term was seen in."""
+    """Term counts of one body of text."""
 
     terms: Counter[str] = field(default_factory=Counter)
-    spellings: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     @property
     def total(self) -> int:
         return sum(self.terms.values())
 
-    def add(self, text: str, minus: Counter[str] | None = None) -> None:
-        """Count ``text``'s terms, less the counts in ``minus`` (a copy's original)."""
-        seen: Counter[str] = Counter()
-        for term, surface in _terms(text):
-            seen[term] += 1
-            self.spellings[term][surface] += 1
+    def add(self, sentences: list[_Sentence], minus: Counter[str] | None = None) -> None:
+        """Count the terms of ``sentences``, less the counts in ``minus`` (a copy's original)."""
+        seen = _count(sentences)
         self.terms.update(seen - minus if minus else seen)
 
 
-def _count(text: str) -> Counter[str]:
-    return Counter(term for term, _ in _terms(text))
-
-
-def _is_content(folded: str) -> bool:
-    return len(folded) > 2 and folded not in STOPWORDS and not folded.isdigit()
-
-
-def _terms(text: str) -> Iterable[tuple[str, str]]:
-    """(folded term, surface form) for every content word and every pair of adjacent content words."""
-    previous: tuple[str, str] | None = None
-    for sentence in _SENTENCE_END.split(text):
-        previous = None
-        for match in _WORD.finditer(sentence):
-            surface = match.group(0)
-            folded = fold(surface)
-            if not _is_content(folded):
-                previous = None
-                continue
-            yield folded, surface
-            if previous is not None:
-                yield f"{previous[0]} {folded}", f"{previous[1]} {surface}"
-            previous = (folded, surface)
+def _spelling(term: str, members: list[tuple[Mapping[str, Any], list[_Sentence]]]) -> str:
+    """The most frequent surface form of a folded term in the group ("Nayib Bukele" for "nayib bukele")."""
+    spellings = Counter(surface for _, sentences in members for s in sentences for t, surface in s.terms if t == term)
+    return spellings.most_common(1)[0][0] if spellings else term
 
 
 def _article_text(article: Mapping[str, Any]) -> str:
@@ -122,19 +141,19 @@ def log_odds_z(
     return scores
 
 
-def _sentences_with(term: str, articles: list[Mapping[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` sentences (from different articles first) that contain ``term``."""
-    wanted = term.split()
+def _sentences_with(
+    term: str, members: list[tuple[Mapping[str, Any], list[_Sentence]]], limit: int
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` sentences that contain ``term``, one per article."""
     found: list[dict[str, Any]] = []
-    for article in articles:
-        for sentence in _SENTENCE_END.split(_article_text(article)):
-            words = [fold(w) for w in _WORD.findall(sentence)]
-            if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
-                text = sentence.strip()
-                if len(text) > MAX_SENTENCE_CHARS:
-                    text = text[: MAX_SENTENCE_CHARS - 1].rstrip() + "…"
-                found.append({"article_id": article.get("id"), "outlet_name": article.get("outlet_name"), "text": text})
-                break  # one sentence per article
+    for article, sentences in members:
+        sentence = next((s for s in sentences if term in s.keys), None)
+        if sentence is None:
+            continue
+        text = sentence.text
+        if len(text) > MAX_SENTENCE_CHARS:
+            text = text[: MAX_SENTENCE_CHARS - 1].rstrip() + "…"
+        found.append({"article_id": article.get("id"), "outlet_name": article.get("outlet_name"), "text": text})
         if len(found) >= limit:
             break
     return found
@@ -164,16 +183,18 @@ def regional_angles(
     Ordered by language, then by the country's number of articles (largest first), then country code; groups
     with nothing to compare with (the only country in their language) come last.
     """
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[Mapping[str, Any], list[_Sentence]]]] = defaultdict(list)
+    parsed: dict[Any, list[_Sentence]] = {}
     for article in articles:
-        groups[(article.get("language") or "?", article.get("country") or "?")].append(article)
-    by_id = {a.get("id"): a for members in groups.values() for a in members}
+        sentences = _parse(_article_text(article))
+        parsed[article.get("id")] = sentences
+        groups[(article.get("language") or "?", article.get("country") or "?")].append((article, sentences))
     counts: dict[tuple[str, str], _Counts] = {}
     for key, members in groups.items():
         counts[key] = _Counts()
-        for article in members:
-            original = by_id.get(article.get("duplicate_of"))
-            counts[key].add(_article_text(article), _count(_article_text(original)) if original else None)
+        for article, sentences in members:
+            original = parsed.get(article.get("duplicate_of")) if article.get("duplicate_of") else None
+            counts[key].add(sentences, _count(original) if original is not None else None)
     result: list[dict[str, Any]] = []
     languages = Counter(language for language, _ in groups)
     for (language, country), members in sorted(
@@ -204,7 +225,7 @@ def regional_angles(
             for term in _pick(scores, group, top, min_z):
                 entry["terms"].append(
                     {
-                        "term": group.spellings[term].most_common(1)[0][0],
+                        "term": _spelling(term, members),
                         "folded": term,
                         "z": round(scores[term], 3),
                         "count": group.terms[term],

@@ -1,0 +1,34 @@
+"""A small, thread-safe LRU with a time limit, for views that are costly to compute and rarely change."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+
+class ViewCache:
+    """A small LRU of computed views keyed by what would change them (story id, article count, last update),
+    each entry trusted for ``ttl`` seconds at most (an article can change without its story's record)."""
+
+    def __init__(self, size: int, ttl: float) -> None:
+        self._entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self._size = size
+        self._ttl = ttl
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or time.monotonic() - found[0] > self._ttl:
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
