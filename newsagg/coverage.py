@@ -129,6 +129,7 @@ def hit_row(hit: SearchHit) -> dict[str, Any]:
         "language": article.get("language"),
         "title": article.get("title"),
         "story_id": article.get("story_id"),
+        "kind": article.get("kind") or "article",
         "snippet": hit.snippet,
         "url": article.get("url"),
         "id": article.get("id"),

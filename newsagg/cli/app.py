@@ -14,6 +14,7 @@ from newsagg.cli.options import EXIT_CODES_HELP, ExitCode, fail
 from newsagg.cli.runs import runs_app
 from newsagg.cli.schedule import schedule
 from newsagg.cli.search import search
+from newsagg.cli.serve import serve
 from newsagg.cli.sources import sources_app
 from newsagg.cli.stories import stories_app
 
@@ -24,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for command in (crawl, search, export, schedule, demo):
+for command in (crawl, search, export, schedule, demo, serve):
     app.command()(command)
 app.add_typer(stories_app, name="stories")
 app.add_typer(eval_app, name="eval")

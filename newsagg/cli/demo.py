@@ -81,3 +81,4 @@ def demo(
     console.print(
         f"demo finished in {time.monotonic() - started:.1f}s; try: newsagg search --home {escape(str(home))} Bukele"
     )
+    console.print(f"browse it: newsagg serve --home {escape(str(home))}  (then open http://127.0.0.1:8750/)")

@@ -21,6 +21,7 @@ from newsagg.cli.options import (
     open_home_store,
 )
 from newsagg.cli.output import ListFormat, emit
+from newsagg.coverage import hit_row
 
 
 def search(
@@ -41,22 +42,7 @@ def search(
     flt = article_filter(language, country, outlet, story, since, until, kind)
     with open_home_store(home) as store:
         page = store.search(query, flt, limit=limit, offset=offset)
-    rows = [
-        {
-            "score": round(hit.score, 3),
-            "published_at": hit.article.get("published_at"),
-            "outlet": hit.article.get("outlet_name"),
-            "country": hit.article.get("country"),
-            "language": hit.article.get("language"),
-            "title": hit.article.get("title"),
-            "story_id": hit.article.get("story_id"),
-            "kind": hit.article.get("kind") or "article",
-            "snippet": hit.snippet,
-            "url": hit.article.get("url"),
-            "id": hit.article.get("id"),
-        }
-        for hit in page.hits
-    ]
+    rows = [hit_row(hit) for hit in page.hits]
     columns = ["score", "published_at", "outlet", "country", "language", "title", "snippet"]
     if fmt != ListFormat.table:
         columns = list(rows[0]) if rows else columns
