@@ -34,9 +34,13 @@ def engine_api(request: pytest.FixtureRequest, crawled: Crawled) -> Iterator[htt
     engine = open_store(request.param, env=env)
     try:
         with SQLiteStore(crawled.home / "newsagg.sqlite") as source:
-            engine.upsert_articles(list(source.iter_articles()))
+            articles = list(source.iter_articles())
+            engine.upsert_articles(articles)
             for story in source.list_stories(limit=10_000):
                 engine.save_story(story)
+        # a search-type read by the writing store refreshes what it wrote: the server's store then sees it all
+        assert engine.count_articles() == len(articles)
+        assert engine.list_stories(limit=10_000)
         config = ServeConfig(backend=request.param, env=env, home=crawled.home)
         with RunningServer(config) as running, httpx.Client(base_url=running.url, timeout=60) as client:
             yield client
