@@ -279,15 +279,25 @@ def article_view(store: ReadOnlyStore, article_id: str) -> dict[str, Any] | None
 
 
 # --- sources -----------------------------------------------------------------------------------------------
-def sources_view(log: Any, *, runs: int = 20) -> dict[str, Any]:
+def health_policy(settings: Any) -> Any:
+    """The health thresholds of the settings (``NEWSAGG_HEALTH_*``), as ``newsagg sources health`` reads them."""
+    from newsagg.state.health import HealthPolicy
+
+    return HealthPolicy.from_settings(settings) if hasattr(settings, "getint") else HealthPolicy()
+
+
+def health_view(log: Any, settings: Any = None) -> dict[str, Any]:
+    """The report of ``newsagg sources health --format json``."""
+    from newsagg.state.health import health_payload, source_health
+
+    return health_payload(source_health(log, health_policy(settings)))
+
+
+def sources_view(log: Any, settings: Any = None, *, runs: int = 20) -> dict[str, Any]:
     """The health report of ``newsagg sources health`` and the recent runs of ``newsagg runs list``."""
-    from newsagg.state.health import HealthPolicy, health_payload, source_health
     from newsagg.state.runs import summarize
 
-    return {
-        "health": health_payload(source_health(log, HealthPolicy())),
-        "runs": summarize(log.list(limit=runs)),
-    }
+    return {"health": health_view(log, settings), "runs": summarize(log.list(limit=runs))}
 
 
 EMPTY_SOURCES: dict[str, Any] = {"health": {"outlets": [], "warnings": []}, "runs": []}
