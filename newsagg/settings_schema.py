@@ -241,6 +241,18 @@ _DECLARED: list[Setting] = [
     _s("HEALTH_MIN_HISTORY", int, 2, "finished runs an outlet needs before yield/completeness warnings", "health"),
     _s("HEALTH_DROP_RATIO", float, 0.5, "warn when a figure falls below this share of its median", "health"),
     _s("HEALTH_MIN_ARTICLES", int, 3, "articles a run needs before its completeness is judged", "health"),
+    # --- newsagg serve ----------------------------------------------------------------------------------------
+    _s(
+        "SERVE_TOKEN",
+        str,
+        None,
+        "token newsagg serve requires (needed off loopback)",
+        "serve",
+        optional=True,
+        secret=True,
+    ),
+    _s("SERVE_TOKEN_FILE", str, None, "file holding the serve token", "serve", optional=True, env_only=True),
+    _s("SERVE_TIMEOUT", float, 10.0, "seconds a newsagg serve page waits for the store before answering 503", "serve"),
 ]
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in _DECLARED}

@@ -24,15 +24,8 @@ def serve(
     from newsagg.serve.config import ServeConfig, ServeConfigError
     from newsagg.serve.server import serve as run
 
-    settings = home_settings(home)
     try:
-        config = ServeConfig.from_env(
-            home=settings.get("NEWSAGG_HOME"),
-            host=host,
-            port=port,
-            backend=settings.get("NEWSAGG_BACKEND", "sqlite"),
-            env=settings,
-        )
+        config = ServeConfig.from_config(home_settings(home), host=host, port=port)
     except ServeConfigError as exc:
         raise fail(str(exc), ExitCode.usage) from exc
     shown = f"[{host}]" if ":" in host else host

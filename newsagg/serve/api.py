@@ -53,7 +53,7 @@ async def article(request: Request, article_id: ArticleId) -> dict[str, Any]:
 
 @router.get("/sources/health", summary="Source health (as 'newsagg sources health --format json').")
 async def sources_health(request: Request) -> dict[str, Any]:
-    settings = request.app.state.config.env
+    settings = request.app.state.config.settings
     found = await _gateway(request).runs(lambda log: views.health_view(log, settings))
     return redact_value(found or views.EMPTY_SOURCES["health"])
 

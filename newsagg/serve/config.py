@@ -1,21 +1,20 @@
 """What ``newsagg serve`` needs to know: where the store is, where to listen, the access token, the limits.
 
 The token rule: a server bound to a loopback address may run without a token (only this machine can reach
-it); any other address needs ``NEWSAGG_SERVE_TOKEN`` (or ``NEWSAGG_SERVE_TOKEN_FILE``, read through
-:mod:`newsagg.secrets`, so the value is masked in every log line and error message). A token, once set, is
-required whatever the address.
+it); any other address needs ``NEWSAGG_SERVE_TOKEN`` (or ``NEWSAGG_SERVE_TOKEN_FILE``: a credential, read only
+from the environment through :mod:`newsagg.secrets`, so the value is masked in every log line and error
+message). A token, once set, is required whatever the address.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsagg.secrets import read_secret
+from newsagg.config import Config, ConfigError, load_config
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
@@ -51,7 +50,9 @@ class ServeConfig:
     port: int = DEFAULT_PORT
     token: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
-    #: The engines' NEWSAGG_* settings (default: the process environment), passed to ``open_store``.
+    #: The typed configuration the store is opened with (``None``: ``backend``, ``home`` and ``env``).
+    settings: Config | None = field(default=None, repr=False)
+    #: ``NEWSAGG_*`` values for a store opened by backend name (default: the process environment).
     env: Mapping[str, Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,32 +63,34 @@ class ServeConfig:
             )
 
     @classmethod
+    def from_config(cls, settings: Config, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> ServeConfig:
+        """From the typed configuration (``newsagg.config``): store, token, timeout; host and port from flags."""
+        try:
+            token = settings.secret(TOKEN_SETTING)
+        except ValueError as exc:
+            raise ServeConfigError(str(exc)) from exc
+        return cls(
+            home=settings.store.home,
+            backend=settings.store.backend,
+            host=host,
+            port=port,
+            token=token,
+            timeout=float(settings["NEWSAGG_SERVE_TIMEOUT"]),
+            settings=settings,
+        )
+
+    @classmethod
     def from_env(
         cls,
         *,
         home: Path | str | None = None,
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
-        backend: str | None = None,
         env: Mapping[str, Any] | None = None,
     ) -> ServeConfig:
-        """Settings from ``env`` (the environment, or Scrapy settings that include it: ``NEWSAGG_BACKEND``,
-        ``NEWSAGG_SERVE_TOKEN[_FILE]``, ``NEWSAGG_SERVE_TIMEOUT``) plus the command line's home, host and port."""
-        source = os.environ if env is None else env
+        """:meth:`from_config` of the configuration built from ``env`` (default: the process environment)."""
         try:
-            token = read_secret(TOKEN_SETTING, source)
-        except ValueError as exc:
+            settings = load_config({"NEWSAGG_HOME": str(home) if home else None}, environ=env)
+        except ConfigError as exc:
             raise ServeConfigError(str(exc)) from exc
-        try:
-            timeout = float(source.get("NEWSAGG_SERVE_TIMEOUT") or DEFAULT_TIMEOUT)
-        except ValueError as exc:
-            raise ServeConfigError(f"NEWSAGG_SERVE_TIMEOUT must be a number of seconds: {exc}") from exc
-        return cls(
-            home=Path(home) if home else None,
-            backend=str(backend or source.get("NEWSAGG_BACKEND") or "sqlite"),
-            host=host,
-            port=port,
-            token=token,
-            timeout=timeout,
-            env=source,
-        )
+        return cls.from_config(settings, host=host, port=port)

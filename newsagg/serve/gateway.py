@@ -78,7 +78,11 @@ def _make_query_only(store: ArticleStore) -> None:
 class Gateway:
     def __init__(self, config: ServeConfig, opener: Callable[[], ArticleStore] | None = None) -> None:
         self.config = config
-        self._opener = opener or (lambda: open_store(config.backend, home=config.home, env=config.env))
+        self._opener = opener or (
+            (lambda: open_store(config.settings))
+            if config.settings is not None
+            else (lambda: open_store(config.backend, home=config.home, env=config.env))
+        )
         self._store: ReadOnlyStore | None = None
         self._lock = threading.Lock()
 

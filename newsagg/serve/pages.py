@@ -64,7 +64,7 @@ async def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
 
 @router.get("/sources", response_class=HTMLResponse)
 async def sources_page(request: Request) -> HTMLResponse:
-    settings = request.app.state.config.env
+    settings = request.app.state.config.settings
     found = await request.app.state.gateway.runs(lambda log: views.sources_view(log, settings))
     return page(request, "sources.html", nav="sources", view=redact_value(found or views.EMPTY_SOURCES))
 

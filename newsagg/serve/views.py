@@ -280,10 +280,11 @@ def article_view(store: ReadOnlyStore, article_id: str) -> dict[str, Any] | None
 
 # --- sources -----------------------------------------------------------------------------------------------
 def health_policy(settings: Any) -> Any:
-    """The health thresholds of the settings (``NEWSAGG_HEALTH_*``), as ``newsagg sources health`` reads them."""
+    """The health thresholds of the configuration (``NEWSAGG_HEALTH_*``), as ``newsagg sources health`` reads
+    them (defaults without one)."""
     from newsagg.state.health import HealthPolicy
 
-    return HealthPolicy.from_settings(settings) if hasattr(settings, "getint") else HealthPolicy()
+    return HealthPolicy.from_config(settings) if settings is not None else HealthPolicy()
 
 
 def health_view(log: Any, settings: Any = None) -> dict[str, Any]:
