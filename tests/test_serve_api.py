@@ -85,6 +85,9 @@ def test_search_matches_the_cli_and_highlights(client: httpx.Client, crawled: Cr
 def test_search_filters_sort_and_paging(client: httpx.Client) -> None:
     chile = client.get("/api/search", params={"q": "Kast", "country": "cl"}).json()
     assert chile["total"] > 0 and {h["country"] for h in chile["hits"]} == {"CL"}
+    assert {h["kind"] for h in chile["hits"]} == {"article"}  # the default kind, as 'newsagg search'
+    every_kind = client.get("/api/search", params={"q": "Kast", "country": "cl", "kind": "all"}).json()
+    assert every_kind["total"] >= chile["total"]
     english = client.get("/api/search", params={"q": "Kast", "language": "en"}).json()
     assert english["total"] > 0 and {h["language"] for h in english["hits"]} == {"en"}
     newest = client.get("/api/search", params={"q": "Kast", "sort": "date", "size": 100}).json()["hits"]

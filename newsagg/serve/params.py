@@ -29,6 +29,7 @@ def search_params(
     since: Day = None,
     until: Day = None,
     sort: Literal["relevance", "date"] = "relevance",
+    kind: Literal["article", "listing", "other", "all"] = "article",
     page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ) -> SearchParams:
@@ -41,6 +42,7 @@ def search_params(
         since=since,
         until=until,
         sort=sort,
+        kind=kind,
         page=page,
         size=size,
     )

@@ -25,6 +25,7 @@ DATE_SORT_WINDOW = 500
 STORY_SCAN = 1000
 STORY_SEARCH_HITS = 500
 GROWTH_WINDOW = 24 * 3600
+PAGE_KINDS = ("article", "listing", "other", "all")
 
 
 class BadRequest(ValueError):
@@ -63,6 +64,8 @@ class SearchParams:
     since: str | None = None
     until: str | None = None
     sort: str = "relevance"
+    #: page kind, as ``newsagg search --kind``: article (default), listing, other, or all
+    kind: str = "article"
     page: int = 1
     size: int = 20
 
@@ -76,6 +79,8 @@ class SearchParams:
             object.__setattr__(self, "language", self.language.lower())
         if self.sort not in ("relevance", "date"):
             raise BadRequest("sort must be 'relevance' or 'date'")
+        if self.kind not in PAGE_KINDS:
+            raise BadRequest(f"kind must be one of {', '.join(PAGE_KINDS)}")
         if self.page * self.size > MAX_RESULT_WINDOW:
             raise BadRequest(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the search")
         self.article_filter()  # an unreadable date is a 400 before the store is asked anything
@@ -88,6 +93,7 @@ class SearchParams:
             story_id=self.story,
             since=parse_day(self.since),
             until=parse_day(self.until, end_of_day=True),
+            kind=None if self.kind == "all" else self.kind,
         )
 
     def as_dict(self) -> dict[str, Any]:
