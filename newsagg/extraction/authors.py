@@ -204,7 +204,7 @@ def _in_related_box(el: Any) -> bool:
 
 
 def _markup_names(page: Page) -> list[str]:
-    out = []
+    out: list[str] = []
     for el in page.tree.xpath('//*[@rel="author" or @itemprop="author"]')[:12]:
         if _ADMIN_ACCOUNT.search(el.get("href") or "") or _in_related_box(el):
             continue

@@ -67,7 +67,7 @@ _CLASS_OR_ID = etree.XPath("//@class | //@id")
 
 def prune_furniture(tree: Any) -> int:
     """Remove furniture elements (class/id token match) from ``tree`` in place; returns how many."""
-    doomed = []
+    doomed: list[Any] = []
     for value in _CLASS_OR_ID(tree):
         if not _FURNITURE_HINTS.search(value.lower()):
             continue

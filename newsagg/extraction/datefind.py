@@ -267,6 +267,8 @@ def _fast_parse(text: str) -> datetime | None:
     if parts is None:
         return None
     year, month, day, hour, minute, second, ampm = parts
+    if year is None or month is None or day is None:
+        return None
     h = int(hour) if hour else 0
     if ampm:
         if not 1 <= h <= 12:
@@ -380,7 +382,7 @@ _TIME_XPATH = etree.XPath(
 
 def _time_elements(page: Page) -> list[Any]:
     """``itemprop`` date elements and ``<time datetime>`` elements, in one pass over the tree."""
-    return _TIME_XPATH(page.tree)
+    return list(_TIME_XPATH(page.tree))
 
 
 def _time_tag_dates(elements: list[Any], ctx: DateContext, modified: bool = False) -> list[DatedValue]:

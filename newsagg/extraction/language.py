@@ -32,6 +32,8 @@ def detect_language(text: str, declared: str | None, warnings: list[str]) -> str
     sample = text[:SAMPLE_CHARS]
     if len(sample) < 40:
         return declared_code
+    detected: str
+    prob: float
     detected, prob = _identifier().classify(sample)
     if declared_code is None:
         return detected if prob >= 0.5 else None

@@ -250,13 +250,13 @@ class StoryClusterer:
         if current:
             story = self.store.get_story(current)
             if story:
-                return story["id"]
+                return str(story["id"])
         original_id = article.get("duplicate_of")
         if original_id:
             original = self.store.get_article(original_id)
             if original and original.get("story_id"):
                 story = self.store.get_story(original["story_id"])
-                return story["id"] if story else original["story_id"]
+                return str(story["id"] if story else original["story_id"])
         return None
 
     def _decide(self, article: Article, features: ArticleFeatures) -> str:

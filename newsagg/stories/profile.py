@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ def _trim(counter: Counter[str], limit: int) -> Counter[str]:
     return Counter(dict(counter.most_common(limit)))
 
 
-def weighted_norm(vector: dict[str, float], idf: Idf) -> float:
+def weighted_norm(vector: Mapping[str, float], idf: Idf) -> float:
     return math.sqrt(sum((v * idf(t)) ** 2 for t, v in vector.items()))
 
 
@@ -67,7 +68,7 @@ def weighted_norm(vector: dict[str, float], idf: Idf) -> float:
 NormMemo = dict[int, float]
 
 
-def _norm(vector: dict[str, float], idf: Idf, memo: NormMemo | None) -> float:
+def _norm(vector: Mapping[str, float], idf: Idf, memo: NormMemo | None) -> float:
     if memo is None:
         return weighted_norm(vector, idf)
     norm = memo.get(id(vector))
@@ -76,7 +77,7 @@ def _norm(vector: dict[str, float], idf: Idf, memo: NormMemo | None) -> float:
     return norm
 
 
-def weighted_cosine(a: dict[str, float], b: dict[str, float], idf: Idf, memo: NormMemo | None = None) -> float:
+def weighted_cosine(a: Mapping[str, float], b: Mapping[str, float], idf: Idf, memo: NormMemo | None = None) -> float:
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)

@@ -52,7 +52,7 @@ class ArticleFeatures:
     embedding: Any = None
 
     @classmethod
-    def of(cls, article: dict) -> ArticleFeatures:
+    def of(cls, article: dict[str, Any]) -> ArticleFeatures:
         title = article.get("title") or ""
         body = article.get("text") or ""
         # The headline counts double: it states the story.
@@ -102,7 +102,7 @@ def time_factor(a: ArticleFeatures, b: ArticleFeatures) -> float:
     if a.when_utc is None or b.when_utc is None:
         return 1.0
     hours = abs(a.when_utc - b.when_utc) / 3600.0
-    return 0.5 ** (max(0.0, hours - 24.0) / HALF_LIFE_HOURS)
+    return float(0.5 ** (max(0.0, hours - 24.0) / HALF_LIFE_HOURS))
 
 
 def similarity(a: ArticleFeatures, b: ArticleFeatures) -> float:
