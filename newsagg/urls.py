@@ -90,3 +90,27 @@ def article_id(canonical_url: str) -> str:
 def host_of(url: str) -> str:
     """``host[:port]`` of a URL, lower case; the key the registry uses to map a page to its outlet."""
     return urlsplit(url).netloc.lower()
+
+
+_PUBLIC_SUFFIXES = None
+
+
+def site_of(url: str) -> tuple[str, int | None]:
+    """The site a URL belongs to: its registrable domain (``news.example.co.uk`` → ``example.co.uk``, by the
+    Public Suffix List snapshot tldextract ships: no download) and its explicit port. ``a.blogspot.com`` and
+    ``b.blogspot.com`` are different sites; ``www.example.com`` and ``news.example.com`` the same one;
+    ``127.0.0.1:8001`` and ``127.0.0.1:8002`` two."""
+    global _PUBLIC_SUFFIXES
+    if _PUBLIC_SUFFIXES is None:
+        import tldextract
+
+        _PUBLIC_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    extracted = _PUBLIC_SUFFIXES(host)
+    domain = extracted.top_domain_under_public_suffix if extracted.suffix and extracted.domain else host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return domain, port

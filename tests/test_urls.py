@@ -81,3 +81,21 @@ def test_collision_check_finds_pages_sharing_an_id() -> None:
         "https://example.com/autonews.php?newsid=2",
     ]
     assert url_collisions(urls) == [["https://example.com/a", "https://example.com/a?utm_source=x"]]
+
+
+def test_sites_are_registrable_domains_and_ports() -> None:
+    from newsagg.urls import site_of
+
+    assert site_of("https://news.example.co.uk/a") == site_of("http://www.example.co.uk/b")
+    assert site_of("https://a.blogspot.com/x") != site_of("https://b.blogspot.com/x")
+    assert site_of("http://127.0.0.1:8001/a") != site_of("http://127.0.0.1:8002/a")
+    assert site_of("http://127.0.0.1:8001/a") == site_of("http://127.0.0.1:8001/b")
+
+
+def test_a_canonical_on_another_port_of_the_same_host_is_ignored() -> None:
+    from newsagg.extraction import extract_article
+
+    page = '<html><head><link rel="canonical" href="http://127.0.0.1:8002/news/theirs.html"></head><body></body></html>'
+    extracted = extract_article(page.encode(), "http://127.0.0.1:8001/news/mine.html")
+    assert extracted.canonical_url == "http://127.0.0.1:8001/news/mine.html"
+    assert any("cross-site canonical ignored" in w for w in extracted.warnings)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from newsagg.urls import canonicalize_url
+from newsagg.urls import canonicalize_url, site_of
 
 from .authors import authors
 from .page import Page
-from .sitename import host_key, norm_space, site_name
+from .sitename import norm_space, site_name
 from .title import h1, title
 
 _AMP_CACHE_HOSTS = ("cdn.ampproject.org", "amp.cloudflare.com", "bing-amp.com")
@@ -52,12 +52,11 @@ def canonical_url(page: Page, warnings: list[str]) -> str:
         if parts.path in ("", "/") and own.path not in ("", "/"):
             warnings.append(f"canonical ignored: points to the site root ({absolute})")
             continue
-        own_host, canon_host = host_key(base), host_key(absolute)
+        # same registrable domain and port: a sibling subdomain is the same site, another tenant of a shared
+        # host (x.blogspot.com) or another port of one machine is not
         same_site = (
-            not own_host
-            or own_host == canon_host
-            or own_host.endswith("." + canon_host)
-            or canon_host.endswith("." + own_host)
+            not urlsplit(base).hostname
+            or site_of(base) == site_of(absolute)
             or any((urlsplit(base).hostname or "").endswith(h) for h in _AMP_CACHE_HOSTS)
         )
         if not same_site:
