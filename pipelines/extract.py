@@ -110,7 +110,7 @@ class ExtractPipeline:
         chars = len(extracted.text or "")
         if extracted.kind is None or (chars < self.min_chars and extracted.published is None):
             # nothing to store: the precise reason is counted (skipped/no_text, skipped/too_short, ...)
-            reason = extracted.kind_reason if extracted.kind is None else "too_short"
+            reason = (extracted.kind_reason or "no_text") if extracted.kind is None else "too_short"
             self.stats.inc_value(f"newsagg/skipped/{reason}")
             details = "; ".join(extracted.warnings) or f"{chars} chars of text"
             raise DropItem(f"no main text to store ({reason}): {adapter['url']} ({details})")

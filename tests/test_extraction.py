@@ -483,3 +483,10 @@ def test_index_page_is_not_an_article() -> None:
 def test_to_dict_is_json_serialisable(seed: ExtractedArticle) -> None:
     data = json.loads(json.dumps(seed.to_dict()))
     assert data["published"]["source"] == "text"
+
+
+def test_pages_that_are_not_html_say_why() -> None:
+    binary = extract_article(b"%PDF-1.7\n\x00\x01\x02\x03" * 50, "http://example.test/report.pdf")
+    assert binary.kind is None and binary.kind_reason == "not_html"
+    empty = extract_article(b"   ", "http://example.test/empty.html")
+    assert empty.kind is None and empty.kind_reason == "empty_page"

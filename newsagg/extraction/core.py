@@ -76,11 +76,13 @@ def extract_article(
         or (isinstance(html, str) and not html.strip())
     ):
         warnings.append("empty page")
+        result.kind_reason = "empty_page"
         return result
     if isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
         if looks_binary(data):
             warnings.append("not HTML: binary content")
+            result.kind_reason = "not_html"
             return result
         text, _codec, decode_warnings = decode_html(data, encoding)
         warnings.extend(decode_warnings)
@@ -94,6 +96,7 @@ def extract_article(
     tree = parse_html(text)
     if tree is None:
         warnings.append("not HTML: nothing to parse")
+        result.kind_reason = "not_html"
         return result
 
     page = Page.build(tree, url)
