@@ -54,8 +54,21 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+class QueryParams:
+    """A page's query as a frozen dataclass whose every field has a default: the whole query lives in the URL."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]  # subclasses are dataclasses
+
+    def url(self, **changes: Any) -> str:
+        """The query string of this query with ``changes``, leaving out what is empty or at its default."""
+        values = {**self.as_dict(), **changes}
+        defaults = type(self)().as_dict()
+        return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
+
+
 @dataclass(frozen=True)
-class SearchParams:
+class SearchParams(QueryParams):
     q: str = ""
     country: str | None = None
     language: str | None = None
@@ -96,15 +109,6 @@ class SearchParams:
             kind=None if self.kind == "all" else self.kind,
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def url(self, **changes: Any) -> str:
-        """The query string of this search with ``changes``: the whole search lives in the URL."""
-        values = {**self.as_dict(), **changes}
-        defaults = SearchParams().as_dict()
-        return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
-
 
 def search_results(store: ReadOnlyStore, params: SearchParams) -> dict[str, Any]:
     """A page of hits (``hit_row`` fields, as ``newsagg search --format json``), with paging figures."""
@@ -132,7 +136,7 @@ def search_results(store: ReadOnlyStore, params: SearchParams) -> dict[str, Any]
 
 # --- stories -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class StoriesParams:
+class StoriesParams(QueryParams):
     q: str = ""
     country: str | None = None
     language: str | None = None
@@ -152,14 +156,6 @@ class StoriesParams:
             object.__setattr__(self, "language", self.language.lower())
         parse_day(self.since)
         parse_day(self.until)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def url(self, **changes: Any) -> str:
-        values = {**self.as_dict(), **changes}
-        defaults = StoriesParams().as_dict()
-        return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
 
 
 def _iso(stamp: float | None) -> str | None:
