@@ -33,6 +33,9 @@ LOG_FORMATTER = "crawler.logformatter.ConciseLogFormatter"
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt: a refused host should not even get its robots.txt fetched.
     "crawler.middlewares.PrivateAddressGuardMiddleware": 50,
+    # Scrapy's robots.txt middleware, fixed so every request waiting for a robots.txt gets its rules.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
     # After the SSRF guard and robots.txt (100): conditional GET, 304 -> skip, known articles not due -> skip.
     "crawler.incremental.IncrementalMiddleware": 120,
     # Run records (issue #6): per-outlet final responses (incl. 304s), robots.txt blocks, download errors.
