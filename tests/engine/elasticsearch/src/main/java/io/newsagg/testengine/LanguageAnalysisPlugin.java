@@ -12,7 +12,6 @@ package io.newsagg.testengine;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.ar.ArabicAnalyzer;
 import org.apache.lucene.analysis.bg.BulgarianAnalyzer;
 import org.apache.lucene.analysis.bn.BengaliAnalyzer;
@@ -52,8 +51,6 @@ import org.apache.lucene.analysis.th.ThaiAnalyzer;
 import org.apache.lucene.analysis.tr.TurkishAnalyzer;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.index.IndexSettings;
-import org.elasticsearch.index.analysis.AbstractIndexAnalyzerProvider;
-import org.elasticsearch.index.analysis.AbstractTokenFilterFactory;
 import org.elasticsearch.index.analysis.Analysis;
 import org.elasticsearch.index.analysis.AnalyzerProvider;
 import org.elasticsearch.index.analysis.PreBuiltAnalyzerProviderFactory;
@@ -125,13 +122,7 @@ public class LanguageAnalysisPlugin extends Plugin implements AnalysisPlugin {
             out.put(e.getKey(), (IndexSettings indexSettings, Environment env, String name, org.elasticsearch.common.settings.Settings s) -> {
                 CharArraySet stop = Analysis.parseStopWords(env, s, lang.defaults().get());
                 CharArraySet stem = Analysis.parseStemExclusion(s, CharArraySet.EMPTY_SET);
-                Analyzer analyzer = lang.ctor().apply(stop, stem);
-                return new AbstractIndexAnalyzerProvider<Analyzer>(name) {
-                    @Override
-                    public Analyzer get() {
-                        return analyzer;
-                    }
-                };
+                return PluginApi.analyzerProvider(name, s, lang.ctor().apply(stop, stem));
             });
         }
         return out;
@@ -154,12 +145,7 @@ public class LanguageAnalysisPlugin extends Plugin implements AnalysisPlugin {
         Map<String, AnalysisProvider<TokenFilterFactory>> out = new TreeMap<>();
         out.put("asciifolding", (indexSettings, env, name, s) -> {
             boolean preserve = s.getAsBoolean("preserve_original", false);
-            return new AbstractTokenFilterFactory(name) {
-                @Override
-                public TokenStream create(TokenStream in) {
-                    return new ASCIIFoldingFilter(in, preserve);
-                }
-            };
+            return PluginApi.tokenFilter(name, s, in -> new ASCIIFoldingFilter(in, preserve));
         });
         return out;
     }

@@ -8,11 +8,7 @@ package io.newsagg.testengine;
 
 import org.elasticsearch.Build;
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.features.NodeFeature;
-import org.elasticsearch.plugins.ActionPlugin;
-import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
@@ -22,10 +18,8 @@ import org.elasticsearch.xcontent.XContentBuilder;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
-public class RootInfoPlugin extends Plugin implements ActionPlugin {
+public class RootInfoPlugin extends RestPlugin {
 
     private volatile ClusterService clusterService;
 
@@ -36,11 +30,7 @@ public class RootInfoPlugin extends Plugin implements ActionPlugin {
     }
 
     @Override
-    public Collection<RestHandler> getRestHandlers(
-        RestHandlersServices services,
-        Supplier<DiscoveryNodes> nodesInCluster,
-        Predicate<NodeFeature> clusterSupportsFeature
-    ) {
+    protected List<RestHandler> restHandlers() {
         return List.of(new BaseRestHandler() {
             @Override
             public String getName() {
