@@ -15,6 +15,7 @@ from crawler.distributed import distributed_settings
 from newsagg.config import Config, load_config
 from newsagg.logs import install_json_handler
 from newsagg.state.runs import new_run_id
+from newsagg.storage import check_backend
 
 
 def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -97,8 +98,12 @@ class CrawlSummary:
 def run_crawl(
     spider_args: dict[str, Any], overrides: dict[str, Any] | None = None, *, log_to_file: bool = True
 ) -> CrawlSummary:
-    """Run the news spider to completion in this process (Scrapy's reactor runs once per process)."""
+    """Run the news spider to completion in this process (Scrapy's reactor runs once per process).
+
+    Raises :class:`~newsagg.storage.StorageError` before anything is fetched if the configured engine can
+    never serve this newsagg (see :func:`newsagg.storage.check_backend`)."""
     config = load_config({k: v for k, v in (overrides or {}).items() if v is not None})
+    check_backend(config)
     settings = crawl_settings(config, overrides)
     log_format = config.runs.log_format
     # One id for the run record, the log file and every JSON log line (the scheduler may have chosen it).

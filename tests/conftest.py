@@ -1,6 +1,6 @@
 """Shared fixtures. The storage contract suite runs on every backend in ``BACKENDS``: SQLite, and a real
-OpenSearch and Elasticsearch process (``tests/support/engines.py`` finds or starts them). A missing engine
-skips loudly, or fails when ``CI=true``."""
+node of each supported engine major, OpenSearch 3 and 2, Elasticsearch 9 and 8 (``tests/support/engines.py``
+finds or starts them). A missing engine skips loudly, or fails when ``CI=true``."""
 
 from __future__ import annotations
 
@@ -24,12 +24,31 @@ hypothesis_settings.load_profile(os.environ.get("NEWSAGG_HYPOTHESIS_PROFILE", "g
 
 pytest_plugins = ["tests.support.fixtures"]
 
-ENGINES = ("opensearch", "elasticsearch")
-BACKENDS = [
-    "sqlite",
-    pytest.param("opensearch", marks=pytest.mark.engine),
-    pytest.param("elasticsearch", marks=pytest.mark.engine),
-]
+#: The engine nodes the suites run on, one per supported major (names as in tests/engine/engine.sh). A test
+#: takes the node's name as its parameter and ``backend_of(name)`` as ``NEWSAGG_BACKEND``.
+ENGINES = ("opensearch", "elasticsearch", "opensearch2", "elasticsearch8")
+#: The current majors only, for tests about newsagg's own behaviour rather than the server's (faults, spool).
+CURRENT_ENGINES = ("opensearch", "elasticsearch")
+
+
+def backend_of(engine: str) -> str:
+    """The ``NEWSAGG_BACKEND`` that talks to the test node ``engine`` (``elasticsearch8`` -> ``elasticsearch``)."""
+    from tests.support import engines
+
+    return engines.FAMILY[engines.canonical(engine)]
+
+
+def engine_params(engines: tuple[str, ...] = ENGINES) -> list:  # type: ignore[type-arg]
+    """``engines`` as pytest params, marked ``engine`` (and ``older_major`` for OpenSearch 2 / Elasticsearch 8)."""
+    from tests.support.engines import OLDER_MAJORS
+
+    return [
+        pytest.param(e, marks=[pytest.mark.engine, *([pytest.mark.older_major] if e in OLDER_MAJORS else [])])
+        for e in engines
+    ]
+
+
+BACKENDS = ["sqlite", *engine_params()]
 #: Engine settings variables cleared for engine tests, so a developer's shell cannot redirect them.
 _ENGINE_ENV_PREFIXES = ("NEWSAGG_ES_", "NEWSAGG_OPENSEARCH_", "NEWSAGG_INDEX_PREFIX", "NEWSAGG_ENGINE_")
 
@@ -50,6 +69,7 @@ def engine_url_or_skip(engine: str) -> str:
 
 def engine_env(engine: str, url: str, prefix: str, **extra: str) -> dict[str, str]:
     """``NEWSAGG_*`` settings that point a store (or a ``newsagg`` subprocess) at ``url`` with ``prefix``."""
+    engine = backend_of(engine)
     var = "NEWSAGG_ES_URL" if engine == "elasticsearch" else "NEWSAGG_OPENSEARCH_URL"
     env = {k: v for k, v in os.environ.items() if not k.startswith(_ENGINE_ENV_PREFIXES)}
     # single test node: no replicas, so the indices are green
@@ -73,7 +93,7 @@ def make_store(backend: str, tmp_path: Path) -> ArticleStore:
         from newsagg.storage import open_store
 
         url = engine_url_or_skip(backend)
-        return open_store(backend, env=engine_env(backend, url, unique_prefix()))
+        return open_store(backend_of(backend), env=engine_env(backend, url, unique_prefix()))
     raise ValueError(backend)
 
 

@@ -24,13 +24,19 @@ from newsagg.storage import open_store
 from newsagg.storage.base import ArticleStore
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.urls import article_id, canonicalize_url
-from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
+from tests.conftest import (
+    CURRENT_ENGINES,
+    backend_of,
+    drop_engine_prefix,
+    engine_env,
+    engine_params,
+    engine_url_or_skip,
+    unique_prefix,
+)
 from tests.support.crawl import CRAWL_SETTINGS, crawl, run_cli
 from tests.support.engine_proxy import EngineProxy
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
-
-ENGINES = ["opensearch", "elasticsearch"]
 
 
 def crawl_web(
@@ -94,10 +100,10 @@ def engine_store_env(request: pytest.FixtureRequest) -> Iterator[Callable[..., d
     yield lambda target=url, **extra: engine_env(engine, target, prefix, **extra)
     from newsagg.storage.engine_config import EngineConfig
 
-    drop_engine_prefix(EngineConfig.from_env(engine, engine_env(engine, url, prefix)))
+    drop_engine_prefix(EngineConfig.from_env(backend_of(engine), engine_env(engine, url, prefix)))
 
 
-@pytest.mark.parametrize("engine_store_env", ENGINES, indirect=True)
+@pytest.mark.parametrize("engine_store_env", engine_params(), indirect=True)
 def test_crawl_into_engine_matches_sqlite(
     news_web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
 ) -> None:
@@ -142,6 +148,28 @@ def test_crawl_into_engine_matches_sqlite(
         assert Snapshot.of(store) == got
 
 
+# --- a server the client cannot talk to ------------------------------------------------------------------------
+@pytest.mark.parametrize(("backend", "node"), [("elasticsearch", "opensearch"), ("opensearch", "elasticsearch")])
+def test_a_server_that_refuses_the_client_stops_the_crawl_before_any_fetch(
+    news_web: NewsWeb, tmp_path: Path, backend: str, node: str
+) -> None:
+    """Batches for a server that can never accept them would only pile up in the spool: the crawl stops at
+    once, non-zero, with what the server is, and fetches nothing."""
+    url = engine_url_or_skip(node)
+    env = engine_env(backend, url, unique_prefix("refused"))
+    home = tmp_path / "home"
+    fetched_before = len(news_web.request_log)
+    summary, result = crawl(news_web.registry_yaml(), home, CRAWL_SETTINGS, env=env, check=False)
+    assert result.returncode == 1 and not summary
+    found = "OpenSearch" if node == "opensearch" else "Elasticsearch"
+    assert f"runs {found}" in result.stderr and f"NEWSAGG_BACKEND={backend}" in result.stderr, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert len(news_web.request_log) == fetched_before, "pages were fetched for a store that can never take them"
+    assert not list((home / "spool").glob("*.jsonl"))
+    status = run_cli("index", "status", "--format", "json", home=home, env=env)
+    assert status.returncode == 1 and f"runs {found}" in json.loads(status.stdout)["error"]
+
+
 # --- the outage ----------------------------------------------------------------------------------------------
 def trip_after_inserts(alias: str, count: int) -> Callable[[str, str, bytes], bool]:
     """True right after the ``count``-th bulk request that creates articles in ``alias``."""
@@ -161,7 +189,7 @@ def trip_after_inserts(alias: str, count: int) -> Callable[[str, str, bytes], bo
 
 
 @pytest.mark.reliability
-@pytest.mark.parametrize("engine_store_env", ENGINES, indirect=True)
+@pytest.mark.parametrize("engine_store_env", CURRENT_ENGINES, indirect=True)
 def test_engine_down_mid_crawl_then_replay_matches_reference(
     news_web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
 ) -> None:

@@ -11,19 +11,26 @@ import pytest
 from newsagg.storage import open_store
 from newsagg.storage.base import StorageError
 from newsagg.storage.engine import EngineStore
+from newsagg.storage.engine_client import EngineClient, EngineIncompatible, check_server, speakable_majors
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.storage.engine_schema import SCHEMA_VERSION
-from tests.conftest import drop_engine_prefix, engine_env, engine_url_or_skip, unique_prefix
+from tests.conftest import (
+    CURRENT_ENGINES,
+    backend_of,
+    drop_engine_prefix,
+    engine_env,
+    engine_params,
+    engine_url_or_skip,
+    unique_prefix,
+)
 from tests.factories import article
 
-ENGINES = ["opensearch", "elasticsearch"]
 
-
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=engine_params())
 def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
     engine = request.param
     url = engine_url_or_skip(engine)
-    config = EngineConfig.from_env(engine, engine_env(engine, url, unique_prefix("schema")))
+    config = EngineConfig.from_env(backend_of(engine), engine_env(engine, url, unique_prefix("schema")))
     yield config
     drop_engine_prefix(config)
 
@@ -65,7 +72,7 @@ def test_a_refused_document_is_reported_with_its_reason_and_the_rest_written(eng
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", CURRENT_ENGINES)
 def test_wrong_product_is_a_clear_error(engine: str) -> None:
     other = "elasticsearch" if engine == "opensearch" else "opensearch"
     url = engine_url_or_skip(other)
@@ -100,3 +107,29 @@ def test_settings_come_from_the_environment_and_secrets_stay_out_of_repr() -> No
             EngineConfig.from_env("elasticsearch", bad)
     with pytest.raises(StorageError, match="unknown backend"):
         open_store("solr")
+
+
+def test_each_family_client_speaks_both_supported_majors_and_names_the_ones_it_does_not() -> None:
+    assert {8, 9} <= set(speakable_majors("elasticsearch")) and {2, 3} <= set(speakable_majors("opensearch"))
+    check_server("elasticsearch", "es:9200", {"version": {"number": "8.19.21"}})
+    check_server("elasticsearch", "es:9200", {"version": {"number": "9.5.3"}})
+    check_server("opensearch", "os:9200", {"version": {"number": "2.19.1", "distribution": "opensearch"}})
+    with pytest.raises(
+        EngineIncompatible, match=r"runs Elasticsearch 7\.17\.0; the installed client \(elasticsearch 8"
+    ):
+        check_server("elasticsearch", "es:9200", {"version": {"number": "7.17.0"}})
+    with pytest.raises(EngineIncompatible, match="runs OpenSearch; set NEWSAGG_BACKEND=opensearch"):
+        check_server("elasticsearch", "os:9200", {"version": {"number": "2.19.1", "distribution": "opensearch"}})
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("engine", engine_params())
+def test_handshake_accepts_every_supported_major(engine: str) -> None:
+    url = engine_url_or_skip(engine)
+    client = EngineClient(EngineConfig.from_env(backend_of(engine), engine_env(engine, url, unique_prefix("hello"))))
+    try:
+        info = client.handshake()
+    finally:
+        client.close()
+    major = int(info["version"]["number"].split(".")[0])
+    assert major == {"opensearch": 3, "opensearch2": 2, "elasticsearch": 9, "elasticsearch8": 8}[engine]

@@ -133,15 +133,19 @@ def crawl(
         except ValueError as exc:
             raise fail(str(exc), ExitCode.usage) from exc
     from newsagg.state.db import StateError, check_state
+    from newsagg.storage import StorageError
 
     require_writable_home(config)
     try:
         check_state(config.store.home)
     except StateError as exc:
         raise fail(str(exc), ExitCode.error) from exc
-    summary = run_crawl(
-        {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
-    )
+    try:
+        summary = run_crawl(
+            {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
+        )
+    except StorageError as exc:  # the engine can never serve this newsagg: nothing fetched, nothing spooled
+        raise fail(str(exc), ExitCode.error) from exc
     if output_format == ReportFormat.json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
     else:

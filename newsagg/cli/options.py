@@ -33,7 +33,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 the command ran but something failed or was not found (store unreachable, "
     "replay stopped, unknown story or run, a scheduled crawl failed); 2 usage: bad arguments or input files "
     "(nothing was done). A crawl exits 0 when it ran: per-page errors, skips and spooled articles are "
-    "counted in its summary and run record."
+    "counted in its summary and run record; it exits 1 before fetching anything when the search engine can "
+    "never accept this newsagg (another product, or a major its client does not speak)."
 )
 
 

@@ -54,6 +54,40 @@ def open_store(
     raise StorageError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
+def check_backend(config: Config | str | None = None, *, env: Mapping[str, Any] | None = None) -> None:
+    """Fail now if the configured engine can never serve this newsagg; pass if it can, or is merely down.
+
+    A crawl calls this before it fetches anything: an engine that is down is worth spooling for (the batches
+    replay once it is back), one that refuses this client (another product, a major the installed client
+    does not speak) is not. ``config`` as for :func:`open_store`. Raises
+    :class:`~newsagg.storage.engine_client.EngineIncompatible` (a :class:`StorageError`) with the server's
+    reason, or :class:`StorageError` for bad settings."""
+    if not isinstance(config, Config):
+        try:
+            config = load_config({"NEWSAGG_BACKEND": config}, environ=env)
+        except ConfigError as exc:
+            raise StorageError(str(exc)) from exc
+    backend = _ALIASES.get(config.store.backend.strip(), config.store.backend.strip())
+    if backend not in ("elasticsearch", "opensearch"):
+        return
+    from newsagg.storage.engine_client import EngineClient, EngineIncompatible
+    from newsagg.storage.engine_config import EngineConfig
+
+    try:
+        engine = EngineConfig.from_config(config, backend)
+    except ValueError as exc:
+        raise StorageError(f"{backend} settings: {exc}") from exc
+    client = EngineClient(engine)
+    try:
+        client.handshake()
+    except EngineIncompatible:
+        raise
+    except StorageError:
+        return  # unreachable or failing for now: the crawl spools and replays once it answers
+    finally:
+        client.close()
+
+
 __all__ = [
     "BACKENDS",
     "ArticleFilter",
@@ -62,5 +96,6 @@ __all__ = [
     "SearchPage",
     "StorageError",
     "UpsertResult",
+    "check_backend",
     "open_store",
 ]

@@ -7,10 +7,18 @@ are retried with exponential backoff (``max_retries``, ``retry_backoff``); anyth
 Once the engine proved unreachable, calls fail fast for ``cooldown`` seconds (a circuit breaker: a crawl
 during an outage spools its batches at full speed instead of waiting through retries on every call). Every
 failure surfaces as :class:`EngineError` (a :class:`StorageError`), so the index pipeline spools the batch.
+
+A server that can never serve this client is another matter: spooling for it would only pile up batches that
+can never replay. :meth:`EngineClient.handshake` (``GET /``, once, when a store opens) tells it apart and
+raises :class:`EngineIncompatible` with the server's own reason, so a crawl stops before it fetches a page.
+One client per family speaks both supported majors: ``elasticsearch`` 8.x talks to Elasticsearch 8 and 9
+(9 accepts the ``compatible-with=8`` headers the 8.x client sends; the 9.x client is refused by every 8.x
+server), ``opensearch-py`` to OpenSearch 1 to 3 (see :func:`speakable_majors`).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import time
 import warnings
@@ -36,6 +44,11 @@ class EngineError(StorageError):
     @property
     def unreachable(self) -> bool:
         return self.status is None
+
+
+class EngineIncompatible(EngineError):
+    """The server can never serve this client as configured: another product, a major the installed client
+    does not speak, or a request refused for its protocol. Retrying or spooling cannot help."""
 
 
 class EngineClient:
@@ -68,7 +81,9 @@ class EngineClient:
                 error = self._classify(what, exc)
                 if error.status is not None and error.status in ignore:
                     return None
-                transient = error.unreachable or error.status in RETRY_STATUS
+                transient = not isinstance(error, EngineIncompatible) and (
+                    error.unreachable or error.status in RETRY_STATUS
+                )
                 if not transient or attempt == attempts:
                     if error.unreachable:
                         self._down_until = time.monotonic() + self.config.cooldown
@@ -82,6 +97,11 @@ class EngineClient:
 
     def _classify(self, what: str, exc: Exception) -> EngineError:
         api_error, connection_error = self._errors
+        if _is_unsupported_product(exc):  # elasticsearch-py: a 2xx answer without X-Elastic-Product
+            return EngineIncompatible(
+                f"{self.where} does not answer as Elasticsearch ({_short(exc)}); "
+                "is it OpenSearch? then set NEWSAGG_BACKEND=opensearch"
+            )
         if isinstance(exc, connection_error):
             return EngineError(f"{self.engine} at {self.where} unreachable during {what}: {_short(exc)}")
         if isinstance(exc, api_error):
@@ -93,9 +113,43 @@ class EngineClient:
             return exc if isinstance(exc, EngineError) else EngineError(str(exc))
         return EngineError(f"{self.engine} at {self.where} failed during {what}: {type(exc).__name__}: {_short(exc)}")
 
+    def _raw_root(self) -> dict[str, Any] | None:
+        """``GET /`` below the client's own checks (its transport), to say what a refused server is."""
+        transport = getattr(self._client, "transport", None)
+        try:
+            response = transport.perform_request("GET", "/", headers={"accept": "application/json"})  # type: ignore[union-attr]
+        except Exception:  # only used to improve a message: any failure keeps the original one
+            return None
+        body = getattr(response, "body", response)
+        return body if isinstance(body, dict) else None
+
     # --- requests ---------------------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         return self.call("info", lambda c: c.info(), retries=1) or {}
+
+    def handshake(self) -> dict[str, Any]:
+        """``GET /`` and check that this client can work with the server; its ``info`` document.
+
+        Raises :class:`EngineIncompatible` (the server refused the request itself, runs the other product or a
+        major this client does not speak) or, for an outage, a plain :class:`EngineError`."""
+        try:
+            info = self.info()
+        except EngineIncompatible:
+            check_server(self.engine, self.where, self._raw_root() or {})  # names the product it found instead
+            raise
+        except EngineError as exc:
+            # 4xx on the simplest request there is: the server refuses the client's protocol (e.g. Elasticsearch
+            # 8 to a 9.x client: "Accept version must be either version 8 or 7, but found 9"). Credentials
+            # (401/403) and throttling (408/429) may be fixed or pass; those stay ordinary errors.
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 408, 429):
+                raise EngineIncompatible(
+                    f"{self.engine} at {self.where} refuses this client ({client_version(self.engine)}): {exc}",
+                    status=exc.status,
+                    kind=exc.kind,
+                ) from exc
+            raise
+        check_server(self.engine, self.where, info)
+        return info
 
     def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.call(f"search {index}", lambda c: c.search(index=index, body=body)) or {}
@@ -233,6 +287,53 @@ def _error_classes(engine: str) -> tuple[type[Exception], tuple[type[Exception],
     return TransportError, (OSConnectionError,)
 
 
+def client_version(engine: str) -> str:
+    """``elasticsearch 8.19.3`` / ``opensearch-py 3.2.0``: the installed client of ``engine``."""
+    package = "elasticsearch" if engine == "elasticsearch" else "opensearch-py"
+    return f"{package} {importlib.metadata.version(package)}"
+
+
+def speakable_majors(engine: str) -> tuple[int, ...]:
+    """Server majors the installed client of ``engine`` works with.
+
+    Elasticsearch keeps REST compatibility with the previous major's clients (the client sends
+    ``compatible-with=<its major>``, a server one major newer accepts it, an older one refuses it): client major
+    N speaks servers N and N+1. opensearch-py 2.x and 3.x support OpenSearch 1.x to 3.x."""
+    if engine == "elasticsearch":
+        major = int(client_version(engine).split()[1].split(".")[0])
+        return (major, major + 1)
+    return (1, 2, 3)
+
+
+def check_server(engine: str, where: str, info: dict[str, Any]) -> None:
+    """Raise :class:`EngineIncompatible` unless ``info`` (``GET /``) is ``engine`` in a major its client speaks."""
+    version = info.get("version") or {}
+    is_opensearch = version.get("distribution") == "opensearch"
+    if (engine == "opensearch") != is_opensearch:
+        found = "OpenSearch" if is_opensearch else "Elasticsearch"
+        raise EngineIncompatible(
+            f"NEWSAGG_BACKEND={engine} but {where} runs {found}; "
+            f"set NEWSAGG_BACKEND={'opensearch' if is_opensearch else 'elasticsearch'}"
+        )
+    number = str(version.get("number") or "")
+    head = number.split(".", 1)[0]
+    majors = speakable_majors(engine)
+    if head.isdigit() and int(head) not in majors:
+        product = "OpenSearch" if is_opensearch else "Elasticsearch"
+        raise EngineIncompatible(
+            f"{where} runs {product} {number}; the installed client ({client_version(engine)}) speaks "
+            f"{product} {' and '.join(str(m) for m in majors)} only"
+        )
+
+
+def _is_unsupported_product(exc: Exception) -> bool:
+    try:
+        from elasticsearch import UnsupportedProductError
+    except ImportError:  # pragma: no cover - the client is a dependency
+        return False
+    return isinstance(exc, UnsupportedProductError)
+
+
 def _api_error_details(engine: str, exc: Exception) -> tuple[int | None, str, str]:
     if engine == "elasticsearch":
         status = getattr(getattr(exc, "meta", None), "status", None)
@@ -248,6 +349,14 @@ def _api_error_details(engine: str, exc: Exception) -> tuple[int | None, str, st
         if isinstance(error, dict):
             root = (error.get("root_cause") or [error])[0]
             kind, reason = str(root.get("type", kind)), str(root.get("reason", reason))
+            # The server's real reason is often deeper ("Invalid media-type value on headers" is caused by
+            # "Accept version must be either version 8 or 7, but found 9"): keep the whole chain.
+            cause = error.get("caused_by")
+            while isinstance(cause, dict):
+                deeper = str(cause.get("reason") or "")
+                if deeper and deeper not in reason:
+                    reason = f"{reason}: {deeper}"
+                cause = cause.get("caused_by")
         elif error:
             reason = str(error)
     return status, kind, reason

@@ -1,8 +1,9 @@
 """Smoke test against real engines: OpenSearch (opensearch-py) and Elasticsearch (elasticsearch-py).
 
 Each engine comes from ``tests/support/engines.py``: ``NEWSAGG_TEST_OPENSEARCH_URL`` /
-``NEWSAGG_TEST_ES_URL``, else a node started by ``tests/engine/engine.sh``. A missing engine
-skips loudly, or fails when ``CI=true``.
+``NEWSAGG_TEST_OPENSEARCH2_URL`` / ``NEWSAGG_TEST_ES_URL`` / ``NEWSAGG_TEST_ES8_URL``, else a node started
+by ``tests/engine/engine.sh``. Each family's one pinned client is checked against both of its majors. A
+missing engine skips loudly, or fails when ``CI=true``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ try:
 except ImportError:  # tests/ not importable as a package: pytest put this folder on sys.path
     import harness  # type: ignore[no-redef]
 
-from tests.conftest import engine_url_or_skip
+from tests.conftest import engine_params, engine_url_or_skip
 
 pytestmark = pytest.mark.engine
 
@@ -67,11 +68,11 @@ def _docs() -> list[dict]:
     return docs
 
 
-@pytest.fixture(scope="module")
-def opensearch_client():
+@pytest.fixture(scope="module", params=engine_params(("opensearch", "opensearch2")))
+def opensearch_client(request):
     from opensearchpy import OpenSearch
 
-    opts = harness.client_options(engine_url_or_skip("opensearch"))
+    opts = harness.client_options(engine_url_or_skip(request.param))
     auth = (opts["username"], opts["password"] or "") if opts["username"] else None
     client = OpenSearch(
         hosts=[opts["url"]], http_auth=auth, verify_certs=opts["verify_certs"], ssl_show_warn=False, timeout=60
@@ -80,11 +81,11 @@ def opensearch_client():
     client.close()
 
 
-@pytest.fixture(scope="module")
-def es_client():
+@pytest.fixture(scope="module", params=engine_params(("elasticsearch", "elasticsearch8")))
+def es_client(request):
     from elasticsearch import Elasticsearch
 
-    opts = harness.client_options(engine_url_or_skip("elasticsearch"))
+    opts = harness.client_options(engine_url_or_skip(request.param))
     auth = (opts["username"], opts["password"] or "") if opts["username"] else None
     client = Elasticsearch(opts["url"], basic_auth=auth, verify_certs=opts["verify_certs"], request_timeout=60)
     yield client

@@ -1,13 +1,17 @@
 """Find or start a real search engine for tests (stdlib only).
 
-``engine_url("opensearch")`` / ``engine_url("elasticsearch")`` returns the base URL of a
-healthy node, or ``None``:
+``engine_url(engine)`` returns the base URL of a healthy node, or ``None``. ``engine`` is one
+node per supported major: ``opensearch`` (3.x), ``opensearch2``, ``elasticsearch`` (9.x),
+``elasticsearch8`` (names as in ``engine.sh``):
 
-1. ``NEWSAGG_TEST_OPENSEARCH_URL`` / ``NEWSAGG_TEST_ES_URL`` if set (e.g. a docker-compose
-   node, ``https://elastic:secret@localhost:9200``), after a health check;
+1. its variable in ``ENV_VARS`` if set (e.g. a docker-compose node,
+   ``https://elastic:secret@localhost:9200``), after a health check;
 2. else a node already started by ``tests/engine/engine.sh`` (e.g. by ``.ci/run``);
 3. else one started here through ``engine.sh start`` (needs a JDK, plus Maven the first time
-   to fetch the jars); nodes started here are stopped by ``stop_all()`` and at exit.
+   to fetch the jars); nodes started here are stopped by ``stop_all()`` and at exit. The older
+   majors (``OLDER_MAJORS``) are started here only when ``CI=true`` or
+   ``NEWSAGG_TEST_ALL_ENGINES=1``: on a developer's machine two more JVMs for every test run
+   cost more than they find, and CI runs all four.
 
 ``unavailable_reason(engine)`` says why ``engine_url`` returned ``None``.
 ``client_options(url)`` splits credentials out of a URL for the Python clients.
@@ -32,8 +36,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent / "engine"
 ENGINE_SH = HERE / "engine.sh"
 
-ENV_VARS = {"opensearch": "NEWSAGG_TEST_OPENSEARCH_URL", "elasticsearch": "NEWSAGG_TEST_ES_URL"}
-_ALIASES = {"opensearch": "opensearch", "os": "opensearch", "elasticsearch": "elasticsearch", "es": "elasticsearch"}
+ENV_VARS = {
+    "opensearch": "NEWSAGG_TEST_OPENSEARCH_URL",
+    "opensearch2": "NEWSAGG_TEST_OPENSEARCH2_URL",
+    "elasticsearch": "NEWSAGG_TEST_ES_URL",
+    "elasticsearch8": "NEWSAGG_TEST_ES8_URL",
+}
+#: each node's family: the ``NEWSAGG_BACKEND`` that talks to it
+FAMILY = {
+    "opensearch": "opensearch",
+    "opensearch2": "opensearch",
+    "elasticsearch": "elasticsearch",
+    "elasticsearch8": "elasticsearch",
+}
+OLDER_MAJORS = frozenset({"opensearch2", "elasticsearch8"})
+_ALIASES = {
+    **{name: name for name in ENV_VARS},
+    "os": "opensearch",
+    "os3": "opensearch",
+    "os2": "opensearch2",
+    "es": "elasticsearch",
+    "es9": "elasticsearch",
+    "es8": "elasticsearch8",
+}
 
 _lock = threading.Lock()
 _started: set[str] = set()
@@ -131,9 +156,20 @@ def _run_engine_sh(*args: str, timeout: float) -> subprocess.CompletedProcess:
     )
 
 
-def engine_url(engine: str, *, start: bool = True, timeout: float = 600.0) -> str | None:
-    """Base URL of a healthy node of ``engine``, or ``None`` (see ``unavailable_reason``)."""
+def starts_here(engine: str) -> bool:
+    """Whether ``engine_url`` may start ``engine`` itself (see the module docstring)."""
+    if canonical(engine) not in OLDER_MAJORS:
+        return True
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("NEWSAGG_TEST_ALL_ENGINES") == "1"
+
+
+def engine_url(engine: str, *, start: bool | None = None, timeout: float = 600.0) -> str | None:
+    """Base URL of a healthy node of ``engine``, or ``None`` (see ``unavailable_reason``).
+
+    ``start``: may a node be started here (default: ``starts_here(engine)``)."""
     engine = canonical(engine)
+    if start is None:
+        start = starts_here(engine)
     with _lock:
         if engine in _urls and is_healthy(_urls[engine]):
             return _urls[engine]
@@ -155,7 +191,11 @@ def engine_url(engine: str, *, start: bool = True, timeout: float = 600.0) -> st
                     return url
 
         if not start:
-            _reasons[engine] = f"{var} not set and no {engine} started by tests/engine/engine.sh"
+            _reasons[engine] = f"{var} not set and no {engine} started by tests/engine/engine.sh" + (
+                " (older majors start here only with CI=true or NEWSAGG_TEST_ALL_ENGINES=1)"
+                if engine in OLDER_MAJORS
+                else ""
+            )
             return None
         ok, why = can_start_locally()
         if not ok:
