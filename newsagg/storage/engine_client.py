@@ -176,6 +176,11 @@ class EngineClient:
         )
         return result is not None
 
+    def data_nodes(self) -> int:
+        """Data nodes in the cluster (``_cluster/health``): decides whether a replica can be allocated at all."""
+        result = self.call("cluster health", lambda c: c.cluster.health()) or {}
+        return int(result.get("number_of_data_nodes", 0))
+
     def refresh(self, index: str) -> None:
         self.call(f"refresh {index}", lambda c: c.indices.refresh(index=index))
 

@@ -8,7 +8,10 @@ Elasticsearch reads ``NEWSAGG_ES_URL`` (comma-separated node URLs; ``user:pass@`
 out), ``NEWSAGG_ES_API_KEY``, ``NEWSAGG_ES_USERNAME`` / ``_PASSWORD``, ``NEWSAGG_ES_VERIFY_CERTS``,
 ``NEWSAGG_ES_CA_FILE``; OpenSearch the same names with ``NEWSAGG_OPENSEARCH_``. Both share
 ``NEWSAGG_INDEX_PREFIX`` and the ``NEWSAGG_ENGINE_*`` tuning settings (bulk size, retries, timeout, cooldown,
-replicas). ``newsagg config show`` lists them with their defaults and effective values.
+replicas, shards). ``newsagg config show`` lists them with their defaults and effective values.
+
+Replicas unset means: 0 on a cluster with one data node (a replica could never be allocated there and every
+index would stay yellow), else the cluster's default; decided when the store opens.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class EngineConfig:
     retry_backoff: float = 0.5
     timeout: float = 30.0
     replicas: int | None = None
+    shards: int = 1
     cooldown: float = 5.0
 
     def __post_init__(self) -> None:
@@ -55,6 +59,8 @@ class EngineConfig:
             raise ValueError(f"no {self.engine} URL configured")
         if self.bulk_docs < 1 or self.bulk_threads < 1 or self.bulk_bytes < 1024 or self.max_retries < 0:
             raise ValueError("bulk docs/threads must be >= 1, bulk bytes >= 1 KiB, retries >= 0")
+        if self.shards < 1 or (self.replicas is not None and self.replicas < 0):
+            raise ValueError("NEWSAGG_ENGINE_SHARDS must be >= 1 and NEWSAGG_ENGINE_REPLICAS >= 0")
 
     @classmethod
     def from_config(cls, config: Config, engine: str | None = None, **overrides: Any) -> EngineConfig:
@@ -93,6 +99,7 @@ class EngineConfig:
             "retry_backoff": config["NEWSAGG_ENGINE_RETRY_BACKOFF"],
             "timeout": config["NEWSAGG_ENGINE_TIMEOUT"],
             "replicas": config["NEWSAGG_ENGINE_REPLICAS"],
+            "shards": config["NEWSAGG_ENGINE_SHARDS"],
             "cooldown": config["NEWSAGG_ENGINE_COOLDOWN"],
         }
         values.update(overrides)
