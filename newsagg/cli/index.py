@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,8 +27,12 @@ from newsagg.cli.options import (
     open_settings_store,
 )
 from newsagg.cli.output import console
+from newsagg.dashboards import DashboardTarget
 
-index_app = typer.Typer(help="The article index: replay spooled batches, status.", no_args_is_help=True)
+index_app = typer.Typer(
+    help="The article index: replay spooled batches, status, dashboards for Kibana / OpenSearch Dashboards.",
+    no_args_is_help=True,
+)
 
 
 @index_app.command("replay")
@@ -158,3 +163,38 @@ def _recovery_advice(where: dict[str, Any]) -> str:
         f"rows themselves are damaged: `sqlite3 {quoted} .recover | sqlite3 {recovered}`, check it, then move "
         f"it over {quoted} (docs/operations.md, 'A damaged store')"
     )
+
+
+@index_app.command("dashboards")
+def dashboards(
+    engine: Annotated[DashboardTarget, typer.Option("--engine", help="Which product will import the file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="NDJSON file to write ('-': standard output).")],
+    prefix: Annotated[
+        str, typer.Option(help="Index prefix the data views point at.", envvar="NEWSAGG_INDEX_PREFIX")
+    ] = "newsagg",
+) -> None:
+    """Data views and a coverage dashboard as saved objects (NDJSON) to import (see docs/engines.md)."""
+    import os
+    import tempfile
+
+    from newsagg.dashboards import saved_objects, to_ndjson
+    from newsagg.storage.engine_config import EngineConfig
+
+    try:
+        EngineConfig(engine="elasticsearch", index_prefix=prefix)  # the same rule as the indices' names
+    except ValueError as exc:
+        raise fail(str(exc), ExitCode.usage) from exc
+    objects = saved_objects(engine, prefix)
+    text = to_ndjson(objects)
+    if str(output) == "-":
+        sys.stdout.write(text)
+        return
+    # a temporary file in the same folder, then a rename: an interrupted run never leaves half a file
+    try:
+        handle, temporary = tempfile.mkstemp(dir=output.resolve().parent, prefix=f".{output.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc}", ExitCode.usage) from exc
+    console.print(f"wrote {len(objects)} saved objects for {engine.value} to {escape(str(output))}")
