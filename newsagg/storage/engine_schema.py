@@ -6,9 +6,15 @@ composable index template ``<alias>`` (``version: N``) carries settings and mapp
 manual reindex gets the same mappings. Readers and writers only ever use the alias.
 
 On start :func:`ensure_schema` compares versions: nothing there → create; older → migrate (create the new
-index, copy every document page by page with ``search_after``, swap the alias atomically; ``_reindex`` is not
-used because not every engine has it, e.g. the Elasticsearch test node); newer → stop with a clear
-:class:`StorageError` (this build does not know that layout).
+index, copy every document page by page with ``search_after``, upgrading each to the new layout
+(:func:`upgrade_source`), swap the alias atomically; ``_reindex`` is not used because not every engine has it,
+e.g. the Elasticsearch test node); newer → stop with a clear :class:`StorageError` (this build does not know
+that layout).
+
+Every time field people query is a ``date`` accepting ISO 8601 and epoch millis, in UTC, with the original
+offset in its own field (:mod:`newsagg.storage.engine_dates`); article documents carry their story's label
+(``story_label``), so a dashboard shows "Kast visita el CECOT", not ``st-f9a6b3ad1650``. Shards and replicas
+come from the settings (``NEWSAGG_ENGINE_SHARDS``, ``NEWSAGG_ENGINE_REPLICAS``).
 
 Article text is indexed three ways: ``title``/``text`` with the *folded* analyzer (standard tokenizer,
 lower-case, ASCII folding: 'región' = 'region', like SQLite's ``remove_diacritics``), plus ``.es`` (Spanish)
@@ -25,10 +31,13 @@ from typing import Any
 
 from newsagg.storage.base import StorageError
 from newsagg.storage.engine_client import EngineClient
+from newsagg.storage.engine_dates import ARTICLE_DATES, DATE_FORMAT, article_dates, story_dates
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # v2: articles.versions (stored, not indexed); v3: articles.kind (article, listing, other)
+#: v2: articles.versions (stored, not indexed); v3: articles.kind (article, listing, other);
+#: v4: dates as dates (UTC, offsets kept), story summary dates, articles.story_label
+SCHEMA_VERSION = 4
 KINDS = ("articles", "stories", "signatures")
 #: The unique keyword field of each kind: sort key for copying/iterating (sorting on _id is disabled in ES 8+).
 KEY_FIELD = {"articles": "id", "stories": "id", "signatures": "article_id"}
@@ -37,6 +46,8 @@ LANGUAGE_SUBFIELDS = {"es": "spanish", "en": "english"}
 
 _KEYWORD = {"type": "keyword", "ignore_above": 4096}
 _DOUBLE = {"type": "double"}
+_DATE = {"type": "date", "format": DATE_FORMAT}
+_STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
 
 
 def _text(*, raw: bool = False) -> dict[str, Any]:
@@ -62,12 +73,9 @@ def article_properties() -> dict[str, Any]:
         "site_name",
         "section",
         "keywords",
-        "published_at",
         "published_source",
         "published_precision",
-        "modified_at",
         "modified_source",
-        "discovered_at",
         "discovered_via",
         "content_hash",
         "dup_group",
@@ -78,6 +86,10 @@ def article_properties() -> dict[str, Any]:
         "kind",
     )
     properties: dict[str, Any] = {name: dict(_KEYWORD) for name in keyword_fields}
+    for name in ARTICLE_DATES:  # see newsagg.storage.engine_dates
+        properties[f"{name}_at"] = dict(_DATE)  # the instant, UTC
+        properties[f"{name}_offset"] = dict(_KEYWORD)  # the page's own UTC offset, e.g. -03:00
+        properties[f"{name}_at_local"] = dict(_STORED_ONLY)  # the article's own string, given back as is
     properties.update(
         {
             "title": _text(raw=True),
@@ -94,9 +106,15 @@ def article_properties() -> dict[str, Any]:
             # --- maintained by the store, not part of the article dict ---
             "seq": {"type": "long"},  # insertion order: tie-break of 'earliest published'
             "when_utc": _DOUBLE,  # published_utc, else discovered_utc: the date filters' field
-            "published": {"type": "date", "format": "epoch_millis"},  # for date_histogram coverage
-            "first_seen": {"type": "date", "format": "epoch_millis"},
-            "last_seen": {"type": "date", "format": "epoch_millis"},
+            "published": dict(_DATE),  # epoch millis of published_utc: the data views' time field
+            "first_seen": dict(_DATE),
+            "last_seen": dict(_DATE),
+            # the label of story_id, kept current by the store: what a dashboard shows for a story
+            "story_label": {
+                "type": "keyword",
+                "ignore_above": 1024,
+                "fields": {"text": {"type": "text", "analyzer": FOLDED}},
+            },
             "fp": {"type": "keyword", "index": False, "doc_values": False},  # fingerprint of the content fields
         }
     )
@@ -108,10 +126,15 @@ def story_properties() -> dict[str, Any]:
         "id": dict(_KEYWORD),
         "label": _text(raw=True),
         "keywords": dict(_KEYWORD),
-        "created_at": dict(_KEYWORD),
-        "updated_at": dict(_KEYWORD),
+        # the clusterer's own timestamps: a malformed one is kept in _source rather than refusing the story
+        "created_at": {**_DATE, "ignore_malformed": True},
+        "updated_at": {**_DATE, "ignore_malformed": True},
         "first_published_utc": _DOUBLE,
         "last_published_utc": _DOUBLE,
+        # dates of the summary for a data view (see newsagg.storage.engine_dates)
+        "first_published": dict(_DATE),
+        "last_published": dict(_DATE),
+        "updated": dict(_DATE),
         "article_count": {"type": "integer"},
         "merged_into": dict(_KEYWORD),
     }
@@ -124,9 +147,11 @@ def signature_properties() -> dict[str, Any]:
 _PROPERTIES = {"articles": article_properties, "stories": story_properties, "signatures": signature_properties}
 
 
-def index_body(kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None) -> dict[str, Any]:
+def index_body(
+    kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None, shards: int = 1
+) -> dict[str, Any]:
     settings: dict[str, Any] = {
-        "number_of_shards": 1,
+        "number_of_shards": shards,
         "analysis": {
             "analyzer": {FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}
         },
@@ -142,15 +167,34 @@ def index_body(kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None
 
 
 def template_body(
-    prefix: str, kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None
+    prefix: str, kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None, shards: int = 1
 ) -> dict[str, Any]:
     return {
         "index_patterns": [f"{prefix}-{kind}-v*"],
         "version": version,
         "priority": 200,
         "_meta": {"newsagg_schema": version, "description": f"newsagg {kind}, schema v{version}"},
-        "template": index_body(kind, version, replicas=replicas),
+        "template": index_body(kind, version, replicas=replicas, shards=shards),
     }
+
+
+def upgrade_source(kind: str, source: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """A document of an older schema in the layout of :data:`SCHEMA_VERSION` (for :func:`migrate`).
+
+    v3 → v4 (and older): an article's ``*_at`` keyword strings move to ``*_at_local`` and become UTC dates
+    with their offsets; ``story_label`` from ``labels`` (story id → label); a story gets its summary dates.
+    Fields of the versions in between need nothing (``kind`` is absent from older documents, as if unknown).
+    Idempotent.
+    """
+    doc = dict(source)
+    if kind == "articles":
+        if not any(f"{name}_at_local" in doc for name in ARTICLE_DATES):
+            doc.update(article_dates(doc))
+        if "story_label" not in doc:
+            doc["story_label"] = labels.get(doc.get("story_id") or "")
+    elif kind == "stories":
+        doc.update(story_dates(doc))
+    return doc
 
 
 def alias_name(prefix: str, kind: str) -> str:
@@ -170,10 +214,16 @@ def _index_version(index: str) -> int:
 
 
 def ensure_schema(
-    client: EngineClient, prefix: str, *, version: int = SCHEMA_VERSION, replicas: int | None = None
+    client: EngineClient,
+    prefix: str,
+    *,
+    version: int = SCHEMA_VERSION,
+    replicas: int | None = None,
+    shards: int = 1,
 ) -> dict[str, str]:
     """Make templates and aliases ready for ``version``; returns ``{kind: alias}``. See the module doc."""
     aliases: dict[str, str] = {}
+    labels: dict[str, str] | None = None
     for kind in KINDS:
         alias = alias_name(prefix, kind)
         template = client.get_index_template(alias)
@@ -184,7 +234,7 @@ def ensure_schema(
                 f"newsagg (v{version}): upgrade newsagg, or use another NEWSAGG_INDEX_PREFIX"
             )
         if template_version != version:
-            client.put_index_template(alias, template_body(prefix, kind, version, replicas=replicas))
+            client.put_index_template(alias, template_body(prefix, kind, version, replicas=replicas, shards=shards))
         behind = client.get_alias(alias)
         if not behind:
             if client.index_exists(alias):
@@ -199,7 +249,9 @@ def ensure_schema(
                     f"(v{version}): upgrade newsagg, or use another NEWSAGG_INDEX_PREFIX"
                 )
             if current_version < version:
-                migrate(client, kind, alias, current, index_name(prefix, kind, version))
+                if labels is None:  # articles are migrated before stories: read the labels once, first
+                    labels = story_labels(client, alias_name(prefix, "stories"))
+                migrate(client, kind, alias, current, index_name(prefix, kind, version), labels)
         aliases[kind] = alias
     return aliases
 
@@ -220,10 +272,27 @@ def _write_index(behind: dict[str, Any]) -> str:
     return sorted(behind, key=_index_version)[-1]
 
 
-def migrate(client: EngineClient, kind: str, alias: str, old: str, new: str) -> int:
+def story_labels(client: EngineClient, alias: str) -> dict[str, str]:
+    """Story id → label of every story behind ``alias`` ({} if there is none yet)."""
+    if not client.get_alias(alias):
+        return {}
+    client.refresh(alias)
+    return {
+        hit["_source"]["id"]: hit["_source"].get("label")
+        for page in scan_pages(client, alias, {"match_all": {}}, [{"id": "asc"}], source=["id", "label"])
+        for hit in page
+        if hit["_source"].get("label")
+    }
+
+
+def migrate(
+    client: EngineClient, kind: str, alias: str, old: str, new: str, labels: dict[str, str] | None = None
+) -> int:
     """Copy ``old`` into a fresh ``new`` (mappings from the template) and move ``alias``; returns docs copied.
 
-    The old index is kept (delete it once satisfied). Run while nothing else writes to the alias.
+    Each document is upgraded to the new layout on the way (:func:`upgrade_source`; ``labels``: story id →
+    label, for articles). The old index is kept (delete it once satisfied). Run while nothing else writes to
+    the alias.
     """
     logger.warning("migrating %s: %s -> %s", alias, old, new)
     if client.index_exists(new):
@@ -235,7 +304,7 @@ def migrate(client: EngineClient, kind: str, alias: str, old: str, new: str) -> 
         lines: list[bytes] = []
         for hit in page:
             lines.append(_json_line({"index": {"_index": new, "_id": hit["_id"]}}))
-            lines.append(_json_line(hit["_source"]))
+            lines.append(_json_line(upgrade_source(kind, hit["_source"], labels or {})))
         result = client.bulk(b"".join(lines))
         if result.get("errors"):
             failed = [i for i in result.get("items", []) if i.get("index", {}).get("error")]
