@@ -72,8 +72,8 @@ def engine_env(engine: str, url: str, prefix: str, **extra: str) -> dict[str, st
     engine = backend_of(engine)
     var = "NEWSAGG_ES_URL" if engine == "elasticsearch" else "NEWSAGG_OPENSEARCH_URL"
     env = {k: v for k, v in os.environ.items() if not k.startswith(_ENGINE_ENV_PREFIXES)}
-    # single test node: no replicas, so the indices are green
-    env.update({"NEWSAGG_BACKEND": engine, var: url, "NEWSAGG_INDEX_PREFIX": prefix, "NEWSAGG_ENGINE_REPLICAS": "0"})
+    # no NEWSAGG_ENGINE_REPLICAS: newsagg's own default (0 on a one-node cluster) keeps the test indices green
+    env.update({"NEWSAGG_BACKEND": engine, var: url, "NEWSAGG_INDEX_PREFIX": prefix})
     if os.environ.get("NEWSAGG_TEST_VERIFY_CERTS", "1") == "0":
         env["NEWSAGG_ES_VERIFY_CERTS" if engine == "elasticsearch" else "NEWSAGG_OPENSEARCH_VERIFY_CERTS"] = "0"
     env.update(extra)

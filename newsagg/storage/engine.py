@@ -15,6 +15,10 @@ Same semantics as the SQLite reference (the contract suite runs on all three):
   groups and writes partial updates in bulk.
 * Any failure is a :class:`StorageError` naming the engine, the operation and, for bulk writes, every
   refused document with its reason; the index pipeline then spools the batch (nothing lost).
+* **For dashboards** every document carries its times as UTC ``date`` fields with their offsets
+  (:mod:`newsagg.storage.engine_dates`; the article's own strings are given back unchanged) and its story's
+  label (``story_label``), kept current when a story is (re)labelled or its articles move to another story.
+* A server that can never serve this client stops the store at once (:meth:`EngineClient.handshake`).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from newsagg.storage.base import (
 from newsagg.storage.engine_bulk import BulkIndexer, BulkOp, BulkReport
 from newsagg.storage.engine_client import EngineClient
 from newsagg.storage.engine_config import EngineConfig
+from newsagg.storage.engine_dates import ARTICLE_DATES, article_dates, article_time, story_dates
 from newsagg.storage.engine_query import (
     ARTICLE_ORDER,
     candidates_query,
@@ -61,7 +66,8 @@ from newsagg.storage.engine_query import (
 )
 from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages
 
-_STATE_FIELDS = [*STICKY_FIELDS, *DISCOVERY_FIELDS, "fp", "seq", "first_seen"]
+_LOCAL_TIMES = [f"{name}_at_local" for name in ARTICLE_DATES]
+_STATE_FIELDS = [*STICKY_FIELDS, *DISCOVERY_FIELDS, *_LOCAL_TIMES, "fp", "seq", "first_seen", "story_label"]
 _SINGLE_WORD = re.compile(r"\w+", re.UNICODE)
 _CONFLICT_ROUNDS = 5
 _TERMS_PER_REQUEST = 200
@@ -78,6 +84,18 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _article_view(source: dict[str, Any]) -> dict[str, Any]:
+    """An engine document with the article's own time strings back under ``*_at`` (the contract's form)."""
+    view = dict(source)
+    for name in ARTICLE_DATES:
+        view[f"{name}_at"] = article_time(source, name)
+    return view
+
+
+def _decode(source: dict[str, Any]) -> Article:
+    return decode_article(_article_view(source))
+
+
 class EngineStore(ArticleStore):
     """ArticleStore on an Elasticsearch or OpenSearch cluster (``config.engine``)."""
 
@@ -90,8 +108,15 @@ class EngineStore(ArticleStore):
         self._dirty: set[str] = set()
         self._last_seq = 0
         try:
-            self._check_product(self.client.info())
-            aliases = ensure_schema(self.client, config.index_prefix, version=schema_version, replicas=config.replicas)
+            self.client.handshake()
+            self.replicas = config.replicas if config.replicas is not None else self._default_replicas()
+            aliases = ensure_schema(
+                self.client,
+                config.index_prefix,
+                version=schema_version,
+                replicas=self.replicas,
+                shards=config.shards,
+            )
         except StorageError:
             self.client.close()
             raise
@@ -107,15 +132,10 @@ class EngineStore(ArticleStore):
             backoff=config.retry_backoff,
         )
 
-    def _check_product(self, info: dict[str, Any]) -> None:
-        distribution = (info.get("version") or {}).get("distribution")
-        is_opensearch = distribution == "opensearch"
-        if (self.config.engine == "opensearch") != is_opensearch:
-            found = "OpenSearch" if is_opensearch else "Elasticsearch"
-            raise StorageError(
-                f"NEWSAGG_BACKEND={self.config.engine} but {self.client.where} runs {found}; "
-                f"set NEWSAGG_BACKEND={'opensearch' if is_opensearch else 'elasticsearch'}"
-            )
+    def _default_replicas(self) -> int | None:
+        """0 on a one-data-node cluster (a replica could never be allocated: the indices would stay yellow),
+        else the cluster's own default."""
+        return 0 if self.client.data_nodes() <= 1 else None
 
     def __repr__(self) -> str:
         return f"EngineStore({self.config.engine} at {self.client.where}, prefix={self.config.index_prefix!r})"
@@ -189,9 +209,11 @@ class EngineStore(ArticleStore):
         for article in articles:
             article_id = article["id"]
             values = normalize_article(article)
-            current = state.get(article_id)
+            stored = state.get(article_id)
+            current = _article_view(stored) if stored is not None else None
             if current is None:
-                doc = self._document(values, seq=self._next_seq(), first_seen=now, now=now)
+                label = self._label_of(values.get("story_id"))
+                doc = self._document(values, seq=self._next_seq(), first_seen=now, now=now, story_label=label)
                 state[article_id] = doc
                 pending[article_id] = ("create", doc)
                 counts[article_id][0] += 1
@@ -201,8 +223,13 @@ class EngineStore(ArticleStore):
             if _fingerprint(values) == current.get("fp") and same_values(values, current, STICKY_FIELDS):
                 counts[article_id][2] += 1
                 continue
+            same_story = values.get("story_id") == current.get("story_id")
             doc = self._document(
-                values, seq=current.get("seq") or self._next_seq(), first_seen=current.get("first_seen") or now, now=now
+                values,
+                seq=current.get("seq") or self._next_seq(),
+                first_seen=current.get("first_seen") or now,
+                now=now,
+                story_label=current.get("story_label") if same_story else self._label_of(values.get("story_id")),
             )
             state[article_id] = doc
             action = pending.get(article_id, ("index", doc))[0]
@@ -221,8 +248,11 @@ class EngineStore(ArticleStore):
         return results, conflicts
 
     @staticmethod
-    def _document(values: dict[str, Any], *, seq: int, first_seen: int, now: int) -> dict[str, Any]:
+    def _document(
+        values: dict[str, Any], *, seq: int, first_seen: int, now: int, story_label: str | None
+    ) -> dict[str, Any]:
         doc = dict(values)
+        doc.update(article_dates(values))  # *_at become UTC dates; the article's strings go to *_at_local
         published = values.get("published_utc")
         when = published if published is not None else values.get("discovered_utc")
         doc.update(
@@ -233,6 +263,7 @@ class EngineStore(ArticleStore):
                 "first_seen": first_seen,
                 "last_seen": now,
                 "fp": _fingerprint(values),
+                "story_label": story_label,
             }
         )
         return doc
@@ -247,14 +278,14 @@ class EngineStore(ArticleStore):
         for start in range(0, len(ids), 1000):
             for doc in self.client.mget(self.articles_alias, list(dict.fromkeys(ids[start : start + 1000]))):
                 if doc.get("found"):
-                    found[doc["_id"]] = decode_article(doc["_source"])
+                    found[doc["_id"]] = _decode(doc["_source"])
         return [found[i] for i in ids if i in found]
 
     def find_by_content_hash(self, content_hash: str) -> list[Article]:
         self._fresh(self.articles_alias)
         query = {"term": {"content_hash": content_hash}}
         return [
-            decode_article(hit["_source"])
+            _decode(hit["_source"])
             for page in scan_pages(self.client, self.articles_alias, query, [{"seq": "asc"}, {"id": "asc"}])
             for hit in page
         ]
@@ -267,7 +298,7 @@ class EngineStore(ArticleStore):
         self._fresh(self.articles_alias)
         for page in scan_pages(self.client, self.articles_alias, filtered(None, flt), ARTICLE_ORDER):
             for hit in page:
-                yield decode_article(hit["_source"])
+                yield _decode(hit["_source"])
 
     def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
         match = text_query(query)
@@ -284,7 +315,7 @@ class EngineStore(ArticleStore):
         result = self._search(self.articles_alias, body)
         hits = [
             SearchHit(
-                article=decode_article(h["_source"]),
+                article=_decode(h["_source"]),
                 score=float(h.get("_score") or h["sort"][0]),
                 snippet=pick_snippet(h),
             )
@@ -305,7 +336,7 @@ class EngineStore(ArticleStore):
         if query is None or limit <= 0:
             return []
         body = {"query": query, "size": limit, "track_total_hits": False, "sort": [{"_score": "desc"}, {"seq": "asc"}]}
-        return [decode_article(h["_source"]) for h in self._search(self.articles_alias, body)["hits"]["hits"]]
+        return [_decode(h["_source"]) for h in self._search(self.articles_alias, body)["hits"]["hits"]]
 
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         self._fresh(self.articles_alias)
@@ -394,17 +425,44 @@ class EngineStore(ArticleStore):
 
     # --- stories ---------------------------------------------------------------------------------------------
     def assign_story(self, article_id: str, story_id: str) -> None:
-        self.client.update(self.articles_alias, article_id, {"story_id": story_id})
+        update = {"story_id": story_id, "story_label": self._label_of(story_id)}
+        self.client.update(self.articles_alias, article_id, update)
         self._wrote(self.articles_alias)
+
+    def _label_of(self, story_id: str | None) -> str | None:
+        """The current label of ``story_id`` (a realtime get: no refresh needed)."""
+        if not story_id:
+            return None
+        source = self._story_doc(story_id)
+        return source.get("label") if source else None
 
     def save_story(self, story: Story) -> None:
         existing = self._story_doc(story["id"])
-        doc = normalize_story(story)
+        doc: dict[str, Any] = dict(normalize_story(story))
         if existing:  # created_at is the founding time: an update of the summary keeps it
             doc["created_at"] = existing.get("created_at")
+        doc.update(story_dates(doc))
         report = self.bulk.run([BulkOp("index", self.stories_alias, story["id"], doc)])
         self._wrote(self.stories_alias)
         self._raise_failures("save_story", report)
+        if existing is not None and existing.get("label") != doc.get("label"):
+            self._relabel(story["id"], doc.get("label"))
+
+    def _relabel(self, story_id: str, label: str | None) -> None:
+        """Give every article of ``story_id`` its new ``story_label`` (partial updates in bulk)."""
+        self._fresh(self.articles_alias)
+        query = {"term": {"story_id": story_id}}
+        ops = [
+            BulkOp("update", self.articles_alias, hit["_id"], {"story_label": label})
+            for page in scan_pages(self.client, self.articles_alias, query, [{"id": "asc"}], source=["story_label"])
+            for hit in page
+            if hit["_source"].get("story_label") != label
+        ]
+        if not ops:
+            return
+        report = self.bulk.run(ops)
+        self._wrote(self.articles_alias)
+        self._raise_failures("relabel story", report)
 
     def _story_doc(self, story_id: str) -> dict[str, Any] | None:
         docs = self.client.mget(self.stories_alias, [story_id])
@@ -460,6 +518,8 @@ class EngineStore(ArticleStore):
             "engine": self.name,
             "nodes": self.client.where,
             "schema_version": self.schema_version,
+            "shards": self.config.shards,
+            "replicas": "cluster default" if self.replicas is None else self.replicas,
             "indices": indices,
         }
 
