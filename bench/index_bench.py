@@ -270,7 +270,8 @@ def engine_raw(config, articles: list[dict[str, Any]], chunk: int) -> dict[str, 
         client = store.client._client
         helpers = _helpers(config.engine)
         docs = [
-            EngineStore._document(normalize_article(a), seq=i + 1, first_seen=0, now=0) for i, a in enumerate(articles)
+            EngineStore._document(normalize_article(a), seq=i + 1, first_seen=0, now=0, story_label=None)
+            for i, a in enumerate(articles)
         ]
         alias = store.articles_alias
         started = time.perf_counter()

@@ -18,7 +18,7 @@ from newsagg.storage.engine_schema import KINDS, SCHEMA_VERSION, alias_name, ind
 from tests.conftest import backend_of, drop_engine_prefix, engine_env, engine_params, engine_url_or_skip, unique_prefix
 from tests.factories import T0, article
 
-V2 = json.loads((Path(__file__).parent / "fixtures" / "engine_schema_v2.json").read_text(encoding="utf-8"))
+PREVIOUS = json.loads((Path(__file__).parent / "fixtures" / "engine_schema_v3.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(params=engine_params())
@@ -152,26 +152,38 @@ def test_stories_have_dates_a_data_view_can_use(engine_config: EngineConfig) -> 
 
 @pytest.mark.engine
 def test_a_store_of_the_previous_schema_is_migrated_with_its_dates_and_labels(engine_config: EngineConfig) -> None:
-    """A prefix laid out by the previous newsagg (schema v2, mappings frozen in tests/fixtures) is upgraded
+    """A prefix laid out by the previous newsagg (schema v3, mappings frozen in tests/fixtures) is upgraded
     on open: new indices, every document converted, aliases swapped, old indices kept."""
-    assert V2["schema_version"] == SCHEMA_VERSION - 1
+    old_version = PREVIOUS["schema_version"]
+    assert old_version == SCHEMA_VERSION - 1
     prefix = engine_config.index_prefix
     client = EngineClient(engine_config)
     try:
         for kind in KINDS:
-            alias, old = alias_name(prefix, kind), index_name(prefix, kind, 2)
-            body = {"index_patterns": [f"{prefix}-{kind}-v*"], "version": 2, "priority": 200}
-            client.put_index_template(alias, {**body, "template": V2["indices"][kind]})
+            alias, old = alias_name(prefix, kind), index_name(prefix, kind, old_version)
+            body = {"index_patterns": [f"{prefix}-{kind}-v*"], "version": old_version, "priority": 200}
+            client.put_index_template(alias, {**body, "template": PREVIOUS["indices"][kind]})
             client.create_index(old, {"aliases": {alias: {"is_write_index": True}}})
         old_docs = {
-            "v1": {**article("v1"), "story_id": "st-v", "seq": 1, "published": int(T0 * 1000), "fp": "x"},
+            "v1": {
+                **article("v1", kind="article"),
+                "story_id": "st-v",
+                "seq": 1,
+                "published": int(T0 * 1000),
+                "fp": "x",
+            },
             "v2": {**article("v2", published_at="2026-11-28", published_utc=T0 + 43200), "seq": 2, "fp": "y"},
         }
         lines = []
         for doc_id, doc in old_docs.items():
             doc.update(when_utc=doc["published_utc"], first_seen=int(T0 * 1000), last_seen=int(T0 * 1000))
             lines += [{"index": {"_index": alias_name(prefix, "articles"), "_id": doc_id}}, doc]
-        story = {"id": "st-v", "label": "Versión dos", "keywords": ["v2"], "created_at": "2026-11-27T12:00:00+00:00"}
+        story = {
+            "id": "st-v",
+            "label": "Versión anterior",
+            "keywords": ["v2"],
+            "created_at": "2026-11-27T12:00:00+00:00",
+        }
         story.update(updated_at="2026-11-27T13:00:00+00:00", first_published_utc=T0, last_published_utc=T0)
         story.update(article_count=1, merged_into=None)
         lines += [{"index": {"_index": alias_name(prefix, "stories"), "_id": "st-v"}}, story]
@@ -182,14 +194,14 @@ def test_a_store_of_the_previous_schema_is_migrated_with_its_dates_and_labels(en
 
     with EngineStore(engine_config) as store:
         assert store.describe()["indices"][store.articles_alias] == [index_name(prefix, "articles")]
-        assert store.client.index_exists(index_name(prefix, "articles", 2)), "the old index is kept"
+        assert store.client.index_exists(index_name(prefix, "articles", old_version)), "the old index is kept"
         assert store.get_article("v1")["published_at"] == "2026-11-27T09:00:00-03:00"
         assert store.get_article("v2")["published_at"] == "2026-11-28"
         doc = _source(store, store.articles_alias, "v1")
         assert (doc["published_at"], doc["published_offset"], doc["story_label"]) == (
             "2026-11-27T12:00:00.000Z",
             "-03:00",
-            "Versión dos",
+            "Versión anterior",
         )
         assert _source(store, store.articles_alias, "v2")["story_label"] is None
         assert _count(store, {"range": {"published_at": {"gte": "2026-11-27", "lt": "2026-11-28"}}}) == 1
