@@ -25,8 +25,8 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
         yield lambda: SQLiteStore(tmp_path / "store.sqlite")
         return
     env = engine_env(backend, engine_url_or_skip(backend), unique_prefix("life"))
-    yield lambda: open_store(backend, env=env)
-    with open_store(backend, env=env) as store:
+    yield lambda: open_store(env["NEWSAGG_BACKEND"], env=env)
+    with open_store(env["NEWSAGG_BACKEND"], env=env) as store:
         store.drop()
 
 
