@@ -425,7 +425,11 @@ class EngineStore(ArticleStore):
 
     # --- stories ---------------------------------------------------------------------------------------------
     def assign_story(self, article_id: str, story_id: str) -> None:
-        update = {"story_id": story_id, "story_label": self._label_of(story_id)}
+        try:
+            label = self._label_of(story_id)
+        except StorageError:  # the assignment matters more than its label: a later relabel brings it
+            label = None
+        update = {"story_id": story_id, "story_label": label}
         self.client.update(self.articles_alias, article_id, update)
         self._wrote(self.articles_alias)
 
