@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,19 @@ def drop_engine_prefix(config) -> None:  # type: ignore[no-untyped-def]
         drop_prefix(client, config.index_prefix)
     finally:
         client.close()
+
+
+@contextmanager
+def engine_config_of(engine: str, label: str):  # type: ignore[no-untyped-def]
+    """The configuration of a fresh test prefix on ``engine`` (skipped when its URL is unset), dropped after."""
+    from newsagg.storage.engine_config import EngineConfig
+
+    url = engine_url_or_skip(engine)
+    config = EngineConfig.from_env(backend_of(engine), engine_env(engine, url, unique_prefix(label)))
+    try:
+        yield config
+    finally:
+        drop_engine_prefix(config)
 
 
 @pytest.fixture(params=BACKENDS)

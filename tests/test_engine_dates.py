@@ -15,7 +15,7 @@ from newsagg.storage.engine_client import EngineClient
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.storage.engine_dates import utc_iso, utc_offset
 from newsagg.storage.engine_schema import KINDS, SCHEMA_VERSION, alias_name, index_name
-from tests.conftest import backend_of, drop_engine_prefix, engine_env, engine_params, engine_url_or_skip, unique_prefix
+from tests.conftest import drop_engine_prefix, engine_config_of, engine_params
 from tests.factories import T0, article
 
 PREVIOUS = json.loads((Path(__file__).parent / "fixtures" / "engine_schema_v3.json").read_text(encoding="utf-8"))
@@ -23,11 +23,8 @@ PREVIOUS = json.loads((Path(__file__).parent / "fixtures" / "engine_schema_v3.js
 
 @pytest.fixture(params=engine_params())
 def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
-    engine = request.param
-    url = engine_url_or_skip(engine)
-    config = EngineConfig.from_env(backend_of(engine), engine_env(engine, url, unique_prefix("dates")))
-    yield config
-    drop_engine_prefix(config)
+    with engine_config_of(request.param, "dates") as config:
+        yield config
 
 
 def _source(store: EngineStore, alias: str, doc_id: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from newsagg.storage.engine_schema import SCHEMA_VERSION
 from tests.conftest import (
     CURRENT_ENGINES,
     backend_of,
-    drop_engine_prefix,
+    engine_config_of,
     engine_env,
     engine_params,
     engine_url_or_skip,
@@ -28,11 +28,8 @@ from tests.factories import article
 
 @pytest.fixture(params=engine_params())
 def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
-    engine = request.param
-    url = engine_url_or_skip(engine)
-    config = EngineConfig.from_env(backend_of(engine), engine_env(engine, url, unique_prefix("schema")))
-    yield config
-    drop_engine_prefix(config)
+    with engine_config_of(request.param, "schema") as config:
+        yield config
 
 
 @pytest.mark.engine
