@@ -51,6 +51,9 @@ SENTENCES_PER_TERM = 2
 #: all; the floor only drops terms a country uses no more than the others, the ranking does the rest.
 MIN_Z = 0.5
 MAX_SENTENCE_CHARS = 320
+#: Characters of article text a story's angles read at most (see ``lead_limit``), and the shortest lead kept.
+TEXT_BUDGET = 120_000
+MIN_LEAD = 400
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -75,12 +78,12 @@ def _content_word(surface: str) -> str | None:
 def _parse(text: str) -> list[_Sentence]:
     """The text's sentences with their terms; a pair never spans two sentences or a stopword."""
     sentences = []
+    content_word, find_words = _content_word, _WORD.findall
     for sentence in _SENTENCE_END.split(text):
         terms: list[tuple[str, str]] = []
         previous: tuple[str, str] | None = None
-        for match in _WORD.finditer(sentence):
-            surface = match.group(0)
-            folded = _content_word(surface)
+        for surface in find_words(sentence):
+            folded = content_word(surface)
             if folded is None:
                 previous = None
                 continue
@@ -107,20 +110,42 @@ class _Counts:
     def total(self) -> int:
         return sum(self.terms.values())
 
-    def add(self, sentences: list[_Sentence], minus: Counter[str] | None = None) -> None:
-        """Count the terms of ``sentences``, less the counts in ``minus`` (a copy's original)."""
-        seen = _count(sentences)
+    def add(self, seen: Counter[str], minus: Counter[str] | None = None) -> None:
+        """Add the term counts ``seen``, less the counts in ``minus`` (a copy's original)."""
         self.terms.update(seen - minus if minus else seen)
 
 
-def _spelling(term: str, members: list[tuple[Mapping[str, Any], list[_Sentence]]]) -> str:
-    """The most frequent surface form of a folded term in the group ("Nayib Bukele" for "nayib bukele")."""
-    spellings = Counter(surface for _, sentences in members for s in sentences for t, surface in s.terms if t == term)
-    return spellings.most_common(1)[0][0] if spellings else term
+def _spellings(terms: Iterable[str], members: list[tuple[Mapping[str, Any], list[_Sentence]]]) -> dict[str, str]:
+    """The most frequent surface form of each folded term in the group ("Nayib Bukele" for "nayib bukele");
+    one pass over the group's text for all terms."""
+    wanted = set(terms)
+    found: dict[str, Counter[str]] = {term: Counter() for term in wanted}
+    for _, sentences in members:
+        for sentence in sentences:
+            if wanted.isdisjoint(sentence.keys):
+                continue
+            for term, surface in sentence.terms:
+                if term in wanted:
+                    found[term][surface] += 1
+    return {term: (found[term].most_common(1)[0][0] if found[term] else term) for term in wanted}
 
 
-def _article_text(article: Mapping[str, Any]) -> str:
-    return f"{article.get('title') or ''}\n{article.get('text') or ''}"
+def _article_text(article: Mapping[str, Any], limit: int | None = None) -> str:
+    """Title and text; with ``limit``, the text's first ``limit`` characters, cut at a word (its lead)."""
+    text = article.get("text") or ""
+    if limit is not None and len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[: cut if cut > 0 else limit]
+    return f"{article.get('title') or ''}\n{text}"
+
+
+def lead_limit(articles: list[Mapping[str, Any]], budget: int = TEXT_BUDGET) -> int | None:
+    """Characters of text read per article: all of it while the story's text fits ``budget``, else an equal
+    share of it (at least ``MIN_LEAD``), so a story of hundreds of articles costs what one of ~60 costs."""
+    total = sum(len(article.get("text") or "") for article in articles)
+    if total <= budget:
+        return None
+    return max(MIN_LEAD, budget // max(1, len(articles)))
 
 
 def log_odds_z(
@@ -163,7 +188,8 @@ def _pick(scores: dict[str, float], group: _Counts, top: int, min_z: float) -> l
     """Best terms by z; a single word is dropped when a chosen two-word term already shows it."""
     chosen: list[str] = []
     # ties (common in small stories) go to the more frequent term, then to the longer one: a name over its parts
-    for term in sorted(scores, key=lambda t: (-round(scores[t], 6), -group.terms[t], -t.count(" "), t)):
+    candidates = [term for term, z in scores.items() if z >= min_z]
+    for term in sorted(candidates, key=lambda t: (-round(scores[t], 6), -group.terms[t], -t.count(" "), t)):
         if scores[term] < min_z or len(chosen) >= top:
             break
         if " " in term and group.terms[term] < 2:
@@ -176,7 +202,7 @@ def _pick(scores: dict[str, float], group: _Counts, top: int, min_z: float) -> l
 
 
 def regional_angles(
-    articles: Iterable[Mapping[str, Any]], *, top: int = TOP_TERMS, min_z: float = MIN_Z
+    articles: Iterable[Mapping[str, Any]], *, top: int = TOP_TERMS, min_z: float = MIN_Z, budget: int = TEXT_BUDGET
 ) -> list[dict[str, Any]]:
     """Per (language, country) of a story's articles: the terms that set it apart, with their sentences.
 
@@ -184,17 +210,22 @@ def regional_angles(
     with nothing to compare with (the only country in their language) come last.
     """
     groups: dict[tuple[str, str], list[tuple[Mapping[str, Any], list[_Sentence]]]] = defaultdict(list)
-    parsed: dict[Any, list[_Sentence]] = {}
+    counted: dict[Any, Counter[str]] = {}
+    articles = list(articles)
+    limit = lead_limit(articles, budget)
     for article in articles:
-        sentences = _parse(_article_text(article))
-        parsed[article.get("id")] = sentences
+        sentences = _parse(_article_text(article, limit))
+        counted[article.get("id")] = _count(sentences)
         groups[(article.get("language") or "?", article.get("country") or "?")].append((article, sentences))
     counts: dict[tuple[str, str], _Counts] = {}
+    # the prior's pool: each language's coverage, every country together (a country's terms plus the rest's)
+    pools: dict[str, Counter[str]] = defaultdict(Counter)
     for key, members in groups.items():
         counts[key] = _Counts()
-        for article, sentences in members:
-            original = parsed.get(article.get("duplicate_of")) if article.get("duplicate_of") else None
-            counts[key].add(sentences, _count(original) if original is not None else None)
+        for article, _ in members:
+            original = counted.get(article.get("duplicate_of")) if article.get("duplicate_of") else None
+            counts[key].add(counted[article.get("id")], original)
+        pools[key[0]].update(counts[key].terms)
     result: list[dict[str, Any]] = []
     languages = Counter(language for language, _ in groups)
     for (language, country), members in sorted(
@@ -202,9 +233,6 @@ def regional_angles(
     ):
         group = counts[(language, country)]
         others = [key for key in groups if key[0] == language and key[1] != country]
-        rest: Counter[str] = Counter()
-        for key in others:
-            rest.update(counts[key].terms)
         entry: dict[str, Any] = {
             "country": country,
             "language": language,
@@ -217,15 +245,18 @@ def regional_angles(
             "terms": [],
         }
         if others and group.total:
-            pool = group.terms + rest
+            pool = pools[language]
+            rest = pool - group.terms  # every other country's counts in this language
             pool_total = sum(pool.values())
             mass = min(PRIOR_MASS, float(pool_total))
-            prior = {term: mass * count / pool_total for term, count in pool.items()}
+            prior = {term: mass * pool[term] / pool_total for term in group.terms}
             scores = log_odds_z(group.terms, rest, prior, mass)
-            for term in _pick(scores, group, top, min_z):
+            chosen = _pick(scores, group, top, min_z)
+            spellings = _spellings(chosen, members)
+            for term in chosen:
                 entry["terms"].append(
                     {
-                        "term": _spelling(term, members),
+                        "term": spellings[term],
                         "folded": term,
                         "z": round(scores[term], 3),
                         "count": group.terms[term],
