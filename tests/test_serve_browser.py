@@ -102,6 +102,22 @@ def test_search_open_story_read_countries_timeline_angles(
     countries = {e.get_attribute("data-country") for e in browser.find_elements(By.CSS_SELECTOR, "#countries .country")}
     assert countries == {"CL", "CR", "HN", "SV", "US"}
 
+    strip = browser.find_elements(By.CSS_SELECTOR, "#country-strip li.strip-country")
+    assert {s.get_attribute("data-country") for s in strip} == countries
+    per_country = {c.get_attribute("data-country"): c.text for c in browser.find_elements(By.CSS_SELECTOR, ".country")}
+    for item in strip:
+        code = item.get_attribute("data-country")
+        assert per_country[code] == f"{code} ({item.get_attribute('data-articles')})"
+        assert item.find_element(By.CSS_SELECTOR, ".code").text == code
+    assert "Chile" in browser.find_element(By.CSS_SELECTOR, '#country-strip [data-country="CL"]').text
+    covered = browser.find_elements(By.CSS_SELECTOR, "#country-map path.land.covered")
+    assert {p.get_attribute("data-country") for p in covered} == countries
+    assert all(p.is_displayed() for p in covered)
+    # neighbours that did not cover the story are drawn too, in grey (Guatemala lies between SV and MX)
+    assert browser.find_elements(By.CSS_SELECTOR, '#country-map path.land:not(.covered)[data-country="GT"]')
+    el_salvador = browser.find_element(By.CSS_SELECTOR, '#country-map path.covered[data-country="SV"] title')
+    assert el_salvador.get_attribute("textContent").startswith("El Salvador (SV): ")
+
     rows = browser.find_elements(By.CSS_SELECTOR, "#timeline g.row")
     assert {r.get_attribute("data-country") for r in rows} == countries
     dots = browser.find_elements(By.CSS_SELECTOR, "#timeline circle.dot")

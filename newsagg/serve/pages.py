@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsagg.secrets import redact_value
 from newsagg.serve import charts, views
+from newsagg.serve.countrymap import country_map
 from newsagg.serve.params import ArticleId, StoryId, search_params, stories_params
 from newsagg.serve.rendering import render
 from newsagg.serve.security import COOKIE, authorized, safe_next, session_value
@@ -49,9 +50,17 @@ async def story_page(request: Request, story_id: StoryId) -> HTMLResponse:
     document = await request.app.state.gateway.call(lambda store: views.story_view(store, story_id))
     if document is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    document = redact_value(document)
     chart = charts.timeline(document["articles"])
-    return page(request, "story.html", nav="stories", doc=document, story=document["story"], timeline=chart)
+    coverage_map = country_map(document, {row["country"]: row["colour"] for row in chart.rows})
+    return page(
+        request,
+        "story.html",
+        nav="stories",
+        doc=document,
+        story=document["story"],
+        timeline=chart,
+        countrymap=coverage_map,
+    )
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
