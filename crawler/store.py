@@ -82,8 +82,10 @@ class ReconnectingStore(ArticleStore):
     def iter_articles(self, flt: ArticleFilter | None = None) -> Iterator[Article]:
         return self._inner().iter_articles(flt)
 
-    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
-        return self._inner().search(query, flt, limit=limit, offset=offset)
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        return self._inner().search(query, flt, limit=limit, offset=offset, sort=sort)
 
     def candidates(
         self,

@@ -105,6 +105,26 @@ def test_search_filters_sort_and_paging(client: httpx.Client) -> None:
     assert all(day <= datetime.fromisoformat(h["published_at"]).timestamp() < day + 86400 for h in window["hits"])
 
 
+def test_date_order_pages_on_and_a_capped_count_says_at_least(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newest = [
+        h["id"] for h in client.get("/api/search", params={"q": "Kast", "sort": "date", "size": 100}).json()["hits"]
+    ]
+    paged = [
+        h["id"]
+        for page in (1, 2)
+        for h in client.get("/api/search", params={"q": "Kast", "sort": "date", "size": 3, "page": page}).json()["hits"]
+    ]
+    assert paged == newest[:6]
+    full = client.get("/api/search", params={"q": "Kast"}).json()
+    assert full["total_relation"] == "eq" and full["total"] > 2
+    monkeypatch.setattr("newsagg.storage.sqlite.SEARCH_WINDOW", 2)  # what a word in most of a large store hits
+    capped = client.get("/api/search", params={"q": "Kast"}).json()
+    assert (capped["total"], capped["total_relation"]) == (2, "gte")
+    assert "2+ articles match" in client.get("/search", params={"q": "Kast"}).text
+
+
 def test_stories_list_and_filters(client: httpx.Client, crawled: Crawled) -> None:
     rows = client.get("/api/stories").json()["stories"]
     seed = next(r for r in rows if r["id"] == crawled.seed_story)
@@ -244,6 +264,11 @@ def test_hostile_stored_fields_are_escaped(client: httpx.Client) -> None:
         assert not handlers, (path, handlers)
         assert not [h for h in tree.xpath("//@href") if not h.startswith(("/", "http://", "https://"))], path
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in client.get(f"/articles/{HOSTILE_ARTICLE}").text
+    story = lxml.html.fromstring(client.get(f"/stories/{HOSTILE_STORY}").text)
+    # the country strip shows the stored code as it is, as text (no shape: it is no country)
+    assert story.xpath('//ol[@id="country-strip"]/li/@data-country') == ['"><script>window.__xss=7</script>']
+    assert "window.__xss=7" in story.xpath('string(//ol[@id="country-strip"])')
+    assert not story.xpath('//*[@id="country-map"]')
 
 
 # --- read-only -----------------------------------------------------------------------------------------------

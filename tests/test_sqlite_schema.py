@@ -122,3 +122,17 @@ def test_insert_then_update_in_one_batch_keeps_the_index_exact(tmp_path: Path) -
         _fts_consistent(store)
     finally:
         store.close()
+
+
+def test_search_counts_and_orders_within_the_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``SEARCH_WINDOW`` matches the total is a lower bound and order covers the newest stored matches."""
+    monkeypatch.setattr("newsagg.storage.sqlite.SEARCH_WINDOW", 3)
+    with SQLiteStore(tmp_path / "newsagg.sqlite") as store:
+        store.upsert_articles([article(f"w{i}", text=f"cárcel {'cárcel ' * i}nota {i}") for i in range(5)])
+        page = store.search("cárcel", limit=10)
+        assert (page.total, page.total_relation) == (3, "gte")
+        assert {h.article["id"] for h in page.hits} == {"w2", "w3", "w4"}  # the three stored last
+        assert [h.article["id"] for h in page.hits] == ["w4", "w3", "w2"]  # most mentions first
+        narrow = store.search("cárcel", limit=10, offset=0, sort="date")
+        assert narrow.total_relation == "gte" and len(narrow.hits) == 3
+        assert (store.search("nota 1").total, store.search("nota 1").total_relation) == (1, "eq")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from newsagg.storage.base import ArticleFilter, ArticleStore
 from tests.factories import T0, article
 
@@ -80,6 +82,24 @@ def test_search_date_range_and_paging(store: ArticleStore) -> None:
     second = store.search("cárcel", limit=2, offset=2)
     assert first.total == 5
     assert not {h.article["id"] for h in first.hits} & {h.article["id"] for h in second.hits}
+
+
+def test_search_sorts_by_date_newest_first(store: ArticleStore) -> None:
+    stamps = {"n0": T0 + 3600, "n1": T0 + 5 * 3600, "n2": T0 - 86400, "n3": T0 + 2 * 3600}
+    store.upsert_articles(
+        [article(key, text=f"La cárcel, nota {key}", published_utc=stamp) for key, stamp in stamps.items()]
+        + [article("n4", text="La cárcel, nota sin fecha", published_utc=None, published_at=None)]
+    )
+    newest = sorted(stamps, key=lambda key: -stamps[key])
+    page = store.search("cárcel", sort="date", limit=3)
+    assert (page.total, page.total_relation) == (5, "eq")
+    assert [h.article["id"] for h in page.hits] == newest[:3]
+    assert all("«" in h.snippet for h in page.hits)
+    rest = store.search("cárcel", sort="date", limit=3, offset=3)
+    # the undated one falls back to its discovery time (T0 + 30 min), between n2 and n0
+    assert [h.article["id"] for h in rest.hits] == ["n4", "n2"]
+    with pytest.raises(ValueError):
+        store.search("cárcel", sort="sideways")
 
 
 def test_candidates_only_clustered_articles_in_window(store: ArticleStore) -> None:

@@ -41,8 +41,8 @@ class ReadOnlyStore:
         self._store = store
         self.name = store.name
         #: computed views of this store (listing rows, story documents), keyed by what would change them
-        self.rows = ViewCache(size=20_000, ttl=300.0)
-        self.documents = ViewCache(size=64, ttl=60.0)
+        self.rows: ViewCache[tuple[dict[str, Any], list[float]]] = ViewCache(size=20_000, ttl=300.0)
+        self.documents: ViewCache[dict[str, Any]] = ViewCache(size=64, ttl=60.0)
 
     def get_article(self, article_id: str) -> Article | None:
         return self._store.get_article(article_id)
@@ -56,8 +56,10 @@ class ReadOnlyStore:
     def iter_articles(self, flt: ArticleFilter | None = None) -> Iterable[Article]:
         return self._store.iter_articles(flt)
 
-    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
-        return self._store.search(query, flt, limit=limit, offset=offset)
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        return self._store.search(query, flt, limit=limit, offset=offset, sort=sort)
 
     def get_story(self, story_id: str) -> Story | None:
         return self._store.get_story(story_id)

@@ -15,12 +15,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from newsagg.coverage import hit_row, story_document, story_row
+from newsagg.secrets import redact_value
 from newsagg.serve.config import MAX_RESULT_WINDOW
 from newsagg.serve.gateway import ReadOnlyStore
 from newsagg.storage import ArticleFilter
 
-#: Sorting a search by date orders this many best matches (the contract ranks by relevance only).
-DATE_SORT_WINDOW = 500
 #: Stories looked at by the stories list (largest first) and search hits read to find stories matching a query.
 STORY_SCAN = 1000
 STORY_SEARCH_HITS = 500
@@ -58,7 +57,8 @@ class QueryParams:
     """A page's query as a frozen dataclass whose every field has a default: the whole query lives in the URL."""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]  # subclasses are dataclasses
+        fields: dict[str, Any] = asdict(self)  # type: ignore[call-overload]  # subclasses are dataclasses
+        return fields
 
     def url(self, **changes: Any) -> str:
         """The query string of this query with ``changes``, leaving out what is empty or at its default."""
@@ -112,22 +112,17 @@ class SearchParams(QueryParams):
 
 def search_results(store: ReadOnlyStore, params: SearchParams) -> dict[str, Any]:
     """A page of hits (``hit_row`` fields, as ``newsagg search --format json``), with paging figures."""
-    result: dict[str, Any] = {"query": params.as_dict(), "total": 0, "hits": [], "pages": 0}
+    result: dict[str, Any] = {"query": params.as_dict(), "total": 0, "total_relation": "eq", "hits": [], "pages": 0}
     if not params.q:
         return result
     flt = params.article_filter()
     offset = (params.page - 1) * params.size
-    if params.sort == "date":
-        page = store.search(params.q, flt, limit=DATE_SORT_WINDOW, offset=0)
-        hits = sorted(page.hits, key=lambda h: -(h.article.get("published_utc") or 0.0))[offset : offset + params.size]
-        reachable = min(page.total, DATE_SORT_WINDOW)
-        result["date_window"] = DATE_SORT_WINDOW
-    else:
-        page = store.search(params.q, flt, limit=params.size, offset=offset)
-        hits = page.hits
-        reachable = min(page.total, MAX_RESULT_WINDOW)
+    page = store.search(params.q, flt, limit=params.size, offset=offset, sort=params.sort)
+    hits = page.hits
+    reachable = min(page.total, MAX_RESULT_WINDOW)
     result.update(
         total=page.total,
+        total_relation=page.total_relation,
         hits=[hit_row(hit) for hit in hits],
         pages=max(1, -(-reachable // params.size)),
     )
@@ -224,14 +219,15 @@ def story_list(store: ReadOnlyStore, params: StoriesParams, *, now: float | None
 
 # --- one story ---------------------------------------------------------------------------------------------
 def story_view(store: ReadOnlyStore, story_id: str) -> dict[str, Any] | None:
-    """The story document (as ``newsagg stories show ID --format json``); recent ones come from a cache."""
+    """The story document (as ``newsagg stories show ID --format json``), secrets masked; recent ones come from
+    a cache (masked once: masking every text of a large story costs as much as drawing its page)."""
     story = store.get_story(story_id)
     if story is None:
         return None
     key = (story["id"], story.get("article_count"), story.get("updated_at"))
     document = store.documents.get(key)
     if document is None:
-        document = story_document(store, story)  # type: ignore[arg-type]
+        document = redact_value(story_document(store, story))  # type: ignore[arg-type]
         store.documents.put(key, document)
     return document
 

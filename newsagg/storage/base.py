@@ -211,10 +211,17 @@ class SearchHit:
     snippet: str
 
 
+#: The orders ``ArticleStore.search`` knows.
+SEARCH_SORTS = ("relevance", "date")
+
+
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    #: "eq" when ``total`` is the exact number of matches, "gte" when the store stopped counting there (a
+    #: query matching most of a large SQLite store), as Elasticsearch's ``hits.total.relation``
+    total_relation: str = "eq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +275,11 @@ class ArticleStore(ABC):
         """All matching articles, oldest published first (undated last)."""
 
     @abstractmethod
-    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
-        """Full-text search (BM25 or the engine's ranking) with highlighted snippets."""
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        """Full-text search with highlighted snippets, best match first (BM25 or the engine's ranking), or with
+        ``sort="date"`` newest first (published, else discovered time; undated last)."""
 
     @abstractmethod
     def candidates(

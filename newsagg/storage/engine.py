@@ -35,6 +35,7 @@ from typing import Any
 from newsagg.storage.base import (
     CONTENT_FIELDS,
     DISCOVERY_FIELDS,
+    SEARCH_SORTS,
     STICKY_FIELDS,
     Article,
     ArticleFilter,
@@ -300,7 +301,11 @@ class EngineStore(ArticleStore):
             for hit in page:
                 yield _decode(hit["_source"])
 
-    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        if sort not in SEARCH_SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SEARCH_SORTS)}")
         match = text_query(query)
         if match is None:
             return SearchPage(total=0)
@@ -312,16 +317,20 @@ class EngineStore(ArticleStore):
             "sort": [{"_score": "desc"}, {"seq": "asc"}],
             "highlight": highlight(),
         }
+        if sort == "date":
+            body["sort"] = [{"when_utc": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}, {"seq": "asc"}]
+            body["track_scores"] = True
         result = self._search(self.articles_alias, body)
         hits = [
             SearchHit(
                 article=_decode(h["_source"]),
-                score=float(h.get("_score") or h["sort"][0]),
+                score=float(h.get("_score") or (h["sort"][0] if sort != "date" else 0.0)),
                 snippet=pick_snippet(h),
             )
             for h in result["hits"]["hits"]
         ]
-        return SearchPage(total=int(result["hits"]["total"]["value"]), hits=hits)
+        total = result["hits"]["total"]
+        return SearchPage(total=int(total["value"]), hits=hits, total_relation=str(total.get("relation", "eq")))
 
     def candidates(
         self,

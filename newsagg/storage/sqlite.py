@@ -7,6 +7,7 @@ read while a crawl writes; writes are batched into one transaction per call, wit
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -20,6 +21,7 @@ from newsagg.storage.base import (
     ARTICLE_FIELDS,
     JSON_FIELDS,
     NUMERIC_FIELDS,
+    SEARCH_SORTS,
     STORY_FIELDS,
     Article,
     ArticleFilter,
@@ -89,6 +91,9 @@ CREATE TABLE IF NOT EXISTS stories (
 #: 2: new rows are added to ``articles_fts`` by ``upsert_articles``, not by an AFTER INSERT trigger (see
 #: ``_migrate``). Updates and deletes keep their triggers (rare, and they must see the old values).
 SCHEMA_VERSION = "2"
+#: Matches a search counts exactly and ranks by relevance, at most (see ``SQLiteStore.search``); the engines'
+#: default count limit and the deepest result the web app lets anyone page to.
+SEARCH_WINDOW = 10_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -409,23 +414,52 @@ class SQLiteStore(ArticleStore):
         for row in rows:
             yield _decode_row(row)
 
-    def search(self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    def search(
+        self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        """BM25 (or date) order over the matches; articles and snippets read for the returned page only.
+
+        A query matching more than ``SEARCH_WINDOW`` articles (a common word in a large store) is counted up to
+        the window (``total_relation="gte"``, as the engines report a total they stopped counting) and ordered
+        among its ``SEARCH_WINDOW`` most recently stored matches: counting and scoring every match of a word in
+        most of 100,000 articles costs about a second, the window a few tens of milliseconds.
+        """
+        if sort not in SEARCH_SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SEARCH_SORTS)}")
         match = fts_query(query)
         if not match:
             return SearchPage(total=0)
         where, params = self._where(flt)
-        base = (
-            f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND {where}"
+        # newest stored matches first (FTS5 walks its doclist backwards and stops past the window), each scored
+        # as it comes; the window is sorted here, so no SQL sorter holds every match with its article
+        scored = self._query(
+            "SELECT articles_fts.rowid, bm25(articles_fts, 3.0, 1.0), COALESCE(a.published_utc, a.discovered_utc) "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? AND {where} ORDER BY articles_fts.rowid DESC LIMIT ?",
+            [match, *params, SEARCH_WINDOW + 1],
         )
-        total = int(self._query(f"SELECT COUNT(*) {base}", [match, *params])[0][0])
-        rows = self._query(
-            f"SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score, "
-            f"snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip {base} "
-            "ORDER BY score LIMIT ? OFFSET ?",
-            [match, *params, limit, offset],
-        )
-        hits = [SearchHit(article=_decode_row(r), score=-float(r["score"]), snippet=r["snip"]) for r in rows]
-        return SearchPage(total=total, hits=hits)
+        window = scored[:SEARCH_WINDOW]
+        if sort == "date":  # newest first, undated last; then best match
+            window.sort(key=lambda row: (row[2] is None, -(row[2] or 0.0), row[1], -row[0]))
+        else:  # best match first; ties (a word in most articles scores ~0: BM25 clamps its IDF) newest first
+            window.sort(key=lambda row: (row[1], -row[0]))
+        page = window[offset : offset + limit]
+        hits: list[SearchHit] = []
+        if page:
+            rows = self._query(
+                "SELECT a.*, snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip "
+                "FROM json_each(?) AS page CROSS JOIN articles_fts CROSS JOIN articles a "
+                "WHERE articles_fts MATCH ? AND articles_fts.rowid = page.value AND a.rowid = page.value",
+                [json.dumps([row[0] for row in page]), match],
+            )
+            found = {row["rowid"]: row for row in rows}
+            hits = [
+                SearchHit(article=_decode_row(found[rowid]), score=-float(score), snippet=found[rowid]["snip"])
+                for rowid, score, _ in page
+                if rowid in found
+            ]
+        relation = "gte" if len(scored) > SEARCH_WINDOW else "eq"
+        return SearchPage(total=len(window), hits=hits, total_relation=relation)
 
     def candidates(
         self,
