@@ -16,10 +16,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-WIDTH = 760
-HEIGHT = 380
-#: The smallest area shown, in degrees of longitude (latitude follows the aspect ratio): one small country
-#: alone would otherwise fill the map and lose its neighbours.
+#: The largest map (pixels); its shape follows the covered area's (the Americas are tall, Europe wide),
+#: never narrower than MIN_WIDTH.
+MAX_WIDTH = 760
+MAX_HEIGHT = 440
+MIN_WIDTH = 300
+#: The smallest area shown, in degrees: one small country alone would otherwise fill the map and lose its
+#: neighbours.
 MIN_SPAN = 36.0
 MARGIN = 0.15
 UNCOVERED = "#e4e4e4"
@@ -38,8 +41,8 @@ class CountryShape:
 @dataclass
 class CountryMap:
     view_box: str = ""
-    width: int = WIDTH
-    height: int = HEIGHT
+    width: int = MAX_WIDTH
+    height: int = MAX_HEIGHT
     shapes: list[CountryShape] = field(default_factory=list)
     #: every covered country, in order of first report: code, name, articles, first report, on_map
     strip: list[dict[str, Any]] = field(default_factory=list)
@@ -53,18 +56,21 @@ def shapes() -> dict[str, dict[str, Any]]:
     return countries
 
 
-def _view_box(boxes: list[list[float]]) -> tuple[float, float, float, float]:
-    """x, y, width, height (degrees) around ``boxes``, padded, at the map's aspect ratio, inside the world."""
+def _view_box(boxes: list[list[float]]) -> tuple[tuple[float, float, float, float], int, int]:
+    """(x, y, width, height) in degrees around ``boxes``, padded, inside the world; and the map's size in
+    pixels, at one scale for both axes."""
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    width = max((x1 - x0) * (1 + 2 * MARGIN), MIN_SPAN)
-    height = max((y1 - y0) * (1 + 2 * MARGIN), width * HEIGHT / WIDTH)
-    width = max(width, height * WIDTH / HEIGHT)
-    width, height = min(width, 360.0), min(height, 180.0)
+    width = min(max((x1 - x0) * (1 + 2 * MARGIN), MIN_SPAN), 360.0)
+    height = min(max((y1 - y0) * (1 + 2 * MARGIN), MIN_SPAN / 2), 180.0)
+    scale = min(MAX_WIDTH / width, MAX_HEIGHT / height)
+    if width * scale < MIN_WIDTH:
+        width = min(MIN_WIDTH / scale, 360.0)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     left = min(max(cx - width / 2, -180.0), 180.0 - width)
     top = min(max(cy - height / 2, -90.0), 90.0 - height)
-    return round(left, 1), round(top, 1), round(width, 1), round(height, 1)
+    view = (round(left, 1), round(top, 1), round(width, 1), round(height, 1))
+    return view, round(view[2] * scale), round(view[3] * scale)
 
 
 def _overlaps(box: list[float], view: tuple[float, float, float, float]) -> bool:
@@ -96,7 +102,7 @@ def country_map(document: dict[str, Any], colours: dict[str, str]) -> CountryMap
     drawn = [row for row in result.strip if row["on_map"]]
     if not drawn:
         return result
-    view = _view_box([known[row["country"]]["main"] for row in drawn])
+    view, result.width, result.height = _view_box([known[row["country"]]["main"] for row in drawn])
     result.view_box = " ".join(f"{v:g}" for v in view)
     covered = {row["country"]: row for row in drawn}
     for code, shape in known.items():

@@ -22,6 +22,10 @@ Terms are content words (no stopwords, numbers or one-letter words) and two-word
 least twice, which catch names ("Nayib Bukele") and phrases ("mesa técnica"); each is shown in its most
 frequent spelling, with the sentences it comes from.
 
+A story's text is read up to ``TEXT_BUDGET`` characters: past it each article contributes an equal share of its
+text (its lead, at least ``MIN_LEAD`` characters; the title always in full), so the angles of a story of
+hundreds of articles cost what those of ~60 cost, and a story within the budget is read whole.
+
 A wire copy (an article with ``duplicate_of``) counts with what it changed: its terms minus those of the
 original it copies. Counted in full, the wire's words would be "shared by everyone" and the agency's own
 country would show no angle at all; left out, a country that only reprinted the wire would have none either.
