@@ -431,31 +431,36 @@ class SQLiteStore(ArticleStore):
             return SearchPage(total=0)
         where, params = self._where(flt)
         # newest stored matches first (FTS5 walks its doclist backwards and stops past the window), each scored
-        # as it comes; the window is sorted here, so no SQL sorter holds every match with its article
+        # as it comes (by relevance: BM25; by date: its time, the page's BM25 comes with its snippets); the
+        # window is sorted here, so no SQL sorter holds every match with its article
+        by_date = sort == "date"
+        key = "COALESCE(a.published_utc, a.discovered_utc)" if by_date else "bm25(articles_fts, 3.0, 1.0)"
         scored = self._query(
-            "SELECT articles_fts.rowid, bm25(articles_fts, 3.0, 1.0), COALESCE(a.published_utc, a.discovered_utc) "
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"SELECT articles_fts.rowid, {key} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             f"WHERE articles_fts MATCH ? AND {where} ORDER BY articles_fts.rowid DESC LIMIT ?",
             [match, *params, SEARCH_WINDOW + 1],
         )
         window = scored[:SEARCH_WINDOW]
-        if sort == "date":  # newest first, undated last; then best match
-            window.sort(key=lambda row: (row[2] is None, -(row[2] or 0.0), row[1], -row[0]))
+        if by_date:  # newest first, undated last; then the most recently stored
+            window.sort(key=lambda row: (row[1] is None, -(row[1] or 0.0), -row[0]))
         else:  # best match first; ties (a word in most articles scores ~0: BM25 clamps its IDF) newest first
             window.sort(key=lambda row: (row[1], -row[0]))
-        page = window[offset : offset + limit]
+        page = [row[0] for row in window[offset : offset + limit]]
         hits: list[SearchHit] = []
         if page:
             rows = self._query(
-                "SELECT a.*, snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip "
+                "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score, "
+                "snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip "
                 "FROM json_each(?) AS page CROSS JOIN articles_fts CROSS JOIN articles a "
                 "WHERE articles_fts MATCH ? AND articles_fts.rowid = page.value AND a.rowid = page.value",
-                [json.dumps([row[0] for row in page]), match],
+                [json.dumps(page), match],
             )
             found = {row["rowid"]: row for row in rows}
             hits = [
-                SearchHit(article=_decode_row(found[rowid]), score=-float(score), snippet=found[rowid]["snip"])
-                for rowid, score, _ in page
+                SearchHit(
+                    article=_decode_row(found[rowid]), score=-float(found[rowid]["score"]), snippet=found[rowid]["snip"]
+                )
+                for rowid in page
                 if rowid in found
             ]
         relation = "gte" if len(scored) > SEARCH_WINDOW else "eq"
