@@ -72,3 +72,19 @@ def test_a_language_with_one_country_has_nothing_to_compare() -> None:
     english = next(g for g in angles if g["language"] == "en")
     assert english["terms"] == [] and english["compared_with"]["articles"] == 0
     assert angles[-1] is english  # groups with nothing to compare with come last
+
+
+def test_a_story_past_the_text_budget_is_read_by_its_leads() -> None:
+    tail = " Relleno sin interés alguno para la historia." * 20
+    articles = [
+        article("cl1", "CL", "La comitiva chilena llegó." + tail + " Valparaíso Valparaíso Valparaíso al final."),
+        article("cl2", "CL", "La comitiva chilena volvió." + tail + " Valparaíso Valparaíso otra vez al final."),
+        article("sv1", "SV", "Casa Presidencial recibió." + tail),
+        article("sv2", "SV", "Casa Presidencial confirmó." + tail),
+    ]
+    whole = terms_of(regional_angles(articles), "CL")
+    assert "comitiva chilena" in whole and "valparaiso" in whole
+    leads = regional_angles(articles, budget=1200)  # 300 characters of each article (the shortest lead)
+    assert "comitiva chilena" in terms_of(leads, "CL") and "valparaiso" not in terms_of(leads, "CL")
+    sentences = [s["text"] for t in leads[0]["terms"] for s in t["sentences"]]
+    assert sentences and not any("al final" in s for s in sentences)

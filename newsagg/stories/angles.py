@@ -56,8 +56,8 @@ SENTENCES_PER_TERM = 2
 MIN_Z = 0.5
 MAX_SENTENCE_CHARS = 320
 #: Characters of article text a story's angles read at most (see ``lead_limit``), and the shortest lead kept.
-TEXT_BUDGET = 120_000
-MIN_LEAD = 400
+TEXT_BUDGET = 80_000
+MIN_LEAD = 300
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
