@@ -8,7 +8,8 @@ fills SQLite's page cache). Story pages are each requested once (a cold view: th
 except "story (cached)", the same story again (the server keeps recent story documents for 60 s).
 "search" looks for a story's own name (a few to a few hundred matches, as real queries); "search broad"
 for a name that the generator put in most articles (the worst case: tens of thousands of matches).
-Prints a table, or JSON with ``--format json``. A bench, not a test: no assertion on time.
+Prints a table (with the machine's 1-minute load average after each page: on a shared machine the figures
+follow it), or JSON with ``--format json``. A bench, not a test: no assertion on time.
 
     python bench/serve.py [--articles 100000] [--requests 30] [--store DIR] [--format json]
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import statistics
@@ -198,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_until_up(base, process)
             urls = page_urls(home, random.Random(5))
-            results = {name: measure(base, pages, args.requests) for name, pages in urls.items()}
+            results = {}
+            for name, pages in urls.items():
+                results[name] = measure(base, pages, args.requests)
+                results[name]["load_1min"] = round(os.getloadavg()[0], 1)
         finally:
             process.terminate()
             process.wait(timeout=60)
@@ -207,9 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"store: {stored} articles, {stories} stories" + (f" (built in {built} s)" if built else ""))
-    print(f"{'page':<18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'page':<18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'load':>6}")
     for name, row in results.items():
-        print(f"{name:<18} {row['requests']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8}")
+        print(
+            f"{name:<18} {row['requests']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8} "
+            f"{row['load_1min']:>6}"
+        )
     return 0
 
 

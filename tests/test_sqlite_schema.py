@@ -135,4 +135,5 @@ def test_search_counts_and_orders_within_the_window(tmp_path: Path, monkeypatch:
         assert [h.article["id"] for h in page.hits] == ["w4", "w3", "w2"]  # most mentions first
         narrow = store.search("cárcel", limit=10, offset=0, sort="date")
         assert narrow.total_relation == "gte" and len(narrow.hits) == 3
+        assert [h.score for h in narrow.hits] == [0.0, 0.0, 0.0]  # past the window by date: not scored
         assert (store.search("nota 1").total, store.search("nota 1").total_relation) == (1, "eq")

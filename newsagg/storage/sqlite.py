@@ -430,9 +430,12 @@ class SQLiteStore(ArticleStore):
         if not match:
             return SearchPage(total=0)
         where, params = self._where(flt)
-        # newest stored matches first (FTS5 walks its doclist backwards and stops past the window), each scored
-        # as it comes (by relevance: BM25; by date: its time, the page's BM25 comes with its snippets); the
-        # window is sorted here, so no SQL sorter holds every match with its article
+        # newest stored matches first (FTS5 walks its doclist backwards and stops past the window), each with
+        # its sort key; the window is sorted here, so no SQL sorter holds every match with its article. BM25 is
+        # computed in one statement only (its first call counts the documents of every phrase, a pass over the
+        # whole doclist): the scan's when sorting by relevance, the page's when sorting by date, and not at
+        # all when sorting more matches than the window by date (their score is 0.0: a word that common
+        # scores ~0 anyway, BM25 clamps its IDF).
         by_date = sort == "date"
         key = "COALESCE(a.published_utc, a.discovered_utc)" if by_date else "bm25(articles_fts, 3.0, 1.0)"
         scored = self._query(
@@ -445,22 +448,25 @@ class SQLiteStore(ArticleStore):
             window.sort(key=lambda row: (row[1] is None, -(row[1] or 0.0), -row[0]))
         else:  # best match first; ties (a word in most articles scores ~0: BM25 clamps its IDF) newest first
             window.sort(key=lambda row: (row[1], -row[0]))
-        page = [row[0] for row in window[offset : offset + limit]]
+        page = {row[0]: row[1] for row in window[offset : offset + limit]}
+        page_bm25 = by_date and len(scored) <= SEARCH_WINDOW
         hits: list[SearchHit] = []
         if page:
             rows = self._query(
-                "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score, "
+                f"SELECT a.*, {'bm25(articles_fts, 3.0, 1.0)' if page_bm25 else '0.0'} AS score, "
                 "snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip "
                 "FROM json_each(?) AS page CROSS JOIN articles_fts CROSS JOIN articles a "
                 "WHERE articles_fts MATCH ? AND articles_fts.rowid = page.value AND a.rowid = page.value",
-                [json.dumps(page), match],
+                [json.dumps(list(page)), match],
             )
             found = {row["rowid"]: row for row in rows}
             hits = [
                 SearchHit(
-                    article=_decode_row(found[rowid]), score=-float(found[rowid]["score"]), snippet=found[rowid]["snip"]
+                    article=_decode_row(found[rowid]),
+                    score=0.0 - float(found[rowid]["score"] if by_date else bm25),
+                    snippet=found[rowid]["snip"],
                 )
-                for rowid in page
+                for rowid, bm25 in page.items()
                 if rowid in found
             ]
         relation = "gte" if len(scored) > SEARCH_WINDOW else "eq"
