@@ -153,10 +153,19 @@ def lead_limit(articles: list[Mapping[str, Any]], budget: int = TEXT_BUDGET) -> 
 
 
 def log_odds_z(
-    group: Counter[str], rest: Counter[str], prior: Mapping[str, float], prior_total: float
+    group: Counter[str],
+    rest: Mapping[str, int],
+    prior: Mapping[str, float],
+    prior_total: float,
+    *,
+    rest_total: int | None = None,
 ) -> dict[str, float]:
-    """z-scores of the log-odds ratio with an informative Dirichlet prior, for every term of ``group``."""
-    n_i, n_j = sum(group.values()), sum(rest.values())
+    """z-scores of the log-odds ratio with an informative Dirichlet prior, for every term of ``group``.
+
+    ``rest_total`` is the rest's number of terms when ``rest`` holds only the counts of ``group``'s terms.
+    """
+    n_i = sum(group.values())
+    n_j = sum(rest.values()) if rest_total is None else rest_total
     scores: dict[str, float] = {}
     for term, y_i in group.items():
         if y_i <= 0:
@@ -250,11 +259,12 @@ def regional_angles(
         }
         if others and group.total:
             pool = pools[language]
-            rest = pool - group.terms  # every other country's counts in this language
             pool_total = sum(pool.values())
+            # every other country's counts in this language, for this country's terms (all log_odds_z reads)
+            rest = {term: pool[term] - count for term, count in group.terms.items() if pool[term] > count}
             mass = min(PRIOR_MASS, float(pool_total))
             prior = {term: mass * pool[term] / pool_total for term in group.terms}
-            scores = log_odds_z(group.terms, rest, prior, mass)
+            scores = log_odds_z(group.terms, rest, prior, mass, rest_total=pool_total - group.total)
             chosen = _pick(scores, group, top, min_z)
             spellings = _spellings(chosen, members)
             for term in chosen:
