@@ -177,6 +177,24 @@ _DECLARED: list[Setting] = [
         optional=True,
     ),
     _s("ENGINE_SHARDS", int, 1, "primary shards of new indices", "engine"),
+    _s(
+        "ENGINE_ROLLOVER",
+        str,
+        None,
+        "roll the article index over to a new one at this age and/or primary shard size, e.g. 30d, 50gb or "
+        "30d,50gb (unset: one article index, never rolled)",
+        "engine",
+        optional=True,
+    ),
+    _s(
+        "ENGINE_RETENTION",
+        str,
+        None,
+        "delete a rolled article index this long after its rollover, e.g. 365d (needs ENGINE_ROLLOVER; unset: "
+        "keep forever)",
+        "engine",
+        optional=True,
+    ),
     # --- near-duplicates --------------------------------------------------------------------------------------
     _s("DEDUPE_THRESHOLD", float, 0.5, "MinHash Jaccard above which two articles are near-duplicates", "dedupe"),
     _s(

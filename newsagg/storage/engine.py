@@ -19,6 +19,10 @@ Same semantics as the SQLite reference (the contract suite runs on all three):
   (:mod:`newsagg.storage.engine_dates`; the article's own strings are given back unchanged) and its story's
   label (``story_label``), kept current when a story is (re)labelled or its articles move to another story.
 * A server that can never serve this client stops the store at once (:meth:`EngineClient.handshake`).
+* **Rolled-over article indices** (``NEWSAGG_ENGINE_ROLLOVER``, :mod:`newsagg.storage.engine_lifecycle`):
+  searches go through the alias to every generation; a stored article is looked up where it lives (the
+  write index realtime, the older generations by an ``ids`` search, then a realtime get there) and updated
+  in *that* index, so a re-fetched old article is never copied into the write index.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from newsagg.storage.engine_bulk import BulkIndexer, BulkOp, BulkReport
 from newsagg.storage.engine_client import EngineClient
 from newsagg.storage.engine_config import EngineConfig
 from newsagg.storage.engine_dates import ARTICLE_DATES, article_dates, article_time, story_dates
+from newsagg.storage.engine_lifecycle import Rollover, parse_retention
 from newsagg.storage.engine_query import (
     ARTICLE_ORDER,
     candidates_query,
@@ -65,7 +70,7 @@ from newsagg.storage.engine_query import (
     term_filters,
     text_query,
 )
-from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages
+from newsagg.storage.engine_schema import SCHEMA_VERSION, drop_prefix, ensure_schema, scan_pages, write_index
 
 _LOCAL_TIMES = [f"{name}_at_local" for name in ARTICLE_DATES]
 _STATE_FIELDS = [*STICKY_FIELDS, *DISCOVERY_FIELDS, *_LOCAL_TIMES, "fp", "seq", "first_seen", "story_label"]
@@ -108,6 +113,9 @@ class EngineStore(ArticleStore):
         self._lock = threading.RLock()
         self._dirty: set[str] = set()
         self._last_seq = 0
+        self._rolled_seen: tuple[str, ...] = ()
+        self.rollover = Rollover.parse(config.rollover)
+        self.retention = parse_retention(config.retention)
         try:
             self.client.handshake()
             self.replicas = config.replicas if config.replicas is not None else self._default_replicas()
@@ -117,6 +125,8 @@ class EngineStore(ArticleStore):
                 version=schema_version,
                 replicas=self.replicas,
                 shards=config.shards,
+                rollover=self.rollover,
+                retention=self.retention,
             )
         except StorageError:
             self.client.close()
@@ -167,6 +177,40 @@ class EngineStore(ArticleStore):
         self._fresh(alias)
         return self.client.search(alias, body)
 
+    def _stored(self, ids: list[str], source: list[str] | bool = True) -> dict[str, dict[str, Any]]:
+        """Stored articles by id: ``{id: {"_index", "_source", "_seq_no", "_primary_term"}}``, realtime.
+
+        One index behind the alias: one ``mget`` on it. Rolled generations (a get through a multi-index alias
+        is refused): ``mget`` on the write index, then the rest located by an ``ids`` search of the older,
+        read-only generations (refreshed once whenever their set changes: a rollover may have left the last
+        second of writes unsearchable) and fetched from there."""
+        behind = self.client.get_alias(self.articles_alias)
+        if len(behind) <= 1:
+            return {d["_id"]: d for d in self.client.mget(self.articles_alias, ids, source) if d.get("found")}
+        write = write_index(behind)
+        older = sorted(i for i in behind if i != write)
+        docs = self.client.mget_docs([{"_index": write, "_id": i} for i in ids], source)
+        found = {d["_id"]: d for d in docs if d.get("found")}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            self._fresh_generations(older)
+            body = {"query": {"ids": {"values": missing}}, "size": len(missing) * len(older), "_source": False}
+            hits = self.client.search(",".join(older), body).get("hits", {}).get("hits", [])
+            located = sorted(hits, key=lambda h: h["_index"], reverse=True)  # a duplicate from before: newest
+            for doc in self.client.mget_docs([{"_index": h["_index"], "_id": h["_id"]} for h in located], source):
+                if doc.get("found"):
+                    found.setdefault(doc["_id"], doc)
+        return found
+
+    def _fresh_generations(self, older: list[str]) -> None:
+        key = tuple(older)
+        with self._lock:
+            if key == self._rolled_seen:
+                return
+        self.client.refresh(",".join(older))
+        with self._lock:
+            self._rolled_seen = key
+
     def _raise_failures(self, what: str, report: BulkReport) -> None:
         if not report.failures:
             return
@@ -198,12 +242,13 @@ class EngineStore(ArticleStore):
         ids = list(dict.fromkeys(a["id"] for a in articles))
         state: dict[str, dict[str, Any] | None] = {}
         versions: dict[str, tuple[int, int]] = {}
+        homes: dict[str, str] = {}  # the index holding each stored article: its updates go there
         for start in range(0, len(ids), self.config.bulk_docs):
             chunk = ids[start : start + self.config.bulk_docs]
-            for doc in self.client.mget(self.articles_alias, chunk, _STATE_FIELDS):
-                if doc.get("found"):
-                    state[doc["_id"]] = doc.get("_source") or {}
-                    versions[doc["_id"]] = (doc["_seq_no"], doc["_primary_term"])
+            for doc_id, doc in self._stored(chunk, _STATE_FIELDS).items():
+                state[doc_id] = doc.get("_source") or {}
+                versions[doc_id] = (doc["_seq_no"], doc["_primary_term"])
+                homes[doc_id] = doc["_index"]
         counts: dict[str, list[int]] = {i: [0, 0, 0] for i in ids}
         pending: dict[str, tuple[str, dict[str, Any]]] = {}
         now = _now_ms()
@@ -239,7 +284,8 @@ class EngineStore(ArticleStore):
         ops = []
         for article_id, (action, doc) in pending.items():
             seq_no, term = versions.get(article_id, (None, None)) if action == "index" else (None, None)
-            ops.append(BulkOp(action, self.articles_alias, article_id, doc, seq_no, term))
+            index = homes.get(article_id, self.articles_alias) if action == "index" else self.articles_alias
+            ops.append(BulkOp(action, index, article_id, doc, seq_no, term))
         report = self.bulk.run(ops)
         if ops:
             self._wrote(self.articles_alias)
@@ -277,9 +323,8 @@ class EngineStore(ArticleStore):
         ids = [i for i in article_ids if i]
         found: dict[str, Article] = {}
         for start in range(0, len(ids), 1000):
-            for doc in self.client.mget(self.articles_alias, list(dict.fromkeys(ids[start : start + 1000]))):
-                if doc.get("found"):
-                    found[doc["_id"]] = _decode(doc["_source"])
+            for doc_id, doc in self._stored(list(dict.fromkeys(ids[start : start + 1000]))).items():
+                found[doc_id] = _decode(doc["_source"])
         return [found[i] for i in ids if i in found]
 
     def find_by_content_hash(self, content_hash: str) -> list[Article]:
@@ -376,7 +421,9 @@ class EngineStore(ArticleStore):
             query = {"terms": {"dup_group": group_list[start : start + _GROUPS_PER_REQUEST]}}
             for page in scan_pages(self.client, self.articles_alias, query, order, source=fields):
                 for hit in page:
-                    members.setdefault(hit["_source"]["dup_group"], []).append(hit["_source"])
+                    members.setdefault(hit["_source"]["dup_group"], []).append(
+                        {**hit["_source"], "_index": hit["_index"]}
+                    )
             for group_members in members.values():
                 ops.extend(self._group_updates(group_members))
         if not ops:
@@ -407,7 +454,7 @@ class EngineStore(ArticleStore):
         for member in members:
             target = wanted[member["id"]]
             if any(member.get(k) != v for k, v in target.items()):
-                ops.append(BulkOp("update", self.articles_alias, member["id"], target))
+                ops.append(BulkOp("update", member["_index"], member["id"], target))  # where it lives
         return ops
 
     def save_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
@@ -439,7 +486,10 @@ class EngineStore(ArticleStore):
         except StorageError:  # the assignment matters more than its label: a later relabel brings it
             label = None
         update = {"story_id": story_id, "story_label": label}
-        self.client.update(self.articles_alias, article_id, update)
+        if not self.client.update(self.articles_alias, article_id, update):  # not in the write index
+            home = self._stored([article_id], ["id"]).get(article_id)
+            if home is not None and home["_index"] != write_index(self.client.get_alias(self.articles_alias)):
+                self.client.update(home["_index"], article_id, update)
         self._wrote(self.articles_alias)
 
     def _label_of(self, story_id: str | None) -> str | None:
@@ -466,7 +516,7 @@ class EngineStore(ArticleStore):
         self._fresh(self.articles_alias)
         query = {"term": {"story_id": story_id}}
         ops = [
-            BulkOp("update", self.articles_alias, hit["_id"], {"story_label": label})
+            BulkOp("update", hit["_index"], hit["_id"], {"story_label": label})
             for page in scan_pages(self.client, self.articles_alias, query, [{"id": "asc"}], source=["story_label"])
             for hit in page
             if hit["_source"].get("story_label") != label
@@ -533,6 +583,8 @@ class EngineStore(ArticleStore):
             "schema_version": self.schema_version,
             "shards": self.config.shards,
             "replicas": "cluster default" if self.replicas is None else self.replicas,
+            "rollover": str(self.rollover) if self.rollover else "off",
+            "retention": self.retention or "forever",
             "indices": indices,
         }
 

@@ -176,6 +176,71 @@ class EngineClient:
         )
         return result is not None
 
+    def mget_docs(self, docs: list[dict[str, Any]], source: list[str] | bool = True) -> list[dict[str, Any]]:
+        """Documents by ``{"_index", "_id"}`` (realtime, with ``_seq_no``/``_primary_term``), in the order asked:
+        a get through an alias over several indices is refused, so a lookup names each document's index."""
+        if not docs:
+            return []
+        body = {"docs": [{**d, "_source": source} for d in docs]}
+        result = self.call("mget", lambda c: c.mget(body=body)) or {}
+        return list(result.get("docs", []))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        params: dict[str, Any] | None = None,
+        ignore: tuple[int, ...] = (),
+    ) -> dict[str, Any] | None:
+        """Any REST call (the lifecycle APIs differ per product: ``_ilm`` here, ``_plugins/_ism`` there)."""
+        if self.engine == "elasticsearch":
+            headers = {"accept": "application/json"}
+            if body is not None:
+                headers["content-type"] = "application/json"
+            return self.call(
+                f"{method} {path}",
+                lambda c: c.perform_request(method, path, params=params, headers=headers, body=body),
+                ignore=ignore,
+            )
+        return self.call(
+            f"{method} {path}",
+            lambda c: c.transport.perform_request(method, path, params=params, body=body),
+            ignore=ignore,
+        )
+
+    def rollover(self, alias: str, body: dict[str, Any], *, new_index: str | None = None) -> dict[str, Any]:
+        """``POST <alias>/_rollover[/<new_index>]``: a new write index behind ``alias`` (if conditions are met)."""
+        return (
+            self.call(
+                f"rollover {alias}",
+                lambda c: c.indices.rollover(alias=alias, new_index=new_index, body=body or None),
+                retries=0,  # not idempotent: a retried rollover after a lost answer would roll twice
+            )
+            or {}
+        )
+
+    def put_settings(self, index: str, settings: dict[str, Any]) -> None:
+        self.call(f"put settings {index}", lambda c: c.indices.put_settings(index=index, body=settings))
+
+    def creation_dates(self, indices: list[str]) -> dict[str, int]:
+        """``{index: creation date, epoch millis}``."""
+        if not indices:
+            return {}
+        result = (
+            self.call(
+                "get creation dates",
+                lambda c: c.indices.get_settings(index=",".join(indices), name="index.creation_date"),
+            )
+            or {}
+        )
+        return {
+            index: int(spec["settings"]["index"]["creation_date"])
+            for index, spec in result.items()
+            if spec.get("settings", {}).get("index", {}).get("creation_date")
+        }
+
     def data_nodes(self) -> int:
         """Data nodes in the cluster (``_cluster/health``): decides whether a replica can be allocated at all."""
         result = self.call("cluster health", lambda c: c.cluster.health()) or {}

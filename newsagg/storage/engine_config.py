@@ -8,7 +8,7 @@ Elasticsearch reads ``NEWSAGG_ES_URL`` (comma-separated node URLs; ``user:pass@`
 out), ``NEWSAGG_ES_API_KEY``, ``NEWSAGG_ES_USERNAME`` / ``_PASSWORD``, ``NEWSAGG_ES_VERIFY_CERTS``,
 ``NEWSAGG_ES_CA_FILE``; OpenSearch the same names with ``NEWSAGG_OPENSEARCH_``. Both share
 ``NEWSAGG_INDEX_PREFIX`` and the ``NEWSAGG_ENGINE_*`` tuning settings (bulk size, retries, timeout, cooldown,
-replicas, shards). ``newsagg config show`` lists them with their defaults and effective values.
+replicas, shards, rollover, retention). ``newsagg config show`` lists them with their defaults and effective values.
 
 Replicas unset means: 0 on a cluster with one data node (a replica could never be allocated there and every
 index would stay yellow), else the cluster's default; decided when the store opens.
@@ -49,6 +49,9 @@ class EngineConfig:
     replicas: int | None = None
     shards: int = 1
     cooldown: float = 5.0
+    #: NEWSAGG_ENGINE_ROLLOVER / _RETENTION as given (checked here; see newsagg.storage.engine_lifecycle)
+    rollover: str | None = None
+    retention: str | None = None
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -61,6 +64,13 @@ class EngineConfig:
             raise ValueError("bulk docs/threads must be >= 1, bulk bytes >= 1 KiB, retries >= 0")
         if self.shards < 1 or (self.replicas is not None and self.replicas < 0):
             raise ValueError("NEWSAGG_ENGINE_SHARDS must be >= 1 and NEWSAGG_ENGINE_REPLICAS >= 0")
+        from newsagg.storage.engine_lifecycle import Rollover, parse_retention
+
+        if parse_retention(self.retention) and Rollover.parse(self.rollover) is None:
+            raise ValueError(
+                "NEWSAGG_ENGINE_RETENTION needs NEWSAGG_ENGINE_ROLLOVER: without rollover there is one article "
+                "index, and deleting it would delete every article"
+            )
 
     @classmethod
     def from_config(cls, config: Config, engine: str | None = None, **overrides: Any) -> EngineConfig:
@@ -101,6 +111,8 @@ class EngineConfig:
             "replicas": config["NEWSAGG_ENGINE_REPLICAS"],
             "shards": config["NEWSAGG_ENGINE_SHARDS"],
             "cooldown": config["NEWSAGG_ENGINE_COOLDOWN"],
+            "rollover": config["NEWSAGG_ENGINE_ROLLOVER"],
+            "retention": config["NEWSAGG_ENGINE_RETENTION"],
         }
         values.update(overrides)
         return cls(**values)

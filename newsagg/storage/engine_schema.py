@@ -3,10 +3,12 @@
 Three kinds of documents, each in its own index behind an alias (``<prefix>-articles``, ``<prefix>-stories``,
 ``<prefix>-signatures``). The concrete index is ``<alias>-v<N>`` where N is :data:`SCHEMA_VERSION`; a
 composable index template ``<alias>`` (``version: N``) carries settings and mappings, so a rollover or a
-manual reindex gets the same mappings. Readers and writers only ever use the alias.
+manual reindex gets the same mappings. Readers and writers only ever use the alias. With
+``NEWSAGG_ENGINE_ROLLOVER`` the articles live in generations ``<alias>-v<N>-000001``, ``-000002``… behind
+their alias, the newest being the write index (:mod:`newsagg.storage.engine_lifecycle`).
 
 On start :func:`ensure_schema` compares versions: nothing there → create; older → migrate (create the new
-index, copy every document page by page with ``search_after``, upgrading each to the new layout
+index, copy every document of every old generation page by page with ``search_after``, upgrading each to the new layout
 (:func:`upgrade_source`), swap the alias atomically; ``_reindex`` is not used because not every engine has it,
 e.g. the Elasticsearch test node); newer → stop with a clear :class:`StorageError` (this build does not know
 that layout).
@@ -32,6 +34,17 @@ from typing import Any
 from newsagg.storage.base import StorageError
 from newsagg.storage.engine_client import EngineClient
 from newsagg.storage.engine_dates import ARTICLE_DATES, DATE_FORMAT, article_dates, story_dates
+from newsagg.storage.engine_lifecycle import (
+    GENERATION,
+    Rollover,
+    delete_policy,
+    detect_driver,
+    generation_name,
+    install_policy,
+    maintain,
+    rollover_alias,
+    template_settings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +161,15 @@ _PROPERTIES = {"articles": article_properties, "stories": story_properties, "sig
 
 
 def index_body(
-    kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None, shards: int = 1
+    kind: str,
+    version: int = SCHEMA_VERSION,
+    *,
+    replicas: int | None = None,
+    shards: int = 1,
+    lifecycle: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     settings: dict[str, Any] = {
+        **(lifecycle or {}),
         "number_of_shards": shards,
         "analysis": {
             "analyzer": {FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}
@@ -167,15 +186,32 @@ def index_body(
 
 
 def template_body(
-    prefix: str, kind: str, version: int = SCHEMA_VERSION, *, replicas: int | None = None, shards: int = 1
+    prefix: str,
+    kind: str,
+    version: int = SCHEMA_VERSION,
+    *,
+    replicas: int | None = None,
+    shards: int = 1,
+    lifecycle: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The composable template of ``kind``: matches every index of every version (and rolled generation).
+    ``lifecycle``: index settings handing the indices to ILM/ISM (see :mod:`newsagg.storage.engine_lifecycle`)."""
     return {
         "index_patterns": [f"{prefix}-{kind}-v*"],
         "version": version,
         "priority": 200,
-        "_meta": {"newsagg_schema": version, "description": f"newsagg {kind}, schema v{version}"},
-        "template": index_body(kind, version, replicas=replicas, shards=shards),
+        "_meta": {
+            "newsagg_schema": version,
+            "description": f"newsagg {kind}, schema v{version}",
+            "lifecycle": _lifecycle_tag(lifecycle),
+        },
+        "template": index_body(kind, version, replicas=replicas, shards=shards, lifecycle=lifecycle),
     }
+
+
+def _lifecycle_tag(lifecycle: dict[str, Any] | None) -> str:
+    """What the template's lifecycle settings are, in one comparable string (re-put the template on a change)."""
+    return ",".join(f"{k}={v}" for k, v in sorted((lifecycle or {}).items())) or "none"
 
 
 def upgrade_source(kind: str, source: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
@@ -201,16 +237,24 @@ def alias_name(prefix: str, kind: str) -> str:
     return f"{prefix}-{kind}"
 
 
-def index_name(prefix: str, kind: str, version: int = SCHEMA_VERSION) -> str:
-    return f"{prefix}-{kind}-v{version}"
+def index_name(prefix: str, kind: str, version: int = SCHEMA_VERSION, *, rolled: bool = False) -> str:
+    """``<prefix>-<kind>-v<N>``, or its first generation ``…-v<N>-000001`` for a rolled-over article index."""
+    name = f"{prefix}-{kind}-v{version}"
+    return generation_name(name) if rolled else name
 
 
-_VERSION_SUFFIX = re.compile(r"-v(\d+)$")
+_VERSION_SUFFIX = re.compile(r"-v(\d+)(?:-(\d{6}))?$")
 
 
 def _index_version(index: str) -> int:
     match = _VERSION_SUFFIX.search(index)
     return int(match.group(1)) if match else 0
+
+
+def _index_order(index: str) -> tuple[int, int]:
+    """(schema version, rollover generation): the newest index sorts last."""
+    match = _VERSION_SUFFIX.search(index)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
 
 
 def ensure_schema(
@@ -220,12 +264,24 @@ def ensure_schema(
     version: int = SCHEMA_VERSION,
     replicas: int | None = None,
     shards: int = 1,
+    rollover: Rollover | None = None,
+    retention: str | None = None,
 ) -> dict[str, str]:
-    """Make templates and aliases ready for ``version``; returns ``{kind: alias}``. See the module doc."""
+    """Make templates and aliases ready for ``version``; returns ``{kind: alias}``. See the module doc.
+
+    ``rollover`` (off: None) puts the articles in rolled generations behind their alias, with the engine's
+    lifecycle policy, or newsagg's own rollover/retention pass where the engine has none
+    (:mod:`newsagg.storage.engine_lifecycle`)."""
     aliases: dict[str, str] = {}
     labels: dict[str, str] | None = None
+    driver = None
+    if rollover is not None:
+        driver = detect_driver(client)
+        install_policy(client, driver, prefix, rollover, retention)  # before any index: ISM attaches to new ones
     for kind in KINDS:
         alias = alias_name(prefix, kind)
+        rolled = kind == "articles" and rollover is not None
+        lifecycle = template_settings(driver, prefix, alias) if rolled and driver else {}
         template = client.get_index_template(alias)
         template_version = (template or {}).get("version")
         if isinstance(template_version, int) and template_version > version:
@@ -233,15 +289,17 @@ def ensure_schema(
                 f"index template {alias!r} on {client.engine} is schema v{template_version}, newer than this "
                 f"newsagg (v{version}): upgrade newsagg, or use another NEWSAGG_INDEX_PREFIX"
             )
-        if template_version != version:
-            client.put_index_template(alias, template_body(prefix, kind, version, replicas=replicas, shards=shards))
+        template_lifecycle = ((template or {}).get("_meta") or {}).get("lifecycle", "none")
+        if template_version != version or template_lifecycle != _lifecycle_tag(lifecycle):
+            body = template_body(prefix, kind, version, replicas=replicas, shards=shards, lifecycle=lifecycle)
+            client.put_index_template(alias, body)
         behind = client.get_alias(alias)
         if not behind:
             if client.index_exists(alias):
                 raise StorageError(f"{alias!r} is a concrete index, not an alias; newsagg needs the name free")
-            _create(client, index_name(prefix, kind, version), alias)
+            _create(client, index_name(prefix, kind, version, rolled=rolled), alias)
         else:
-            current = _write_index(behind)
+            current = write_index(behind)
             current_version = _index_version(current)
             if current_version > version:
                 raise StorageError(
@@ -251,7 +309,17 @@ def ensure_schema(
             if current_version < version:
                 if labels is None:  # articles are migrated before stories: read the labels once, first
                     labels = story_labels(client, alias_name(prefix, "stories"))
-                migrate(client, kind, alias, current, index_name(prefix, kind, version), labels)
+                new = index_name(prefix, kind, version, rolled=rolled)
+                migrate(client, kind, alias, sorted(behind, key=_index_order), new, labels)
+            elif rolled and not GENERATION.search(current):
+                # rollover switched on over a single index: it stays readable, new articles go to generation 1
+                logger.warning("rollover on: %s now writes to %s", alias, generation_name(current))
+                rollover_alias(client, alias, new_index=generation_name(current))
+        if rolled and driver == "newsagg":
+            try:
+                maintain(client, alias, rollover, retention)  # type: ignore[arg-type]
+            except StorageError as exc:  # the articles are still safe to write: roll over at the next open
+                logger.warning("rollover/retention pass of %s failed: %s", alias, exc)
         aliases[kind] = alias
     return aliases
 
@@ -264,12 +332,13 @@ def _create(client: EngineClient, index: str, alias: str) -> None:
             raise
 
 
-def _write_index(behind: dict[str, Any]) -> str:
+def write_index(behind: dict[str, Any]) -> str:
+    """The write index among ``behind`` (a ``get_alias`` answer); the newest if none is marked."""
     for index, spec in behind.items():
         for alias_spec in (spec.get("aliases") or {}).values():
             if alias_spec.get("is_write_index"):
                 return index
-    return sorted(behind, key=_index_version)[-1]
+    return sorted(behind, key=_index_order)[-1]
 
 
 def story_labels(client: EngineClient, alias: str) -> dict[str, str]:
@@ -286,21 +355,29 @@ def story_labels(client: EngineClient, alias: str) -> dict[str, str]:
 
 
 def migrate(
-    client: EngineClient, kind: str, alias: str, old: str, new: str, labels: dict[str, str] | None = None
+    client: EngineClient,
+    kind: str,
+    alias: str,
+    old: str | list[str],
+    new: str,
+    labels: dict[str, str] | None = None,
 ) -> int:
-    """Copy ``old`` into a fresh ``new`` (mappings from the template) and move ``alias``; returns docs copied.
+    """Copy ``old`` (one index, or every rolled generation) into a fresh ``new`` (mappings from the
+    template) and move ``alias``; returns docs copied.
 
     Each document is upgraded to the new layout on the way (:func:`upgrade_source`; ``labels``: story id →
-    label, for articles). The old index is kept (delete it once satisfied). Run while nothing else writes to
-    the alias.
+    label, for articles). The old indices are kept (delete them once satisfied). Run while nothing else writes
+    to the alias.
     """
-    logger.warning("migrating %s: %s -> %s", alias, old, new)
+    olds = [old] if isinstance(old, str) else list(old)
+    source = ",".join(olds)
+    logger.warning("migrating %s: %s -> %s", alias, source, new)
     if client.index_exists(new):
         client.delete_index(new)  # debris of an interrupted migration: the old index is still the truth
     client.create_index(new, {})
-    client.refresh(old)  # the copy reads with search: make the last writes visible
+    client.refresh(source)  # the copy reads with search: make the last writes visible
     copied = 0
-    for page in scan_pages(client, old, {"match_all": {}}, [{KEY_FIELD[kind]: "asc"}], page_size=500):
+    for page in scan_pages(client, source, {"match_all": {}}, [{KEY_FIELD[kind]: "asc"}], page_size=500):
         lines: list[bytes] = []
         for hit in page:
             lines.append(_json_line({"index": {"_index": new, "_id": hit["_id"]}}))
@@ -313,11 +390,11 @@ def migrate(
     client.refresh(new)
     client.update_aliases(
         [
-            {"remove": {"index": old, "alias": alias}},
+            *({"remove": {"index": index, "alias": alias}} for index in olds),
             {"add": {"index": new, "alias": alias, "is_write_index": True}},
         ]
     )
-    logger.warning("migrated %s: %d documents copied to %s; %s kept, delete it when satisfied", alias, copied, new, old)
+    logger.warning("migrated %s: %d documents copied to %s; %s kept, delete when satisfied", alias, copied, new, source)
     return copied
 
 
@@ -328,6 +405,7 @@ def drop_prefix(client: EngineClient, prefix: str) -> None:
         for index in {*client.get_alias(alias), *client.list_indices(f"{alias}-v*")}:
             client.delete_index(index)
         client.delete_index_template(alias)
+    delete_policy(client, prefix)
 
 
 def scan_pages(
