@@ -247,6 +247,8 @@ def test_policy_bodies_have_a_hot_rollover_and_a_retention_delete() -> None:
     assert ilm["hot"]["actions"]["rollover"] == {"max_age": "30d", "max_primary_shard_size": "50gb"}
     assert ilm["delete"] == {"min_age": "365d", "actions": {"delete": {}}}
     assert "delete" not in ilm_policy(rollover, None)["policy"]["phases"]  # type: ignore[arg-type]
+    # the marker that tells an unchanged policy (left alone) from a changed one (rewritten)
+    assert ilm_policy(rollover, "365d")["policy"]["_meta"] != ilm_policy(rollover, "30d")["policy"]["_meta"]  # type: ignore[arg-type]
     ism = ism_policy("p", rollover, "365d")["policy"]  # type: ignore[arg-type]
     assert ism["default_state"] == "hot"
     assert ism["states"][0]["actions"] == [{"rollover": {"min_index_age": "30d", "min_primary_shard_size": "50gb"}}]
@@ -254,6 +256,7 @@ def test_policy_bodies_have_a_hot_rollover_and_a_retention_delete() -> None:
     assert ism["states"][1] == {"name": "delete", "actions": [{"delete": {}}], "transitions": []}
     assert ism["ism_template"] == [{"index_patterns": ["p-articles-v*"], "priority": 200}]
     assert [s["name"] for s in ism_policy("p", rollover, None)["policy"]["states"]] == ["hot"]  # type: ignore[arg-type]
+    assert ism["description"] != ism_policy("p", rollover, None)["policy"]["description"]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", ["30", "30days", "0d", "50gb,60gb", "1w", "-5d"])

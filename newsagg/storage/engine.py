@@ -180,21 +180,23 @@ class EngineStore(ArticleStore):
     def _stored(self, ids: list[str], source: list[str] | bool = True) -> dict[str, dict[str, Any]]:
         """Stored articles by id: ``{id: {"_index", "_source", "_seq_no", "_primary_term"}}``, realtime.
 
-        One index behind the alias: one ``mget`` on it. Rolled generations (a get through a multi-index alias
-        is refused): ``mget`` on the write index, then the rest located by an ``ids`` search of the older,
-        read-only generations (refreshed once whenever their set changes: a rollover may have left the last
-        second of writes unsearchable) and fetched from there."""
+        A get through an alias over several indices is refused, so every lookup names its index: a realtime
+        ``mget`` on the write index, then (rolled generations only) the rest located by an ``ids`` search of
+        the older, read-only generations (refreshed once whenever their set changes: a rollover may have left
+        the last second of writes unsearchable) and fetched from there. Naming the index also keeps a lookup
+        right when a rollover happens between the alias lookup and the ``mget``."""
         behind = self.client.get_alias(self.articles_alias)
-        if len(behind) <= 1:
+        if not behind:  # the alias vanished under us: let the engine say so
             return {d["_id"]: d for d in self.client.mget(self.articles_alias, ids, source) if d.get("found")}
         write = write_index(behind)
         older = sorted(i for i in behind if i != write)
         docs = self.client.mget_docs([{"_index": write, "_id": i} for i in ids], source)
         found = {d["_id"]: d for d in docs if d.get("found")}
         missing = [i for i in ids if i not in found]
-        if missing:
+        if missing and older:
             self._fresh_generations(older)
-            body = {"query": {"ids": {"values": missing}}, "size": len(missing) * len(older), "_source": False}
+            size = min(len(missing) * len(older), 10_000)
+            body = {"query": {"ids": {"values": missing}}, "size": size, "_source": False}
             hits = self.client.search(",".join(older), body).get("hits", {}).get("hits", [])
             located = sorted(hits, key=lambda h: h["_index"], reverse=True)  # a duplicate from before: newest
             for doc in self.client.mget_docs([{"_index": h["_index"], "_id": h["_id"]} for h in located], source):
@@ -487,8 +489,8 @@ class EngineStore(ArticleStore):
             label = None
         update = {"story_id": story_id, "story_label": label}
         if not self.client.update(self.articles_alias, article_id, update):  # not in the write index
-            home = self._stored([article_id], ["id"]).get(article_id)
-            if home is not None and home["_index"] != write_index(self.client.get_alias(self.articles_alias)):
+            home = self._stored([article_id], ["id"]).get(article_id)  # an older generation holds it
+            if home is not None:
                 self.client.update(home["_index"], article_id, update)
         self._wrote(self.articles_alias)
 

@@ -221,9 +221,6 @@ class EngineClient:
             or {}
         )
 
-    def put_settings(self, index: str, settings: dict[str, Any]) -> None:
-        self.call(f"put settings {index}", lambda c: c.indices.put_settings(index=index, body=settings))
-
     def creation_dates(self, indices: list[str]) -> dict[str, int]:
         """``{index: creation date, epoch millis}``."""
         if not indices:

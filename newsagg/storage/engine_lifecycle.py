@@ -134,7 +134,8 @@ def ilm_policy(rollover: Rollover, retention: str | None) -> dict[str, Any]:
         # after a rollover, ILM counts a phase's min_age from the rollover: the retention starts when the index
         # stops receiving new articles
         phases["delete"] = {"min_age": retention, "actions": {"delete": {}}}
-    return {"policy": {"_meta": {"managed_by": "newsagg"}, "phases": phases}}
+    meta = {"managed_by": "newsagg", "rollover": str(rollover), "retention": retention or "forever"}
+    return {"policy": {"_meta": meta, "phases": phases}}
 
 
 def ism_policy(prefix: str, rollover: Rollover, retention: str | None) -> dict[str, Any]:
@@ -185,27 +186,30 @@ def detect_driver(client: EngineClient) -> str:
 
 
 def install_policy(client: EngineClient, driver: str, prefix: str, rollover: Rollover, retention: str | None) -> None:
-    """Create or update the ILM/ISM policy of ``prefix`` (nothing for the ``newsagg`` driver)."""
+    """Create the ILM/ISM policy of ``prefix``, or update it when the rollover or retention changed (nothing for
+    the ``newsagg`` driver). An unchanged policy is left alone: every store open would otherwise write a new
+    policy version."""
     name = policy_name(prefix)
     if driver == "ilm":
-        client.request("PUT", f"/_ilm/policy/{name}", ilm_policy(rollover, retention))
+        body = ilm_policy(rollover, retention)
+        current = client.request("GET", f"/_ilm/policy/{name}", ignore=(404,)) or {}
+        if (current.get(name) or {}).get("policy", {}).get("_meta") != body["policy"]["_meta"]:
+            client.request("PUT", f"/_ilm/policy/{name}", body)
     elif driver == "ism":
+        body = ism_policy(prefix, rollover, retention)
         path = f"/_plugins/_ism/policies/{name}"
         current = client.request("GET", path, ignore=(404,))
+        if current and current.get("policy", {}).get("description") == body["policy"]["description"]:
+            return
         params = None
         if current:  # an update must name the version it replaces
             params = {"if_seq_no": current["_seq_no"], "if_primary_term": current["_primary_term"]}
-        client.request("PUT", path, ism_policy(prefix, rollover, retention), params=params)
-
-
-def attach_policy(client: EngineClient, driver: str, prefix: str, index: str, alias: str) -> None:
-    """Hand an existing article index to the lifecycle manager (ISM attaches only to indices created after
-    its policy; ILM reads the index settings)."""
-    if driver == "ilm":
-        client.put_settings(index, template_settings("ilm", prefix, alias))
-    elif driver == "ism":
-        client.put_settings(index, template_settings("ism", prefix, alias))
-        client.request("POST", f"/_plugins/_ism/add/{index}", {"policy_id": policy_name(prefix)})
+        client.request("PUT", path, body, params=params)
+        if current:  # ISM keeps managed indices on the policy version they started with unless told
+            try:
+                client.request("POST", f"/_plugins/_ism/change_policy/{prefix}-articles-v*", {"policy_id": name})
+            except EngineError as exc:
+                logger.warning("ISM policy %s updated, but moving its indices to it failed: %s", name, exc)
 
 
 def delete_policy(client: EngineClient, prefix: str) -> None:
