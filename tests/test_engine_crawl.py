@@ -256,3 +256,33 @@ def test_replay_with_engine_still_down_keeps_the_spool(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "unreachable" in result.stderr and "spool kept" in result.stderr
     assert batch.exists()
+
+
+@pytest.mark.parametrize("engine_store_env", engine_params(), indirect=True)
+def test_full_recrawl_after_a_forced_rollover_updates_the_old_generation(
+    news_web: NewsWeb, reference: Snapshot, engine_store_env, tmp_path: Path
+) -> None:
+    """With ``NEWSAGG_ENGINE_ROLLOVER`` on, a rollover between two crawls: the second (``--full``) crawl finds
+    every article in the generation that holds it, so the store ends with the same articles, links and stories
+    and the new write generation holds none of them (no copies)."""
+    from newsagg.storage.engine_lifecycle import rollover_alias
+
+    env = engine_store_env(NEWSAGG_ENGINE_ROLLOVER="30d")
+    home = tmp_path / "home"
+    first = crawl_web(news_web, home, env)
+    assert first["inserted"] == reference.count
+    with open_store(env["NEWSAGG_BACKEND"], env=env) as store:
+        before = Snapshot.of(store)
+        assert rollover_alias(store.client, store.articles_alias)["rolled_over"]  # type: ignore[attr-defined]
+    full = crawl_web(news_web, home, env, "--full")
+    assert (full["inserted"], full["spooled"]) == (0, 0)
+    assert full["updated"] + full["unchanged"] == reference.count
+    with open_store(env["NEWSAGG_BACKEND"], env=env) as store:
+        assert Snapshot.of(store) == before
+        generations = sorted(store.client.get_alias(store.articles_alias))  # type: ignore[attr-defined]
+        assert len(generations) == 2
+        store.refresh()
+        assert store.client.count(generations[-1], {"query": {"match_all": {}}}) == 0  # type: ignore[attr-defined]
+    found = run_cli("search", "Bukele", "--format", "json", home=home, env=env)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["total"] >= 5
