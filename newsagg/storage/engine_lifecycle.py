@@ -198,14 +198,14 @@ def install_policy(client: EngineClient, driver: str, prefix: str, rollover: Rol
     elif driver == "ism":
         body = ism_policy(prefix, rollover, retention)
         path = f"/_plugins/_ism/policies/{name}"
-        current = client.request("GET", path, ignore=(404,))
-        if current and current.get("policy", {}).get("description") == body["policy"]["description"]:
+        installed = client.request("GET", path, ignore=(404,))
+        if installed and installed.get("policy", {}).get("description") == body["policy"]["description"]:
             return
         params = None
-        if current:  # an update must name the version it replaces
-            params = {"if_seq_no": current["_seq_no"], "if_primary_term": current["_primary_term"]}
+        if installed:  # an update must name the version it replaces
+            params = {"if_seq_no": installed["_seq_no"], "if_primary_term": installed["_primary_term"]}
         client.request("PUT", path, body, params=params)
-        if current:  # ISM keeps managed indices on the policy version they started with unless told
+        if installed:  # ISM keeps managed indices on the policy version they started with unless told
             try:
                 client.request("POST", f"/_plugins/_ism/change_policy/{prefix}-articles-v*", {"policy_id": name})
             except EngineError as exc:
