@@ -48,7 +48,7 @@ def test_v1_store_migrates_in_place(tmp_path: Path) -> None:
     store = SQLiteStore(path)
     try:
         meta = store._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        assert meta == SCHEMA_VERSION == "2"
+        assert meta == SCHEMA_VERSION == "3"
         assert not store._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_ai'").fetchone()
         assert store._db.execute("SELECT v FROM articles_fts_config WHERE k = 'automerge'").fetchone()[0] == 8
         store.upsert_articles([article("new", text="Otra cárcel en el Perú")])
@@ -99,7 +99,7 @@ def test_newer_schema_is_refused_with_the_fix(tmp_path: Path) -> None:
     with db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     db.close()
-    with pytest.raises(StorageError, match=r"schema version 99, newer than this newsagg knows \(2\): upgrade"):
+    with pytest.raises(StorageError, match=r"schema version 99, newer than this newsagg knows \(3\): upgrade"):
         SQLiteStore(path)
 
 
@@ -137,3 +137,62 @@ def test_search_counts_and_orders_within_the_window(tmp_path: Path, monkeypatch:
         assert narrow.total_relation == "gte" and len(narrow.hits) == 3
         assert [h.score for h in narrow.hits] == [0.0, 0.0, 0.0]  # past the window by date: not scored
         assert (store.search("nota 1").total, store.search("nota 1").total_relation) == (1, "eq")
+
+
+def _make_v2(path: Path) -> None:
+    """A file as a v2 build leaves it: no stemmed index, version 2, articles in the exact index only."""
+    store = SQLiteStore(path)
+    store.upsert_articles(
+        [
+            article("es", title="Cárceles", text="Las cárceles del norte."),
+            article("en", title="Prisons", text="New prisons.", language="en"),
+            article("it", title="Carceri", text="Le carceri.", language="it"),
+        ]
+    )
+    store.close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DROP TABLE articles_stem")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_v2_store_gets_its_stemmed_index_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    _make_v2(path)
+    old = SQLiteStore(path, read_only=True)  # a reader does not migrate: it searches as the v2 build did
+    try:
+        assert {h.article["id"] for h in old.search("carceles").hits} == {"es"}
+        assert old.search("carcel").total == 0
+    finally:
+        old.close()
+    store = SQLiteStore(path)
+    try:
+        assert store._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert {h.article["id"] for h in store.search("carcel").hits} == {"es"}
+        assert {h.article["id"] for h in store.search("prison").hits} == {"en"}
+        assert {h.article["id"] for h in store.search("carceri").hits} == {"it"}
+        store.upsert_articles([article("es2", text="Una cárcel más.")])
+        assert {h.article["id"] for h in store.search("cárceles").hits} == {"es", "es2"}
+        assert store.check() == []
+    finally:
+        store.close()
+    SQLiteStore(path).close()  # opening again does not fill the index a second time
+    store = SQLiteStore(path)
+    try:
+        assert store.search("carcel").total == 2
+    finally:
+        store.close()
+
+
+def test_repair_rebuilds_the_stemmed_index(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "store.sqlite")
+    try:
+        store.upsert_articles([article("a1", text="Las cárceles del norte.")])
+        with store._db:
+            store._db.execute("INSERT INTO articles_stem(articles_stem) VALUES ('delete-all')")
+        assert store.search("carcel").total == 0
+        assert store.check(repair=True) == []
+        assert store.search("carcel").total == 1
+    finally:
+        store.close()

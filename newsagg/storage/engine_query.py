@@ -3,7 +3,7 @@
 Semantics follow the SQLite reference store: user text is split into words (no query syntax reaches the
 engine, so hostile input cannot raise); words are ANDed, an explicit ``OR`` between words splits the query
 into alternatives like FTS5 (``a b OR c`` = ``(a AND b) OR c``). A word matches the accent-folded ``title`` /
-``text`` of any article, or the Spanish/English stemmed subfields of articles in that language.
+``text`` of any article, or the stemmed subfield (``text.es``, ``text.pt``, ...) of articles in that language.
 """
 
 from __future__ import annotations

@@ -18,9 +18,11 @@ offset in its own field (:mod:`newsagg.storage.engine_dates`); article documents
 (``story_label``), so a dashboard shows "Kast visita el CECOT", not ``st-f9a6b3ad1650``. Shards and replicas
 come from the settings (``NEWSAGG_ENGINE_SHARDS``, ``NEWSAGG_ENGINE_REPLICAS``).
 
-Article text is indexed three ways: ``title``/``text`` with the *folded* analyzer (standard tokenizer,
-lower-case, ASCII folding: 'región' = 'region', like SQLite's ``remove_diacritics``), plus ``.es`` (Spanish)
-and ``.en`` (English) stemmed subfields queried for articles of that language.
+Article text is indexed with the *folded* analyzer (standard tokenizer, lower-case, ASCII folding:
+'región' = 'region') in ``title``/``text``, plus one stemmed subfield per language of
+:data:`newsagg.storage.analysis.SNOWBALL_LANGUAGES` (``text.es``, ``text.pt``, ...: folded, then the Snowball
+stemmer of that language), queried for articles of that language. The SQLite store mirrors exactly this
+analysis (:mod:`newsagg.storage.analysis`, docs/search.md), so a query finds the same articles everywhere.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from newsagg.storage.analysis import SNOWBALL_LANGUAGES
 from newsagg.storage.base import StorageError
 from newsagg.storage.engine_client import EngineClient
 from newsagg.storage.engine_dates import ARTICLE_DATES, DATE_FORMAT, article_dates, story_dates
@@ -49,13 +52,16 @@ from newsagg.storage.engine_lifecycle import (
 logger = logging.getLogger(__name__)
 
 #: v2: articles.versions (stored, not indexed); v3: articles.kind (article, listing, other);
-#: v4: dates as dates (UTC, offsets kept), story summary dates, articles.story_label
-SCHEMA_VERSION = 4
+#: v4: dates as dates (UTC, offsets kept), story summary dates, articles.story_label;
+#: v5: stemmed subfields for es, en, pt, de, fr with folding + Snowball (the built-in language analyzers of v4
+#: used other stemmers than SQLite can, and no folding)
+SCHEMA_VERSION = 5
 KINDS = ("articles", "stories", "signatures")
 #: The unique keyword field of each kind: sort key for copying/iterating (sorting on _id is disabled in ES 8+).
 KEY_FIELD = {"articles": "id", "stories": "id", "signatures": "article_id"}
 FOLDED = "newsagg_folded"
-LANGUAGE_SUBFIELDS = {"es": "spanish", "en": "english"}
+#: language code → analyzer of its stemmed subfield
+LANGUAGE_SUBFIELDS = {code: f"newsagg_{code}" for code in SNOWBALL_LANGUAGES}
 
 _KEYWORD = {"type": "keyword", "ignore_above": 4096}
 _DOUBLE = {"type": "double"}
@@ -160,6 +166,23 @@ def signature_properties() -> dict[str, Any]:
 _PROPERTIES = {"articles": article_properties, "stories": story_properties, "signatures": signature_properties}
 
 
+def analysis_settings() -> dict[str, Any]:
+    """The folded analyzer and one stemmed analyzer per language: lowercase, asciifolding, then the language's
+    ``snowball`` filter, the same steps as :mod:`newsagg.storage.analysis` (no stop words, which SQLite
+    has not either)."""
+    folding = ["lowercase", "asciifolding"]
+    analyzers: dict[str, Any] = {FOLDED: {"type": "custom", "tokenizer": "standard", "filter": folding}}
+    filters: dict[str, Any] = {}
+    for code, algorithm in SNOWBALL_LANGUAGES.items():
+        filters[f"newsagg_snowball_{code}"] = {"type": "snowball", "language": algorithm.capitalize()}
+        analyzers[LANGUAGE_SUBFIELDS[code]] = {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": [*folding, f"newsagg_snowball_{code}"],
+        }
+    return {"analyzer": analyzers, "filter": filters}
+
+
 def index_body(
     kind: str,
     version: int = SCHEMA_VERSION,
@@ -168,13 +191,7 @@ def index_body(
     shards: int = 1,
     lifecycle: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        **(lifecycle or {}),
-        "number_of_shards": shards,
-        "analysis": {
-            "analyzer": {FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}
-        },
-    }
+    settings: dict[str, Any] = {**(lifecycle or {}), "number_of_shards": shards, "analysis": analysis_settings()}
     if replicas is not None:
         settings["number_of_replicas"] = replicas
     mappings = {
@@ -219,7 +236,8 @@ def upgrade_source(kind: str, source: dict[str, Any], labels: dict[str, str]) ->
 
     v3 → v4 (and older): an article's ``*_at`` keyword strings move to ``*_at_local`` and become UTC dates
     with their offsets; ``story_label`` from ``labels`` (story id → label); a story gets its summary dates.
-    Fields of the versions in between need nothing (``kind`` is absent from older documents, as if unknown).
+    Fields of the versions in between need nothing (``kind`` is absent from older documents, as if unknown;
+    v5 changed analyzers only).
     Idempotent.
     """
     doc = dict(source)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from newsagg.settings_schema import default_of
+from newsagg.storage import analysis
 from newsagg.storage.base import (
     ARTICLE_FIELDS,
     JSON_FIELDS,
@@ -73,6 +74,9 @@ CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, text ON articles
     INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_stem USING fts5(
+    title, text, content='', tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_vocab USING fts5vocab(articles_fts, 'row');
 CREATE TABLE IF NOT EXISTS signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
@@ -90,7 +94,8 @@ CREATE TABLE IF NOT EXISTS stories (
 
 #: 2: new rows are added to ``articles_fts`` by ``upsert_articles``, not by an AFTER INSERT trigger (see
 #: ``_migrate``). Updates and deletes keep their triggers (rare, and they must see the old values).
-SCHEMA_VERSION = "2"
+#: 3: ``articles_stem``, the stemmed index searches use (filled by the store, see :func:`_stem_rows`).
+SCHEMA_VERSION = "3"
 #: Matches a search counts exactly and ranks by relevance, at most (see ``SQLiteStore.search``); the engines'
 #: default count limit and the deepest result the web app lets anyone page to.
 SEARCH_WINDOW = 10_000
@@ -108,8 +113,30 @@ def _decode_row(row: sqlite3.Row) -> Article:
     return decode_article(dict(row))
 
 
-def _index_new(db: sqlite3.Connection, rows: list[tuple[int, Any, Any]]) -> None:
-    """Add new articles' (rowid, title, text) to the FTS index, then forget them.
+def _stem_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, str, str]]:
+    """(rowid, title, text, language) rows as ``articles_stem`` stores them.
+
+    ``articles_stem`` is what searches match, the same analysis as the engines' (:mod:`newsagg.storage.analysis`):
+    folded words, stemmed and tagged with the language for the languages the engines stem. SQLite cannot call
+    PyStemmer from a trigger, so the store writes it; it keeps no copy of the text (``content=''``), which
+    is why a row's old terms are computed again to delete them.
+    """
+    return [
+        (rowid, analysis.index_terms(title, language), analysis.index_terms(text, language))
+        for rowid, title, text, language in rows
+    ]
+
+
+def _fill_stems(db: sqlite3.Connection, schema: str = "main") -> None:
+    """Rebuild ``articles_stem`` of ``schema`` from its articles table (migration, repair)."""
+    db.execute(f"INSERT INTO {schema}.articles_stem(articles_stem) VALUES ('delete-all')")
+    cursor = db.execute(f"SELECT rowid, title, text, language FROM {schema}.articles ORDER BY rowid")
+    while batch := cursor.fetchmany(500):
+        db.executemany(f"INSERT INTO {schema}.articles_stem(rowid, title, text) VALUES (?, ?, ?)", _stem_rows(batch))
+
+
+def _index_new(db: sqlite3.Connection, rows: list[tuple[int, Any, Any, Any]]) -> None:
+    """Add new articles' (rowid, title, text, language) to the FTS indexes, then forget them.
 
     One ``executemany`` per batch instead of an AFTER INSERT trigger, which runs the FTS insert as a trigger
     program per row: the same rows go into the same index 1.6× faster this way (SQLite 3.40 and 3.53 alike;
@@ -120,7 +147,8 @@ def _index_new(db: sqlite3.Connection, rows: list[tuple[int, Any, Any]]) -> None
         # then indexed these rows already: a second entry per row corrupts the index. Asked once per batch,
         # inside the write transaction that inserted the rows, so the answer holds for them.
         if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_ai'").fetchone():
-            db.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)", [r[:3] for r in rows])
+        db.executemany("INSERT INTO articles_stem(rowid, title, text) VALUES (?, ?, ?)", _stem_rows(rows))
         rows.clear()
 
 
@@ -141,6 +169,53 @@ def fts_query(text: str, *, any_term: bool = False) -> str:
     return " OR ".join(p for p in parts if p != "OR") if any_term else " ".join(parts)
 
 
+def stem_query(text: str) -> str:
+    """User text as an ``articles_stem`` query: each word matches any of its forms
+    (:func:`newsagg.storage.analysis.query_variants`); words are ANDed, an explicit ``OR`` between words
+    splits the query into alternatives (``a b OR c`` = ``(a AND b) OR c``), as in :func:`fts_query`."""
+    groups: list[list[str]] = [[]]
+    for word in _WORD.findall(text):
+        if word == "OR":
+            if groups[-1]:
+                groups.append([])
+            continue
+        variants = analysis.query_variants(word)
+        if variants:
+            forms = " OR ".join("(" + " ".join(f'"{token}"' for token in variant) + ")" for variant in variants)
+            groups[-1].append(f"({forms})")
+    alternatives = [" AND ".join(group) for group in groups if group]
+    return " OR ".join(f"({a})" for a in alternatives) if len(alternatives) > 1 else "".join(alternatives)
+
+
+def _stem_snippet(text: str, language: str | None, query: str, size: int = 24) -> str:
+    """A snippet around the first word of ``text`` that matches ``query`` only through its stem (FTS5's
+    ``snippet()`` cannot show those: the stemmed index keeps no text), marked like FTS5's."""
+    text = text or ""
+    forms = {token for word in _WORD.findall(query) for v in analysis.query_variants(word) for token in v}
+
+    def matches(word: str) -> bool:
+        for token in analysis.tokens(word):
+            if token in forms or (
+                language and analysis.stemmed(language) and analysis.tagged(token, language) in forms
+            ):
+                return True
+        return False
+
+    words = list(analysis.TOKEN.finditer(text))
+    if not words:
+        return ""
+    hit = next((i for i, m in enumerate(words) if matches(m.group())), None)
+    start = 0 if hit is None else max(0, hit - size // 3)
+    shown = words[start : start + size]
+    first, last = shown[0].start(), shown[-1].end()
+    if hit is None:
+        body = text[first:last]
+    else:
+        word = words[hit]
+        body = f"{text[first : word.start()]}«{word.group()}»{text[word.end() : last]}"
+    return ("… " if start else "") + body + (" … " if start + size < len(words) else "")
+
+
 #: SQLite messages that mean a damaged file rather than a busy or full one.
 _DAMAGE = re.compile(r"malformed|not a database|corrupt|disk image|vtable constructor failed", re.I)
 
@@ -158,7 +233,10 @@ class SQLiteStore(ArticleStore):
         self._lock = threading.RLock()
         if read_only and self.path.exists():
             self._db = self._open_read_only()
+            # a file of an older build has no stemmed index yet: searched as that build did
+            self._stemmed = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'articles_stem'"))
             return
+        self._stemmed = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -211,6 +289,10 @@ class SQLiteStore(ArticleStore):
         query times on 50k articles). The FTS index is unchanged, nothing is rebuilt. A v1 build re-creates
         the trigger when it opens the file, so it is looked for at every open, not only when the version says
         1 (a lookup; the file is written only when it is there).
+
+        v2 → v3: ``articles_stem`` (created empty by the schema script) is filled from every stored article,
+        once, in the opening transaction; a v2 build then refuses the file (newer schema) instead of adding
+        articles the stemmed index would miss.
         """
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row else int(SCHEMA_VERSION)
@@ -224,6 +306,8 @@ class SQLiteStore(ArticleStore):
             self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8)")
         if self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_ai'").fetchone():
             self._db.execute("DROP TRIGGER articles_ai")
+        if row is not None and version < 3:  # the stemmed index is new: fill it from the stored articles
+            _fill_stems(self._db)
         if version < int(SCHEMA_VERSION):
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
@@ -265,6 +349,7 @@ class SQLiteStore(ArticleStore):
             try:
                 with self._lock, self._db:
                     self._db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+                    _fill_stems(self._db)
             except sqlite3.DatabaseError:
                 pass
             if self._problems():
@@ -281,6 +366,10 @@ class SQLiteStore(ArticleStore):
                     self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
                 except sqlite3.DatabaseError as exc:
                     problems.append(f"full-text index articles_fts: {exc}")
+                try:
+                    self._db.execute("INSERT INTO articles_stem(articles_stem) VALUES ('integrity-check')")
+                except sqlite3.DatabaseError as exc:
+                    problems.append(f"full-text index articles_stem: {exc}")
             except sqlite3.DatabaseError as exc:
                 problems.append(f"{self.path}: {exc}")
         return problems
@@ -300,6 +389,7 @@ class SQLiteStore(ArticleStore):
                         for table in ("meta", "signatures", "stories"):
                             self._db.execute(f"INSERT OR REPLACE INTO fresh.{table} SELECT * FROM main.{table}")
                         self._db.execute("INSERT INTO fresh.articles_fts(articles_fts) VALUES ('rebuild')")
+                        _fill_stems(self._db, "fresh")
                 finally:
                     self._db.execute("DETACH DATABASE fresh")
             except sqlite3.DatabaseError:
@@ -355,14 +445,14 @@ class SQLiteStore(ArticleStore):
             inserted = updated = unchanged = 0
             # New rows go into articles_fts together, in one statement (schema v2, see _migrate). The update
             # trigger deletes a row's old FTS entry, so pending ones are written before any update.
-            fresh: list[tuple[int, Any, Any]] = []
+            fresh: list[tuple[int, Any, Any, Any]] = []
             for article in articles:
                 row = db.execute("SELECT * FROM articles WHERE id = ?", (article["id"],)).fetchone()
                 values = _encode(article)
                 if row is None:
                     rowid = db.execute(insert, list(values.values())).lastrowid
                     assert rowid is not None  # an INSERT always sets it
-                    fresh.append((rowid, values["title"], values["text"]))
+                    fresh.append((rowid, values["title"], values["text"], values["language"]))
                     inserted += 1
                     continue
                 stored = dict(row)
@@ -377,6 +467,16 @@ class SQLiteStore(ArticleStore):
                 params = [values[n] for n in ARTICLE_FIELDS if n != "id"] + [article["id"]]
                 _index_new(db, fresh)
                 db.execute(update, params)
+                old, new = _stem_rows(
+                    [
+                        (row["rowid"], stored["title"], stored["text"], stored["language"]),
+                        (row["rowid"], values["title"], values["text"], values["language"]),
+                    ]
+                )
+                db.execute(
+                    "INSERT INTO articles_stem(articles_stem, rowid, title, text) VALUES ('delete', ?, ?, ?)", old
+                )
+                db.execute("INSERT INTO articles_stem(rowid, title, text) VALUES (?, ?, ?)", new)
                 updated += 1
             _index_new(db, fresh)
             return UpsertResult(inserted, updated, unchanged)
@@ -417,16 +517,18 @@ class SQLiteStore(ArticleStore):
     def search(
         self, query: str, flt: ArticleFilter | None = None, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
     ) -> SearchPage:
-        """BM25 (or date) order over the matches; articles and snippets read for the returned page only.
+        """Articles matching every word of ``query`` in its folded or stemmed form, as on the engines
+        (docs/search.md), in BM25 (or date) order; articles and snippets are read for the returned page only.
 
         A query matching more than ``SEARCH_WINDOW`` articles (a common word in a large store) is counted up to
         the window (``total_relation="gte"``, as the engines report a total they stopped counting) and ordered
         among its ``SEARCH_WINDOW`` most recently stored matches: counting and scoring every match of a word in
-        most of 100,000 articles costs about a second, the window a few tens of milliseconds.
+        most of 100,000 articles costs about a second, the window a few tens of milliseconds. A store of an
+        older build opened read-only has no stemmed index: it is searched on the folded one.
         """
         if sort not in SEARCH_SORTS:
             raise ValueError(f"sort must be one of {', '.join(SEARCH_SORTS)}")
-        match = fts_query(query)
+        table, match = ("articles_stem", stem_query(query)) if self._stemmed else ("articles_fts", fts_query(query))
         if not match:
             return SearchPage(total=0)
         where, params = self._where(flt)
@@ -437,10 +539,11 @@ class SQLiteStore(ArticleStore):
         # all when sorting more matches than the window by date (their score is 0.0: a word that common
         # scores ~0 anyway, BM25 clamps its IDF).
         by_date = sort == "date"
-        key = "COALESCE(a.published_utc, a.discovered_utc)" if by_date else "bm25(articles_fts, 3.0, 1.0)"
+        bm25 = f"bm25({table}, 3.0, 1.0)"
+        key = "COALESCE(a.published_utc, a.discovered_utc)" if by_date else bm25
         scored = self._query(
-            f"SELECT articles_fts.rowid, {key} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? AND {where} ORDER BY articles_fts.rowid DESC LIMIT ?",
+            f"SELECT {table}.rowid, {key} FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
+            f"WHERE {table} MATCH ? AND {where} ORDER BY {table}.rowid DESC LIMIT ?",
             [match, *params, SEARCH_WINDOW + 1],
         )
         window = scored[:SEARCH_WINDOW]
@@ -453,24 +556,43 @@ class SQLiteStore(ArticleStore):
         hits: list[SearchHit] = []
         if page:
             rows = self._query(
-                f"SELECT a.*, {'bm25(articles_fts, 3.0, 1.0)' if page_bm25 else '0.0'} AS score, "
-                "snippet(articles_fts, 1, '«', '»', ' … ', 24) AS snip "
-                "FROM json_each(?) AS page CROSS JOIN articles_fts CROSS JOIN articles a "
-                "WHERE articles_fts MATCH ? AND articles_fts.rowid = page.value AND a.rowid = page.value",
+                f"SELECT a.*, {bm25 if page_bm25 else '0.0'} AS score "
+                f"FROM json_each(?) AS page CROSS JOIN {table} CROSS JOIN articles a "
+                f"WHERE {table} MATCH ? AND {table}.rowid = page.value AND a.rowid = page.value",
                 [json.dumps(list(page)), match],
             )
             found = {row["rowid"]: row for row in rows}
+            snippets = self._snippets(query, [found[rowid] for rowid in page if rowid in found])
             hits = [
                 SearchHit(
                     article=_decode_row(found[rowid]),
-                    score=0.0 - float(found[rowid]["score"] if by_date else bm25),
-                    snippet=found[rowid]["snip"],
+                    score=0.0 - float(found[rowid]["score"] if by_date else score),
+                    snippet=snippets[rowid],
                 )
-                for rowid, bm25 in page.items()
+                for rowid, score in page.items()
                 if rowid in found
             ]
         relation = "gte" if len(scored) > SEARCH_WINDOW else "eq"
         return SearchPage(total=len(window), hits=hits, total_relation=relation)
+
+    def _snippets(self, query: str, rows: list[sqlite3.Row]) -> dict[int, str | None]:
+        """A snippet per row: from the exact index where the words occur as typed, else around the first word
+        whose stem matches."""
+        snippets: dict[int, str | None] = {}
+        exact = fts_query(query, any_term=True)
+        if rows and exact:
+            marks = ", ".join("?" for _ in rows)
+            for found in self._query(
+                "SELECT rowid, snippet(articles_fts, 1, '«', '»', ' … ', 24) FROM articles_fts "
+                f"WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                [exact, *(r["rowid"] for r in rows)],
+            ):
+                snippets[found[0]] = found[1]
+        for r in rows:
+            snippet = snippets.get(r["rowid"])
+            if snippet is None or "«" not in snippet:
+                snippets[r["rowid"]] = _stem_snippet(r["text"], r["language"], query)
+        return snippets
 
     def candidates(
         self,
@@ -623,6 +745,7 @@ class SQLiteStore(ArticleStore):
     def drop(self) -> None:
         def write(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM articles")  # the delete trigger empties articles_fts with it
+            db.execute("INSERT INTO articles_stem(articles_stem) VALUES ('delete-all')")
             db.execute("DELETE FROM signatures")
             db.execute("DELETE FROM stories")
 

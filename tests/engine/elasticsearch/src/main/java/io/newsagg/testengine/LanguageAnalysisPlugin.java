@@ -4,7 +4,8 @@
  * which is not published to Maven Central; the analyzers here are built on the
  * same Lucene classes and accept the same "stopwords" / "stopwords_path" /
  * "stem_exclusion" parameters, so an index mapping that uses e.g.
- * "analyzer": "spanish" works on the test node as on a real cluster. Token
+ * "analyzer": "spanish" works on the test node as on a real cluster; so do the
+ * "asciifolding" and "snowball" token filters. Token
  * streams can differ in corner cases: the test node is for integration tests,
  * never for relevance measurements.
  */
@@ -40,6 +41,7 @@ import org.apache.lucene.analysis.it.ItalianAnalyzer;
 import org.apache.lucene.analysis.lt.LithuanianAnalyzer;
 import org.apache.lucene.analysis.lv.LatvianAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.snowball.SnowballFilter;
 import org.apache.lucene.analysis.nl.DutchAnalyzer;
 import org.apache.lucene.analysis.no.NorwegianAnalyzer;
 import org.apache.lucene.analysis.pt.PortugueseAnalyzer;
@@ -146,6 +148,12 @@ public class LanguageAnalysisPlugin extends Plugin implements AnalysisPlugin {
         out.put("asciifolding", (indexSettings, env, name, s) -> {
             boolean preserve = s.getAsBoolean("preserve_original", false);
             return PluginApi.tokenFilter(name, s, in -> new ASCIIFoldingFilter(in, preserve));
+        });
+        // as analysis-common's SnowballTokenFilterFactory: "language" names a Snowball stemmer class
+        out.put("snowball", (indexSettings, env, name, s) -> {
+            String language = s.get("language", s.get("name", "English"));
+            String stemmer = Character.toUpperCase(language.charAt(0)) + language.substring(1);
+            return PluginApi.tokenFilter(name, s, in -> new SnowballFilter(in, stemmer));
         });
         return out;
     }
