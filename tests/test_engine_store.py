@@ -130,3 +130,27 @@ def test_handshake_accepts_every_supported_major(engine: str) -> None:
         client.close()
     major = int(info["version"]["number"].split(".")[0])
     assert major == {"opensearch": 3, "opensearch2": 2, "elasticsearch": 9, "elasticsearch8": 8}[engine]
+
+
+def _signature_versions(store: EngineStore) -> dict[str, tuple[int, int]]:
+    store.client.refresh(store.signatures_alias)
+    body = {"query": {"match_all": {}}, "version": True, "seq_no_primary_term": True, "size": 100}
+    hits = store.client.search(store.signatures_alias, body)["hits"]["hits"]
+    return {hit["_id"]: (hit["_version"], hit["_seq_no"]) for hit in hits}
+
+
+@pytest.mark.engine
+def test_unchanged_signatures_are_not_written_again(engine_config: EngineConfig) -> None:
+    """What ``crawl --full`` does to every article: save its signature again. Unchanged ones stay the same
+    documents (same _version and _seq_no, no write); a changed one is written."""
+    with EngineStore(engine_config) as store:
+        store.save_signatures([("s1", b"\x01\x02"), ("s2", b"\x03\x04")])
+        first = _signature_versions(store)
+        assert set(first) == {"s1", "s2"}
+        store.save_signatures([("s1", b"\x01\x02"), ("s2", b"\x03\x04")])
+        assert _signature_versions(store) == first
+        store.save_signatures([("s1", b"\x01\x02"), ("s2", b"\x09\x09")])
+        after = _signature_versions(store)
+        assert after["s1"] == first["s1"]
+        assert after["s2"][0] == first["s2"][0] + 1 and after["s2"][1] > first["s2"][1]
+        assert dict(store.iter_signatures()) == {"s1": b"\x01\x02", "s2": b"\x09\x09"}

@@ -460,19 +460,23 @@ class EngineStore(ArticleStore):
         return ops
 
     def save_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
+        """Upserts: a signature that did not change (every article of a ``crawl --full`` re-run) is a no-op
+        on the server, not a new version of the document."""
         ops = [
             BulkOp(
-                "index",
+                "update",
                 self.signatures_alias,
                 article_id,
                 {"article_id": article_id, "minhash": base64.b64encode(bytes(data)).decode("ascii")},
+                upsert=True,
             )
             for article_id, data in dict(signatures).items()
         ]
         if not ops:
             return
         report = self.bulk.run(ops)
-        self._wrote(self.signatures_alias)
+        if report.noop < report.ok:
+            self._wrote(self.signatures_alias)
         self._raise_failures("save_signatures", report)
 
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]:

@@ -25,7 +25,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class BulkOp:
-    """One bulk action. ``action``: index | create | update (``source`` is the partial doc) | delete."""
+    """One bulk action. ``action``: index | create | update (``source`` is the partial doc) | delete.
+
+    ``upsert`` (update only): create the document when it is missing. An update whose fields already hold
+    those values is a no-op on the server (``detect_noop``): nothing written, ``_version`` and ``_seq_no``
+    kept, which is how unchanged documents are left alone without reading them first.
+    """
 
     action: str
     index: str
@@ -33,6 +38,7 @@ class BulkOp:
     source: dict[str, Any] | None = None
     if_seq_no: int | None = None
     if_primary_term: int | None = None
+    upsert: bool = False
 
     def encode(self) -> bytes:
         meta: dict[str, Any] = {"_index": self.index, "_id": self.doc_id}
@@ -41,7 +47,10 @@ class BulkOp:
             meta["if_primary_term"] = self.if_primary_term
         lines = [json.dumps({self.action: meta}, separators=(",", ":"))]
         if self.action == "update":
-            lines.append(json.dumps({"doc": self.source}, ensure_ascii=False, separators=(",", ":")))
+            body: dict[str, Any] = {"doc": self.source}
+            if self.upsert:
+                body["doc_as_upsert"] = True
+            lines.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
         elif self.action != "delete":
             lines.append(json.dumps(self.source, ensure_ascii=False, separators=(",", ":")))
         return ("\n".join(lines) + "\n").encode("utf-8")
@@ -61,6 +70,7 @@ class BulkFailure:
 @dataclass(slots=True)
 class BulkReport:
     ok: int = 0
+    noop: int = 0  # of ``ok``: updates the server did not write (the document already held those values)
     retried: int = 0
     conflicts: list[str] = field(default_factory=list)
     failures: list[BulkFailure] = field(default_factory=list)
@@ -68,6 +78,7 @@ class BulkReport:
 
     def merge(self, other: BulkReport) -> None:
         self.ok += other.ok
+        self.noop += other.noop
         self.retried += other.retried
         self.conflicts += other.conflicts
         self.failures += other.failures
@@ -137,6 +148,7 @@ class BulkIndexer:
                 status = int(outcome.get("status", 500))
                 if 200 <= status < 300:
                     report.ok += 1
+                    report.noop += outcome.get("result") == "noop"
                 elif status == 409:
                     report.conflicts.append(op.doc_id)
                 elif status == 404 and op.action in ("update", "delete"):
