@@ -96,7 +96,7 @@ def _s(name: str, kind: type, default: Any, doc: str, concern: str, **flags: Any
 
 def _engine(prefix: str, label: str) -> list[Setting]:
     concern = "engine"
-    return [
+    settings = [
         _s(
             f"{prefix}_URL",
             str,
@@ -134,7 +134,45 @@ def _engine(prefix: str, label: str) -> list[Setting]:
             concern,
             optional=True,
         ),
+        _s(
+            f"{prefix}_CLIENT_CERT",
+            str,
+            None,
+            f"client certificate (PEM) for {label} clusters that require one",
+            concern,
+            optional=True,
+        ),
+        _s(
+            f"{prefix}_CLIENT_KEY",
+            str,
+            None,
+            f"private key (PEM) of {prefix}_CLIENT_CERT, unless that file holds it",
+            concern,
+            optional=True,
+        ),
     ]
+    if prefix == "ES":
+        settings += [
+            _s(
+                "ES_CLOUD_ID",
+                str,
+                None,
+                "Elastic Cloud deployment id (instead of NEWSAGG_ES_URL)",
+                concern,
+                optional=True,
+                secret=True,
+            ),
+            _s(
+                "ES_CLOUD_ID_FILE",
+                str,
+                None,
+                "file holding the Elastic Cloud id",
+                concern,
+                optional=True,
+                env_only=True,
+            ),
+        ]
+    return settings
 
 
 _DECLARED: list[Setting] = [

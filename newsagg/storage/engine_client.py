@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from newsagg.storage import engine_tls
 from newsagg.storage.base import StorageError
 from newsagg.storage.engine_config import EngineConfig
 
@@ -58,6 +59,9 @@ class EngineClient:
         self.config = config
         self.engine = config.engine
         self.where = ", ".join(config.urls)
+        problem = engine_tls.file_problem(config)
+        if problem:
+            raise EngineIncompatible(f"{self.engine}: {problem}", kind="tls")
         self._client = _build(config)
         self._errors = _error_classes(config.engine)
         self._down_until = 0.0
@@ -103,6 +107,12 @@ class EngineClient:
                 "is it OpenSearch? then set NEWSAGG_BACKEND=opensearch"
             )
         if isinstance(exc, connection_error):
+            tls = engine_tls.explain(self.config, exc)
+            if tls is not None:
+                message, permanent = tls
+                if permanent:  # a certificate to change, not an outage: no retry, no spooling
+                    return EngineIncompatible(f"{self.engine} {message}", kind="tls")
+                return EngineError(f"{self.engine} at {self.where} unreachable during {what}: {message}")
             return EngineError(f"{self.engine} at {self.where} unreachable during {what}: {_short(exc)}")
         if isinstance(exc, api_error):
             status, kind, reason = _api_error_details(self.engine, exc)
@@ -134,8 +144,9 @@ class EngineClient:
         major this client does not speak) or, for an outage, a plain :class:`EngineError`."""
         try:
             info = self.info()
-        except EngineIncompatible:
-            check_server(self.engine, self.where, self._raw_root() or {})  # names the product it found instead
+        except EngineIncompatible as exc:
+            if exc.kind != "tls":  # names the product it found instead
+                check_server(self.engine, self.where, self._raw_root() or {})
             raise
         except EngineError as exc:
             # 4xx on the simplest request there is: the server refuses the client's protocol (e.g. Elasticsearch
@@ -305,6 +316,10 @@ def _build(config: EngineConfig) -> Any:
     common: dict[str, Any] = {"verify_certs": config.verify_certs}
     if config.ca_file:
         common["ca_certs"] = config.ca_file
+    if config.client_cert:
+        common["client_cert"] = config.client_cert
+        if config.client_key:
+            common["client_key"] = config.client_key
     if not config.verify_certs:
         common["ssl_show_warn"] = False
     # Retries are ours (one policy for both clients, with backoff); the transport only fails over nodes.
@@ -317,8 +332,10 @@ def _build(config: EngineConfig) -> Any:
             auth["api_key"] = tuple(key.split(":", 1)) if ":" in key else key
         elif config.username:
             auth["basic_auth"] = (config.username, config.password or "")
+        # an Elastic Cloud id stands for the address (config.urls holds it only for messages)
+        where: dict[str, Any] = {"cloud_id": config.cloud_id} if config.cloud_id else {"hosts": list(config.urls)}
         return Elasticsearch(
-            list(config.urls), request_timeout=config.timeout, max_retries=0, retry_on_timeout=False, **auth, **common
+            **where, request_timeout=config.timeout, max_retries=0, retry_on_timeout=False, **auth, **common
         )
     from opensearchpy import OpenSearch
 

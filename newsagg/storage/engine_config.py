@@ -6,7 +6,9 @@ Secrets (API key, password) come only from the environment or secret files (``NE
 
 Elasticsearch reads ``NEWSAGG_ES_URL`` (comma-separated node URLs; ``user:pass@`` in a URL is accepted and split
 out), ``NEWSAGG_ES_API_KEY``, ``NEWSAGG_ES_USERNAME`` / ``_PASSWORD``, ``NEWSAGG_ES_VERIFY_CERTS``,
-``NEWSAGG_ES_CA_FILE``; OpenSearch the same names with ``NEWSAGG_OPENSEARCH_``. Both share
+``NEWSAGG_ES_CA_FILE``, ``NEWSAGG_ES_CLIENT_CERT`` / ``_CLIENT_KEY`` (client certificate), and
+``NEWSAGG_ES_CLOUD_ID`` (Elastic Cloud, instead of a URL; masked like a secret); OpenSearch the same names
+with ``NEWSAGG_OPENSEARCH_`` (no cloud id). Both share
 ``NEWSAGG_INDEX_PREFIX`` and the ``NEWSAGG_ENGINE_*`` tuning settings (bulk size, retries, timeout, cooldown,
 replicas, shards, rollover, retention). ``newsagg config show`` lists them with their defaults and effective values.
 
@@ -39,6 +41,10 @@ class EngineConfig:
     password: str | None = field(default=None, repr=False)
     verify_certs: bool = True
     ca_file: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    #: Elastic Cloud id: the client connects with it; ``urls`` holds the address it names, for messages
+    cloud_id: str | None = field(default=None, repr=False)
     index_prefix: str = "newsagg"
     bulk_docs: int = 500
     bulk_bytes: int = 10 * 1024 * 1024
@@ -84,8 +90,9 @@ class EngineConfig:
         except SecretError as exc:
             raise ValueError(str(exc)) from None
         username = config[prefix + "USERNAME"]
-        urls: list[str] = []
-        for raw in config[prefix + "URL"].split(","):
+        cloud_id = _cloud_id(config) if engine == "elasticsearch" else None
+        urls: list[str] = [cloud_url(cloud_id)] if cloud_id else []
+        for raw in [] if cloud_id else config[prefix + "URL"].split(","):
             if not raw.strip():
                 continue
             url, user, secret = split_credentials(raw.strip())
@@ -101,6 +108,9 @@ class EngineConfig:
             "password": password,
             "verify_certs": config[prefix + "VERIFY_CERTS"],
             "ca_file": config[prefix + "CA_FILE"],
+            "client_cert": config[prefix + "CLIENT_CERT"],
+            "client_key": config[prefix + "CLIENT_KEY"],
+            "cloud_id": cloud_id,
             "index_prefix": config["NEWSAGG_INDEX_PREFIX"] or "newsagg",
             "bulk_docs": config["NEWSAGG_ENGINE_BULK_DOCS"],
             "bulk_bytes": int(config["NEWSAGG_ENGINE_BULK_MB"] * 1024 * 1024),
@@ -122,6 +132,31 @@ class EngineConfig:
         """Settings for ``engine`` from an environment mapping (default ``os.environ``), through the one
         configuration builder (:func:`newsagg.config.load_config`)."""
         return cls.from_config(load_config(environ=env), engine, **overrides)
+
+
+def setting_prefix(engine: str) -> str:
+    """``NEWSAGG_ES_`` or ``NEWSAGG_OPENSEARCH_``: how messages name ``engine``'s settings."""
+    return _PREFIXES[engine]
+
+
+def _cloud_id(config: Config) -> str | None:
+    try:
+        return config.secret("NEWSAGG_ES_CLOUD_ID")
+    except SecretError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def cloud_url(cloud_id: str) -> str:
+    """The Elasticsearch address an Elastic Cloud id names (``name:base64(host$es$kibana)``)."""
+    from elastic_transport.client_utils import parse_cloud_id
+
+    try:
+        host, port = parse_cloud_id(cloud_id).es_address or ("", 0)
+    except ValueError:
+        host, port = "", 0
+    if not host:  # the value itself is a secret: not repeated
+        raise ValueError("NEWSAGG_ES_CLOUD_ID is not an Elastic Cloud id (name:base64 from the deployment page)")
+    return f"https://{host}:{port or 443}"
 
 
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:
