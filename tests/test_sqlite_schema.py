@@ -196,3 +196,25 @@ def test_repair_rebuilds_the_stemmed_index(tmp_path: Path) -> None:
         assert store.search("carcel").total == 1
     finally:
         store.close()
+
+
+def test_a_stemmed_index_of_another_analysis_is_rebuilt_on_open(tmp_path: Path) -> None:
+    """Deleting a row from the contentless stemmed index needs the very terms it was indexed with: after a
+    PyStemmer upgrade the index is rebuilt before any update can disagree with it."""
+    path = tmp_path / "store.sqlite"
+    store = SQLiteStore(path)
+    store.upsert_articles([article("a1", title="Cárceles", text="Las cárceles del norte.")])
+    store.close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = 'pystemmer-0.0/fold-0' WHERE key = 'analysis'")
+        db.execute("INSERT INTO articles_stem(articles_stem) VALUES ('delete-all')")  # as if other terms
+    db.close()
+    store = SQLiteStore(path)
+    try:
+        assert store.search("carcel").total == 1
+        store.upsert_articles([article("a1", title="Hospitales", text="Los hospitales del norte.")])
+        assert (store.search("carcel").total, store.search("hospital").total) == (0, 1)
+        assert store.check() == []
+    finally:
+        store.close()

@@ -11,6 +11,7 @@ same Snowball algorithms through PyStemmer. PyStemmer 2.2 is the Snowball releas
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +30,9 @@ SNOWBALL_LANGUAGES: dict[str, str] = {
 }
 
 _V = TypeVar("_V")
+
+#: Changes when an index built with this analysis must be rebuilt (a PyStemmer release, a folding change).
+ANALYSIS_VERSION = f"pystemmer-{importlib.metadata.version('pystemmer')}/fold-1"
 
 #: Tokens as SQLite's unicode61 tokenizer cuts them: runs of letters and digits (underscore separates).
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)

@@ -306,8 +306,15 @@ class SQLiteStore(ArticleStore):
             self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8)")
         if self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_ai'").fetchone():
             self._db.execute("DROP TRIGGER articles_ai")
-        if row is not None and version < 3:  # the stemmed index is new: fill it from the stored articles
-            _fill_stems(self._db)
+        # The stemmed index is new (v2 file), or was written by another analysis (another PyStemmer): refill
+        # it, since deleting a row's terms needs exactly the terms it was indexed with.
+        stamp = self._db.execute("SELECT value FROM meta WHERE key = 'analysis'").fetchone()
+        if (row is not None and version < 3) or stamp is None or stamp[0] != analysis.ANALYSIS_VERSION:
+            if row is not None:
+                _fill_stems(self._db)
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('analysis', ?)", (analysis.ANALYSIS_VERSION,)
+            )
         if version < int(SCHEMA_VERSION):
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
