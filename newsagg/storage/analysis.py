@@ -53,7 +53,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 def _tagged_stems(language: str) -> _Memo[str]:
     """Folded token → its tagged stem in ``language``, memoized: a dict lookup per token instead of a call."""
     stemmer, tag = _stemmer(language), f"{language}_"
-    return _Memo(lambda token: tag + stemmer.stemWord(token))
+    return _Memo(lambda token: tag + str(stemmer.stemWord(token)))
 
 
 def fold(word: str) -> str:
@@ -122,7 +122,8 @@ def stemmed(language: str | None) -> bool:
 
 def stem(token: str, language: str) -> str:
     """The Snowball stem of a folded token in ``language`` (one of :data:`SNOWBALL_LANGUAGES`)."""
-    return _stemmer(language).stemWord(token)
+    stemmed_word: str = _stemmer(language).stemWord(token)
+    return stemmed_word
 
 
 def tagged(token: str, language: str) -> str:
