@@ -582,10 +582,10 @@ class SQLiteStore(ArticleStore):
         relation = "gte" if len(scored) > SEARCH_WINDOW else "eq"
         return SearchPage(total=len(window), hits=hits, total_relation=relation)
 
-    def _snippets(self, query: str, rows: list[sqlite3.Row]) -> dict[int, str | None]:
+    def _snippets(self, query: str, rows: list[sqlite3.Row]) -> dict[int, str]:
         """A snippet per row: from the exact index where the words occur as typed, else around the first word
         whose stem matches."""
-        snippets: dict[int, str | None] = {}
+        snippets: dict[int, str] = {}
         exact = fts_query(query, any_term=True)
         if rows and exact:
             marks = ", ".join("?" for _ in rows)
