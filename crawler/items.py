@@ -23,6 +23,7 @@ class ArticleItem(scrapy.Item):
     feed_published = scrapy.Field()  # DatedValue from a feed or sitemap entry
     feed_title = scrapy.Field()
     fetch = scrapy.Field()  # fetch record (URL as requested, validators...): fetch state once stored
+    warc = scrapy.Field()  # {"file", "offset"} of the archived response (WARC archive or ingested file)
     # extracted, not stored as such
     extraction = scrapy.Field()
     minhash = scrapy.Field()

@@ -55,6 +55,18 @@ _RECORDED = (
 )
 
 
+def recorded_settings(crawler) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The effective NEWSAGG_* configuration and the Scrapy settings that shape a crawl, as a run record (and a
+    WARC file's warcinfo) names them: credentials only as "configured" (masked), never their value."""
+    settings = crawler.settings
+    config = config_for(crawler)
+    recorded: dict[str, Any] = dict(sorted(config.scrapy_values().items()))
+    for name, value in sorted(config.environ_secrets.items()):
+        recorded[name] = MASK if SETTINGS[name].secret else value
+    recorded.update({k: settings.get(k) for k in _RECORDED if settings.get(k) is not None})
+    return recorded
+
+
 def outlet_key(outlet_id: str, figure: str) -> str:
     return f"{PREFIX}{outlet_id}/{figure}"
 
@@ -94,12 +106,7 @@ class RunRecorderExtension:
     def spider_opened(self, spider) -> None:  # type: ignore[no-untyped-def]
         self.outlets = [o.id for o in getattr(spider, "selected", [])]
         settings = self.crawler.settings
-        # The effective NEWSAGG_* configuration; credentials only as "configured" (masked), never their value.
-        config = config_for(self.crawler)
-        recorded: dict[str, Any] = dict(sorted(config.scrapy_values().items()))
-        for name, value in sorted(config.environ_secrets.items()):
-            recorded[name] = MASK if SETTINGS[name].secret else value
-        recorded.update({k: settings.get(k) for k in _RECORDED if settings.get(k) is not None})
+        recorded = recorded_settings(self.crawler)
         focus = getattr(spider, "focus", None)
         recorded["spider_args"] = {
             "outlets": getattr(spider, "outlet_ids", None),

@@ -284,6 +284,16 @@ _DECLARED: list[Setting] = [
         optional=True,
     ),
     _s("REDIS_RUN", str, "default", "distributed run id: processes of one crawl use the same", "crawl"),
+    # --- WARC archives ----------------------------------------------------------------------------------------
+    _s(
+        "WARC_DIR",
+        str,
+        None,
+        "archive every fetched response and its request as .warc.gz files here (crawl --warc)",
+        "warc",
+        optional=True,
+    ),
+    _s("WARC_MAX_BYTES", int, 1_000_000_000, "size at which a WARC file is closed and the next one started", "warc"),
     # --- incremental crawls -----------------------------------------------------------------------------------
     _s(
         "INCREMENTAL", bool, True, "conditional GET and skipping of known articles not due (--full: off)", "incremental"

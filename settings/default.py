@@ -40,6 +40,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 120,
     # Run records (issue #6): per-outlet final responses (incl. 304s), robots.txt blocks, download errors.
     "crawler.runs.OutletFiguresMiddleware": 130,
+    # Next to the downloader, before HttpCompressionMiddleware (590) decodes bodies: every response as received
+    # goes to the WARC archive (only with NEWSAGG_WARC_DIR; docs/warc.md).
+    "crawler.warc.WarcRecorderMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
@@ -47,6 +50,7 @@ ITEM_PIPELINES = {
     "pipelines.focus.FocusPipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
     "pipelines.index.IndexPipeline": 500,
+    "pipelines.archive.WarcPointerPipeline": 600,  # article -> its archived record (with a WARC archive only)
 }
 EXTENSIONS = {
     # Story clustering in a worker process (NEWSAGG_STORY_WORKER=0: in the crawl process, as

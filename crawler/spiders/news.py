@@ -298,6 +298,7 @@ class NewsSpider(scrapy.Spider):
             outlet_id=outlet_id,
             discovered_via=via,
             fetch=dict(response.meta["newsagg_fetch"]) if response.meta.get("newsagg_fetch") else None,
+            warc=dict(response.meta["newsagg_warc"]) if response.meta.get("newsagg_warc") else None,
         )
 
     def _page_done(self, response: Response, outcome: str) -> None:

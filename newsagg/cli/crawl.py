@@ -88,6 +88,14 @@ def crawl(
             case_sensitive=False,
         ),
     ] = None,
+    warc: Annotated[
+        Path | None,
+        typer.Option(
+            "--warc",
+            help="Archive every fetched response with its request as rotating .warc.gz files in this folder "
+            "(NEWSAGG_WARC_DIR).",
+        ),
+    ] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
     from crawler.process import run_crawl
@@ -98,6 +106,8 @@ def crawl(
         overrides["NEWSAGG_INCREMENTAL"] = False
     if log_format:
         overrides["NEWSAGG_LOG_FORMAT"] = log_format.value
+    if warc:
+        overrides["NEWSAGG_WARC_DIR"] = str(warc)
     if registry:
         try:
             Registry.load(registry)
@@ -163,6 +173,7 @@ INTERNAL_FAILURES = {
     "store_unavailable_at_start": "the store was unavailable when the crawl started",
     "store_failed": "the store failed on a batch",
     "extraction_failed": "extraction failed on pages",
+    "warc_failed": "responses could not be written to the WARC archive",
 }
 
 
