@@ -96,9 +96,14 @@ class CrawlSummary:
 
 
 def run_crawl(
-    spider_args: dict[str, Any], overrides: dict[str, Any] | None = None, *, log_to_file: bool = True
+    spider_args: dict[str, Any],
+    overrides: dict[str, Any] | None = None,
+    *,
+    log_to_file: bool = True,
+    spider: str = "news",
 ) -> CrawlSummary:
-    """Run the news spider to completion in this process (Scrapy's reactor runs once per process).
+    """Run the news spider (or ``spider``: ``warc`` for an ingest) to completion in this process (Scrapy's
+    reactor runs once per process).
 
     Raises :class:`~newsagg.storage.StorageError` before anything is fetched if the configured engine can
     never serve this newsagg (see :func:`newsagg.storage.check_backend`)."""
@@ -114,7 +119,7 @@ def run_crawl(
         logs = config.store.home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         # The run id (UTC start time + random part) keeps the logs of a distributed crawl's processes apart.
-        log_file = str(logs / f"crawl-{run_id}.log")
+        log_file = str(logs / f"{'crawl' if spider == 'news' else 'ingest'}-{run_id}.log")
         settings.set("LOG_FILE", log_file, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     context = {"run_id": run_id, "job": config.runs.job}
@@ -123,7 +128,7 @@ def run_crawl(
     if log_format == "json":
         install_json_handler(settings, context)
         log_scrapy_info(settings)
-    crawler = process.create_crawler("news")
+    crawler = process.create_crawler(spider)
     started = time.monotonic()
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()

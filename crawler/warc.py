@@ -53,8 +53,8 @@ def warcinfo(crawler: Crawler, run_id: str) -> dict[str, str]:
     settings = redact_value(recorded_settings(crawler))
     return {
         "software": f"newsagg/{__version__} (warcio/{getattr(warcio, '__version__', '?')})",
-        "format": "WARC File Format 1.0",
-        "conformsTo": "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "isPartOf": run_id,
         "newsagg-run-id": run_id,
         "newsagg-version": __version__,

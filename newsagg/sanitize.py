@@ -101,6 +101,13 @@ def visible_controls(text: str) -> str:
     return _CONTROLS_ONE_LINE.sub(_codepoint, BIDI_CONTROLS.sub(_codepoint, text))
 
 
+def terminal_text(text: str) -> str:
+    """Multi-line text safe to print on a terminal: lines and tabs kept, every other control character and
+    bidi control shown as ``<U+XXXX>`` (an archived page may hold an ``ESC`` sequence)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS_MULTILINE.sub(_codepoint, BIDI_CONTROLS.sub(_codepoint, lines))
+
+
 def _codepoint(match: re.Match[str]) -> str:
     return f"<U+{ord(match.group(0)):04X}>"
 

@@ -114,6 +114,10 @@ class ExtractPipeline:
             self.stats.inc_value(f"newsagg/skipped/{reason}")
             details = "; ".join(extracted.warnings) or f"{chars} chars of text"
             raise DropItem(f"no main text to store ({reason}): {adapter['url']} ({details})")
+        kept = getattr(self.crawler.spider, "kept_kinds", None)
+        if kept is not None and extracted.kind not in kept:  # an ingest keeps articles only (no crawl roles)
+            self.stats.inc_value(f"newsagg/skipped/kind_{extracted.kind}")
+            raise DropItem(f"not kept ({extracted.kind}): {adapter['url']}")
         self.stats.inc_value(f"newsagg/kinds/{extracted.kind}")
         adapter["extraction"] = extracted
         adapter["minhash"] = signature

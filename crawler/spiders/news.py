@@ -80,9 +80,13 @@ class NewsSpider(scrapy.Spider):
         config = config_for(crawler).crawl
         path = spider.registry_path or config.registry
         spider.registry = Registry.load(path)
-        spider.selected = spider.registry.select(spider.outlet_ids)
+        spider.selected = spider.select_outlets()
         spider.hints_max = config.hints_max
         return spider
+
+    def select_outlets(self) -> list[Outlet]:
+        """The outlets to crawl (``outlets``, default all; an unknown id is a :class:`RegistryError`)."""
+        return self.registry.select(self.outlet_ids)
 
     # --- start --------------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -167,11 +171,11 @@ class NewsSpider(scrapy.Spider):
         previous = self.hints.get(canonical)
         if previous is None or (link.published and not previous.published):
             self.hints[canonical] = link
-            _bound(self.hints, self.hints_max)
+            bound(self.hints, self.hints_max)
         again = False
         if link.lastmod is not None and link.lastmod > self.lastmods.get(canonical, float("-inf")):
             self.lastmods[canonical] = link.lastmod
-            _bound(self.lastmods, self.hints_max)
+            bound(self.lastmods, self.hints_max)
             if canonical in self.not_due and link.lastmod > (self.not_due[canonical] or float("-inf")):
                 del self.not_due[canonical]
                 again = True  # skipped as not due before this newer lastmod was known: let the middleware re-judge
@@ -313,7 +317,7 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(NotDue):
             self.not_due[request.url] = request.meta.get("newsagg_lastmod")
-            _bound(self.not_due, self.hints_max)
+            bound(self.not_due, self.hints_max)
             return
         if failure.check(NotModified):
             return
@@ -372,7 +376,7 @@ def _discovery_error_stat(exc: DiscoveryError, broken: str) -> str:
     return "newsagg/skipped/too_large" if exc.reason == "too_large" else f"newsagg/errors/{broken}"
 
 
-def _bound(mapping: OrderedDict[str, Any], size: int) -> None:
+def bound(mapping: OrderedDict[str, Any], size: int) -> None:
     while len(mapping) > size:
         mapping.popitem(last=False)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from newsagg.cli.article import article_app
 from newsagg.cli.config import config_app
 from newsagg.cli.crawl import crawl
 from newsagg.cli.demo import demo
 from newsagg.cli.eval import eval_app
 from newsagg.cli.export import export
 from newsagg.cli.index import index_app
+from newsagg.cli.ingest import ingest_app
 from newsagg.cli.options import EXIT_CODES_HELP, ExitCode, fail
 from newsagg.cli.runs import runs_app
 from newsagg.cli.schedule import schedule
@@ -27,6 +29,8 @@ app = typer.Typer(
 
 for command in (crawl, search, export, schedule, demo, serve):
     app.command()(command)
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(article_app, name="article")
 app.add_typer(stories_app, name="stories")
 app.add_typer(eval_app, name="eval")
 app.add_typer(index_app, name="index")

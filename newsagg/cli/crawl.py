@@ -28,10 +28,10 @@ if TYPE_CHECKING:
     from crawler.process import CrawlSummary
 
 
-def print_crawl_summary(summary: CrawlSummary) -> None:
+def print_crawl_summary(summary: CrawlSummary, what: str = "Crawl") -> None:
     figures = summary.as_dict()
     console.print(
-        f"[bold]Crawl finished[/] in {figures['seconds']}s: {figures['pages']} pages, {figures['articles']} articles "
+        f"[bold]{what} finished[/] in {figures['seconds']}s: {figures['pages']} pages, {figures['articles']} articles "
         f"({figures['inserted']} new, {figures['updated']} updated, {figures['unchanged']} unchanged), "
         f"{sum(figures['duplicates'].values())} duplicates, {figures['stories_touched']} stories touched"
     )

@@ -37,6 +37,9 @@ WARC_LINE = b"\nWARC/1."
 #: Response headers about encodings the reader has undone.
 _ENCODING_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Feeds and sitemaps: their entries' dates and titles are the hints a crawl gives the pages they list.
+_XML_TYPES = ("xml", "rss", "atom")
+_XML_STARTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")
 _SEARCH_CHUNK = 1 << 20
 #: Exceptions warcio and zlib raise on damaged input.
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError, OSError, IndexError)
@@ -52,14 +55,18 @@ class ArchivedResponse:
     body: bytes
     date: datetime | None
     pointer: WarcPointer | None
+    #: ``html`` (a page) or ``xml`` (a feed or sitemap, read for the hints it gives the pages it lists)
+    kind: str = "html"
 
 
 @dataclass
 class ReadReport:
-    """What reading an archive found: records seen, pages handed out, records skipped by reason."""
+    """What reading an archive found: records seen, pages (and feeds/sitemaps) handed out, records skipped
+    by reason."""
 
     records: int = 0
     pages: int = 0
+    listings: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     #: Reasons that mean a damaged archive (the others are records that are simply not pages).
     damaged: Counter[str] = field(default_factory=Counter)
@@ -99,7 +106,10 @@ def _read(
                 report.records += 1
                 page = _page(record, iterator, report, max_bytes=max_bytes, name=name, offset=current)
                 if page is not None:
-                    report.pages += 1
+                    if page.kind == "html":
+                        report.pages += 1
+                    else:
+                        report.listings += 1
                     yield page
             return
         except _DAMAGE as exc:
@@ -163,7 +173,8 @@ def _page(
         report.skip(f"status_{status // 100}xx" if status else "no_status")
         return None
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-    if content_type and not any(kind in content_type for kind in _HTML_TYPES):
+    kind = _kind_of(content_type)
+    if content_type and kind is None:
         report.skip("not_html")
         return None
     try:
@@ -183,9 +194,11 @@ def _page(
     if iterator.err_count != errors:  # more bytes than the record's Content-Length said
         report.skip("wrong_length", damage=True)
         return None
-    if not content_type and body.lstrip()[:1] != b"<":
-        report.skip("not_html")
-        return None
+    if not content_type:
+        kind = _sniff(body)
+        if kind is None:
+            report.skip("not_html")
+            return None
     headers = [(k, v) for k, v in record.http_headers.headers if k.lower() not in _ENCODING_HEADERS]
     return ArchivedResponse(
         url=url,
@@ -194,7 +207,23 @@ def _page(
         body=body,
         date=_date(record.rec_headers.get_header("WARC-Date")),
         pointer=WarcPointer(name, offset) if name is not None else None,
+        kind=kind or "html",
     )
+
+
+def _kind_of(content_type: str) -> str | None:
+    if any(kind in content_type for kind in _HTML_TYPES):
+        return "html"
+    if any(kind in content_type for kind in _XML_TYPES):
+        return "xml"
+    return None
+
+
+def _sniff(body: bytes) -> str | None:
+    start = body.lstrip()[:64].lower()
+    if start.startswith(_XML_STARTS):
+        return "xml"
+    return "html" if start[:1] == b"<" else None
 
 
 def _is_http(protocol: str | None) -> bool:

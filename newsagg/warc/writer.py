@@ -28,8 +28,10 @@ from warcio.warcwriter import WARCWriter
 from newsagg.warc.pointers import WarcPointer
 
 Headers = Sequence[tuple[str, str]]
-#: ``WARC-Profile`` of a revisit record for a 304 answer (WARC 1.0, section 6.7.3).
-SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
+#: WARC 1.1 (ISO 28500:2017): dates to the microsecond, so an ingest orders pages as the crawl fetched them.
+WARC_VERSION = "1.1"
+#: ``WARC-Profile`` of a revisit record for a 304 answer (WARC 1.1, section 6.7.3).
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 #: Response headers that describe the transfer, not the recorded body.
 _TRANSFER_HEADERS = frozenset({"transfer-encoding"})
 
@@ -49,7 +51,7 @@ class Exchange:
 
 
 def warc_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _reason(status: int) -> str:
@@ -110,7 +112,7 @@ class RotatingWarcWriter:
                 continue
             break
         self._file, self._path = handle, path
-        self._writer = WARCWriter(handle, gzip=True)
+        self._writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
         self.files.append(path)
         self._writer.write_record(self._writer.create_warcinfo_record(path.name, self.info))
 
