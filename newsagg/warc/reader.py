@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -111,7 +112,11 @@ def _read(
                     else:
                         report.listings += 1
                     yield page
-            return
+            if not seekable or iterator.offset >= _size(handle):
+                return
+            # warcio ends quietly at a member cut short: bytes left past the last whole record are a damaged one
+            current = iterator.offset
+            report.skip("truncated_record", damage=True)
         except _DAMAGE as exc:
             report.skip(_damage_reason(exc), damage=True)
         if not seekable:
@@ -120,6 +125,10 @@ def _read(
         if resumed is None:
             return
         start = resumed
+
+
+def _size(handle: BinaryIO) -> int:
+    return os.fstat(handle.fileno()).st_size
 
 
 def _damage_reason(exc: BaseException) -> str:
