@@ -108,6 +108,7 @@ class WarcRecorderMiddleware:
         except OSError as exc:  # a full or read-only disk: the crawl goes on, the run says what is missing
             self.stats.inc_value("newsagg/errors/warc_failed")
             logger.error("response %s not archived: %s", response.url, exc)
+            request.meta.pop(WARC_META, None)  # not an earlier redirect's record either
             return response
         request.meta[WARC_META] = {"file": pointer.file, "offset": pointer.offset}
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -215,3 +216,21 @@ def test_ingest_reads_standard_input(archived: Archived, tmp_path: Path) -> None
     stored = articles(home)
     crawled = {i for i, a in articles(archived.home).items() if a["outlet_id"] == "diario-cordillera"}
     assert stored and set(stored) == crawled
+
+
+def test_a_recrawl_archives_not_modified_answers_as_revisits(archived: Archived, tmp_path: Path) -> None:
+    home = tmp_path / "again"
+    shutil.copytree(archived.home, home, ignore=shutil.ignore_patterns("warc", "logs"))
+    warc_dir = tmp_path / "warc"
+    summary, _ = crawl(archived.web.registry_yaml(), home, CRAWL_SETTINGS, "--warc", str(warc_dir))
+    assert summary["not_modified"] > 0
+    revisits = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            revisits += [
+                (r.rec_headers.get_header("WARC-Profile"), r.http_headers.get_statuscode())
+                for r in ArchiveIterator(handle)
+                if r.rec_type == "revisit"
+            ]
+    assert len(revisits) == summary["not_modified"]
+    assert set(revisits) == {("http://netpreserve.org/warc/1.1/revisit/server-not-modified", "304")}

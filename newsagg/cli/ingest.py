@@ -84,6 +84,9 @@ def ingest_warc(
     if sources.count("-") > 1:
         raise fail("standard input (-) can be read once", ExitCode.usage)
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
+    # one process reads its archives: no shared Redis frontier (its requests carry whole pages) and no
+    # archive of the archive
+    overrides.update({"NEWSAGG_REDIS_URL": "", "NEWSAGG_WARC_DIR": ""})
     if registry:
         try:
             Registry.load(registry)
