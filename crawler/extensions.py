@@ -104,8 +104,10 @@ class ProgressExtension:
         errors = sum(v for k, v in stats.items() if k.startswith("newsagg/errors/"))
         elapsed = max(time.monotonic() - self.started, 1e-6)
         run = stats.get("newsagg/run_id")  # set by crawler.runs.RunRecorderExtension: `newsagg runs show ID`
+        records = stats.get("newsagg/warc/records_seen")  # an ingest: archive records read so far
         sys.stderr.write(
             (f"\r  run {run}" if run else "\r")
+            + (f"  records {records:>7}" if records is not None else "")
             + f"  pages {pages:>6}  articles {articles:>6}  {articles / elapsed:6.1f} items/s  errors {errors:>4}"
             f"  {elapsed:6.1f}s "
         )

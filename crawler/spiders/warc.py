@@ -108,7 +108,9 @@ class WarcSpider(NewsSpider):
                 return
             pages = read_file(path, report, max_bytes=self.max_bytes)
         self.logger.info("reading %s", source)
+        seen = int(stats.get_value("newsagg/warc/records", 0))
         for page in pages:
+            stats.set_value("newsagg/warc/records_seen", seen + report.records)  # live, for the progress line
             if page.kind == "xml":
                 self._read_hints(page)
                 continue
