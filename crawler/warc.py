@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, datetime
 from typing import Any
 
+import warcio
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -46,10 +48,6 @@ def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
 
 def warcinfo(crawler: Crawler, run_id: str) -> dict[str, str]:
     """The ``warcinfo`` fields of every file a crawl writes: software, run id and settings (masked)."""
-    import json
-
-    import warcio
-
     settings = redact_value(recorded_settings(crawler))
     return {
         "software": f"newsagg/{__version__} (warcio/{getattr(warcio, '__version__', '?')})",
