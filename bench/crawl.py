@@ -10,7 +10,7 @@ the other, each as a child process measured by ``bench/measure.py``:
 (b) newsagg: ``newsagg crawl`` with the bench registry into a fresh SQLite store (extract, normalize,
     dedupe, stories, index), with the bench settings below.
 
-Prints pages/s, CPU seconds per page and peak RSS for each, and the ratio b/a of pages/s.
+Prints pages/s, CPU per page and peak memory (PSS, and the RSS sum) for each, and the ratio b/a of pages/s.
 
 Bench settings for (b), and why they differ from the polite defaults of ``settings/default.py``: the bench
 server is ours, on loopback, so AutoThrottle (which would slow down to the latency it measures) is off and
@@ -80,6 +80,8 @@ def figures(name: str, measured: Measured, pages: int, extra: dict[str, Any] | N
         "cpu_seconds_per_page": round(measured.cpu_seconds / pages, 5) if pages else None,
         "cpu_seconds": round(measured.cpu_seconds, 2),
         "cpu_seconds_per_page_crawl_process": round(measured.cpu_main_seconds / pages, 5) if pages else None,
+        "cpu_ms_per_page": round(1000 * measured.cpu_seconds / pages, 1) if pages else None,
+        "peak_pss_mb": round(measured.peak_pss_mb, 1),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         **(extra or {}),
     }
@@ -189,11 +191,14 @@ def main(argv: list[str] | None = None) -> int:
             f"bench web: {args.pages} article pages, {args.outlets} outlets, served by {server_kind}, "
             f"{os.cpu_count()} CPUs"
         )
-        print(f"{'run':<9}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU s/page':>12}{'peak RSS MB':>13}")
+        print(
+            f"{'run':<9}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU ms/page':>13}{'peak PSS MB':>13}"
+            f"{'peak RSS MB':>13}"
+        )
         for r in results:
             print(
                 f"{r['run']:<9}{r['pages']:>7}{r['wall_seconds']:>9}{r['pages_per_second']:>9}"
-                f"{r['cpu_seconds_per_page']!s:>12}{r['peak_rss_mb']:>13}"
+                f"{r['cpu_ms_per_page']!s:>13}{r['peak_pss_mb']:>13}{r['peak_rss_mb']:>13}"
             )
         if "ratio" in report:
             print(f"ratio newsagg/naive (pages/s): {report['ratio']}")

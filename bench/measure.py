@@ -1,10 +1,12 @@
 """Run one command as a child and measure it: wall seconds, CPU seconds of its whole process tree, and the
-peak memory of that tree (sum of each process's proportional set size, PSS, sampled from /proc every 0.2 s).
+peak memory of that tree (sum of each process's proportional set size, PSS, and of its resident set size,
+RSS, sampled from /proc every 0.2 s).
 
 The CPU figure comes from ``getrusage(RUSAGE_CHILDREN)``, which counts every descendant that was waited
 for, and per-process CPU sampled from /proc catches workers reaped by an unwaited fork server. Memory is
 summed over the tree because a process pool's memory is the sum of its workers, which ``ru_maxrss`` (one
-process's maximum) would miss; PSS rather than RSS so pages shared after a fork count once. Linux only.
+process's maximum) would miss. PSS is the figure to compare: pages shared after a fork count once; the RSS
+sum counts them once per process (an upper bound, what a naive ``ps`` sum shows). Linux only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Measured:
     returncode: int
     wall_seconds: float
     cpu_seconds: float
+    peak_pss_mb: float
     peak_rss_mb: float
     cpu_main_seconds: float  # the child itself (the crawl process: reactor, pipelines), without its workers
     peak_main_mb: float  # the child itself, without its workers
@@ -45,18 +48,29 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _pss_bytes(pid: int) -> int:
-    """Proportional set size: shared pages (a fork server's preloaded modules) are split among sharers."""
+def _memory_bytes(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process. Proportional set size splits shared pages (a fork server's preloaded
+    modules) among their sharers; without ``smaps_rollup`` both fall back to the RSS of ``statm``."""
+    pss = rss = 0
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
+                pss = int(line.split()[1]) * 1024
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1]) * 1024
+        if pss or rss:
+            return pss, rss
     except (OSError, IndexError, ValueError):
         pass
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+        rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
     except (OSError, IndexError, ValueError):
-        return 0
+        rss = 0
+    return rss, rss
+
+
+def _pss_bytes(pid: int) -> int:
+    return _memory_bytes(pid)[0]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -88,17 +102,18 @@ def run_measured(
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = peak_main = 0
+    peak = peak_rss = peak_main = 0
     cpu_by_pid: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_main
+        nonlocal peak, peak_rss, peak_main
         while not done.is_set():
             pids = tree(process.pid)
-            sizes = {p: _pss_bytes(p) for p in pids}
-            peak = max(peak, sum(sizes.values()))
-            peak_main = max(peak_main, sizes.get(process.pid, 0))
+            sizes = {p: _memory_bytes(p) for p in pids}
+            peak = max(peak, sum(pss for pss, _ in sizes.values()))
+            peak_rss = max(peak_rss, sum(rss for _, rss in sizes.values()))
+            peak_main = max(peak_main, sizes.get(process.pid, (0, 0))[0])
             for p in pids:
                 cpu_by_pid[p] = max(cpu_by_pid.get(p, 0.0), cpu_seconds(p))
             done.wait(0.2)
@@ -117,5 +132,13 @@ def run_measured(
     # from getrusage; the sampled per-process figures catch them (minus their last 0.2 s).
     cpu = max(waited, sum(cpu_by_pid.values()))
     return Measured(
-        process.returncode, wall, cpu, peak / 2**20, cpu_by_pid.get(process.pid, 0.0), peak_main / 2**20, stdout, stderr
+        process.returncode,
+        wall,
+        cpu,
+        peak / 2**20,
+        peak_rss / 2**20,
+        cpu_by_pid.get(process.pid, 0.0),
+        peak_main / 2**20,
+        stdout,
+        stderr,
     )

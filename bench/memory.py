@@ -63,7 +63,7 @@ def crawl_size(pages: int, outlets: int, cache: Path, settings: dict[str, Any], 
         "articles": articles,
         "wall_seconds": round(measured.wall_seconds, 1),
         "pages_per_second": round(articles / measured.wall_seconds, 1) if measured.wall_seconds else 0.0,
-        "peak_pss_mb": round(measured.peak_rss_mb, 1),
+        "peak_pss_mb": round(measured.peak_pss_mb, 1),
         "peak_crawl_process_mb": round(measured.peak_main_mb, 1),
     }
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from hashlib import sha1 as _sha1
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -45,11 +47,23 @@ SCHEME = "affine32"
 _PERMUTATIONS: dict[int, object] = {}
 
 
+def shingle_hashes(shingles: Iterable[str]) -> list[int]:
+    """datasketch's default 32-bit hash of each shingle (``sha1_hash32``: the first 4 bytes of its SHA-1,
+    little-endian), computed in one pass: the digests are joined and read back by numpy instead of being
+    unpacked one Python call at a time. Stored signatures depend on these values bit for bit."""
+    digests = b"".join([_sha1(s.encode("utf-8")).digest() for s in shingles])
+    return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # a SHA-1 digest is 5 32-bit words
+
+
+def _identity(value: int) -> int:
+    return value
+
+
 def minhash_of(text: str, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
     permutations = _PERMUTATIONS.get(num_perm)
-    signature = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, permutations=permutations)
+    signature = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, permutations=permutations, hashfunc=_identity)
     _PERMUTATIONS.setdefault(num_perm, signature.permutations)
-    signature.update_batch([s.encode("utf-8") for s in word_shingles(text)])
+    signature.update_batch(shingle_hashes(word_shingles(text)))
     return signature
 
 

@@ -39,10 +39,36 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+#: Folded form of each run of non-ASCII characters met so far ("ó", "’", "ñ"); cleared when it grows past
+#: ``_FOLD_CACHE_MAX`` so it stays bounded whatever the input.
+_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE_MAX = 50_000
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    run = match.group()
+    folded = _FOLD_CACHE.get(run)
+    if folded is None:
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", run) if not unicodedata.combining(ch))
+        if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
+            _FOLD_CACHE.clear()
+        _FOLD_CACHE[run] = folded
+    return folded
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents: 'Región' and 'region' compare equal, in every language."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip accents: 'Región' and 'region' compare equal, in every language.
+
+    Same result as NFKD-decomposing the lower-cased text and dropping its combining marks, done only on its
+    runs of non-ASCII characters (ASCII is unchanged by NFKD, and NFKD decomposes each character on its own,
+    only reordering combining marks, which are dropped): the Python work is per accented run, not per
+    character, which on real text is several times cheaper.
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _NON_ASCII_RUN.sub(_fold_run, lowered)
 
 
 def tokens(text: str | None) -> list[str]:

@@ -32,7 +32,14 @@ from newsagg.extraction import ExtractedArticle, extract_article
 from newsagg.extraction.budget import ExtractionBudgetExceeded, cpu_budget
 
 #: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
-_PRELOAD = ["pipelines.extract", "newsagg.extraction", "newsagg.dedupe", "trafilatura", "dateparser"]
+_PRELOAD = [
+    "pipelines.extract",
+    "newsagg.extraction",
+    "newsagg.dedupe",
+    "trafilatura",
+    "dateparser",
+    "pipelines.worker_warmup",
+]
 Extracted = tuple[ExtractedArticle, bytes | None]
 
 
