@@ -26,6 +26,7 @@ from newsagg.cli.output import console
 
 if TYPE_CHECKING:
     from crawler.process import CrawlSummary
+    from newsagg.config import Config
 
 
 def print_crawl_summary(summary: CrawlSummary, what: str = "Crawl") -> None:
@@ -98,7 +99,6 @@ def crawl(
     ] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
-    from crawler.process import run_crawl
     from newsagg.registry import Registry, RegistryError
 
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
@@ -134,28 +134,11 @@ def crawl(
             overrides["NEWSAGG_LOG_FORMAT"] = check_format(str(overrides["NEWSAGG_LOG_FORMAT"]))
         except ValueError as exc:
             raise fail(str(exc), ExitCode.usage) from exc
-    if since or until:
-        from newsagg.focus import parse_when
-
-        try:
-            parse_when(since)
-            parse_when(until)
-        except ValueError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-    from newsagg.state.db import StateError, check_state
-    from newsagg.storage import StorageError
-
-    require_writable_home(config)
-    try:
-        check_state(config.store.home)
-    except StateError as exc:
-        raise fail(str(exc), ExitCode.error) from exc
-    try:
-        summary = run_crawl(
-            {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until}, overrides
-        )
-    except StorageError as exc:  # the engine can never serve this newsagg: nothing fetched, nothing spooled
-        raise fail(str(exc), ExitCode.error) from exc
+    summary = run_checked(
+        config,
+        {"outlets": outlets, "story": story, "seed_url": seed_url, "since": since, "until": until},
+        overrides,
+    )
     if output_format == ReportFormat.json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
     else:
@@ -163,6 +146,35 @@ def crawl(
     problems = incomplete_because(summary.as_dict())
     if problems:
         raise fail("crawl incomplete: " + "; ".join(problems), ExitCode.error)
+
+
+def run_checked(
+    config: Config, spider_args: dict[str, Any], overrides: dict[str, Any], spider: str = "news"
+) -> CrawlSummary:
+    """Run a spider after the checks every run makes first: a readable time window (usage error), a writable
+    home and a readable fetch state (exit 1 before anything is fetched); a store the run can never write to
+    (an engine of a major the client cannot speak) ends it with the server's reason, nothing spooled."""
+    from crawler.process import run_crawl
+    from newsagg.state.db import StateError, check_state
+    from newsagg.storage import StorageError
+
+    if spider_args.get("since") or spider_args.get("until"):
+        from newsagg.focus import parse_when
+
+        try:
+            parse_when(spider_args.get("since"))
+            parse_when(spider_args.get("until"))
+        except ValueError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+    require_writable_home(config)
+    try:
+        check_state(config.store.home)
+    except StateError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
+    try:
+        return run_crawl(spider_args, overrides, spider=spider)
+    except StorageError as exc:
+        raise fail(str(exc), ExitCode.error) from exc
 
 
 #: Error counters that mean the crawl itself failed at something, as opposed to a site answering badly (a 404,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from newsagg.cli.crawl import incomplete_because, print_crawl_summary
+from newsagg.cli.crawl import incomplete_because, print_crawl_summary, run_checked
 from newsagg.cli.options import (
     ExitCode,
     HomeOption,
@@ -20,7 +20,6 @@ from newsagg.cli.options import (
     fail,
     home_settings,
     parse_settings,
-    require_writable_home,
 )
 from newsagg.cli.output import console
 
@@ -75,7 +74,6 @@ def ingest_warc(
     The outlet of a page is the registry's outlet for its host; other hosts are kept with the host as outlet.
     Damaged records are skipped and counted; an archive a finished ingest read is skipped next time.
     """
-    from crawler.process import run_crawl
     from newsagg.registry import Registry, RegistryError
 
     missing = [s for s in sources if s != "-" and not Path(s).exists()]
@@ -97,22 +95,6 @@ def ingest_warc(
         overrides["NEWSAGG_PROGRESS"] = progress
     overrides.update(parse_settings(setting))
     config = home_settings(None, overrides)
-    if since or until:
-        from newsagg.focus import parse_when
-
-        try:
-            parse_when(since)
-            parse_when(until)
-        except ValueError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-    from newsagg.state.db import StateError, check_state
-    from newsagg.storage import StorageError
-
-    require_writable_home(config)
-    try:
-        check_state(config.store.home)
-    except StateError as exc:
-        raise fail(str(exc), ExitCode.error) from exc
     spider_args = {
         "sources": [str(Path(s).resolve()) if s != "-" else s for s in sources],
         "again": again,
@@ -121,10 +103,7 @@ def ingest_warc(
         "since": since,
         "until": until,
     }
-    try:
-        summary = run_crawl(spider_args, overrides, spider="warc")
-    except StorageError as exc:
-        raise fail(str(exc), ExitCode.error) from exc
+    summary = run_checked(config, spider_args, overrides, spider="warc")
     figures = {**summary.as_dict(), "archives": archive_figures(summary.stats)}
     if output_format == ReportFormat.json:
         sys.stdout.write(json.dumps(figures, indent=2) + "\n")

@@ -10,6 +10,7 @@ feed the health history (see :mod:`newsagg.state.health`).
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import os
@@ -301,13 +302,13 @@ class RunLog:
         }
         return run
 
-    def outlet_history(self, limit_runs: int = 10) -> dict[str, list[tuple[dict[str, Any], OutletFigures]]]:
+    def outlet_history(self, limit_runs: int = 10) -> dict[str, builtins.list[tuple[dict[str, Any], OutletFigures]]]:
         """Per outlet, its figures from the last ``limit_runs`` *finished* runs that crawled it, oldest first."""
         rows = self.db.execute(
             "SELECT r.id, r.started_utc, r.ended_utc, r.job, o.outlet_id, o.figures FROM run_outlets o "
             "JOIN runs r ON r.id = o.run_id WHERE r.status = 'finished' ORDER BY r.started_utc DESC, r.id DESC"
         )
-        history: dict[str, list[tuple[dict[str, Any], OutletFigures]]] = {}
+        history: dict[str, builtins.list[tuple[dict[str, Any], OutletFigures]]] = {}
         for row in rows:
             runs = history.setdefault(row["outlet_id"], [])
             if len(runs) < limit_runs:
@@ -320,7 +321,7 @@ class RunLog:
                 runs.append((run, OutletFigures.from_dict(json.loads(row["figures"]))))
         return {outlet: list(reversed(runs)) for outlet, runs in history.items()}
 
-    def events(self, limit: int = 50, job: str | None = None) -> list[dict[str, Any]]:
+    def events(self, limit: int = 50, job: str | None = None) -> builtins.list[dict[str, Any]]:
         sql = "SELECT * FROM schedule_events" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC LIMIT ?"
         params: tuple[Any, ...] = (job, limit) if job else (limit,)
         out = []
