@@ -21,6 +21,7 @@ from newsagg.cli.options import (
     home_settings,
     parse_settings,
     require_writable_home,
+    use_registry,
 )
 from newsagg.cli.output import console
 
@@ -99,7 +100,6 @@ def crawl(
     ] = None,
 ) -> None:
     """Crawl the registered outlets into the store, cluster stories, print a summary."""
-    from newsagg.registry import Registry, RegistryError
 
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
     if full:
@@ -108,12 +108,7 @@ def crawl(
         overrides["NEWSAGG_LOG_FORMAT"] = log_format.value
     if warc:
         overrides["NEWSAGG_WARC_DIR"] = str(warc)
-    if registry:
-        try:
-            Registry.load(registry)
-        except RegistryError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-        overrides["NEWSAGG_REGISTRY"] = str(registry)
+    use_registry(registry, overrides)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress
     if redis_url:

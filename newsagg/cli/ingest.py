@@ -20,6 +20,7 @@ from newsagg.cli.options import (
     fail,
     home_settings,
     parse_settings,
+    use_registry,
 )
 from newsagg.cli.output import console
 
@@ -74,7 +75,6 @@ def ingest_warc(
     The outlet of a page is the registry's outlet for its host; other hosts are kept with the host as outlet.
     Damaged records are skipped and counted; an archive a finished ingest read is skipped next time.
     """
-    from newsagg.registry import Registry, RegistryError
 
     missing = [s for s in sources if s != "-" and not Path(s).exists()]
     if missing:
@@ -85,12 +85,7 @@ def ingest_warc(
     # one process reads its archives: no shared Redis frontier (its requests carry whole pages) and no
     # archive of the archive
     overrides.update({"NEWSAGG_REDIS_URL": "", "NEWSAGG_WARC_DIR": ""})
-    if registry:
-        try:
-            Registry.load(registry)
-        except RegistryError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-        overrides["NEWSAGG_REGISTRY"] = str(registry)
+    use_registry(registry, overrides)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress
     overrides.update(parse_settings(setting))

@@ -155,6 +155,19 @@ def article_filter(
 
 
 # --- the store of --home --------------------------------------------------------------------------------
+def use_registry(registry: Path | None, overrides: dict[str, Any]) -> None:
+    """Point a run at ``registry`` after checking it loads: a bad registry is a usage error before anything runs."""
+    if registry is None:
+        return
+    from newsagg.registry import Registry, RegistryError
+
+    try:
+        Registry.load(registry)
+    except RegistryError as exc:
+        raise fail(str(exc), ExitCode.usage) from exc
+    overrides["NEWSAGG_REGISTRY"] = str(registry)
+
+
 def home_settings(home: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """The effective configuration with ``--home`` (and ``overrides``, e.g. ``--set``) applied: defaults ←
     settings file ← environment ← flags. A bad or unknown ``NEWSAGG_*`` setting is a usage error."""
