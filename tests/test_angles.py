@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from newsagg.stories import angles as angles_module
 from newsagg.stories.angles import log_odds_z, regional_angles
 
 SHARED = "El presidente electo visitó la cárcel de máxima seguridad y se reunió con el gobierno. "
@@ -88,3 +89,66 @@ def test_a_story_past_the_text_budget_is_read_by_its_leads() -> None:
     assert "comitiva chilena" in terms_of(leads, "CL") and "valparaiso" not in terms_of(leads, "CL")
     sentences = [s["text"] for t in leads[0]["terms"] for s in t["sentences"]]
     assert sentences and not any("al final" in s for s in sentences)
+
+
+# Texts that exercise how a text is read: sentence ends after ".", "!", "?", "…" and at line breaks (also
+# inside abbreviations such as "U.S."), apostrophes, underscores, digits, stopwords between names, a word that
+# folds to two words (the ligature U+FDFB) and accents in several scripts.
+TRICKY = [
+    "U.S. officials met Nayib Bukele. Nayib Bukele spoke!Then left… Centros Penales\n\nCentros Penales again",
+    "L’Équipe et l'équipe d’Alajuela: plan_b est plan_b, 2026 n'était pas 2025. Ce n’est qu’un début? Oui.",
+    "«Mesa técnica» — mesa técnica; MESA TÉCNICA!\nMesa\ttécnica…mesa técnica",
+    "Ｆｕｌｌ ｗｉｄｔｈ words ﷻ ﷻ abcﷻ and Ελληνικά κείμενα, Ελληνικά κείμενα. Дом и дом.",
+    "",
+    "...!!! ??? \n\n\n …",
+]
+
+
+def reference_terms(text: str) -> Counter[str]:
+    """Terms counted the plain way: each sentence's words, every content word and every pair of adjacent
+    content words (never across a sentence end or a stopword)."""
+    counts: Counter[str] = Counter()
+    for sentence in angles_module._SENTENCE_END.split(text):
+        previous = None
+        for surface in angles_module._WORD.findall(sentence):
+            folded = angles_module._content_word(surface)
+            if folded is None:
+                previous = None
+                continue
+            counts[folded] += 1
+            if previous is not None:
+                counts[f"{previous} {folded}"] += 1
+            previous = folded
+    return counts
+
+
+def test_one_pass_reads_the_words_sentence_ends_and_terms_of_a_sentence_split() -> None:
+    for text in TRICKY:
+        read = angles_module._read({"id": "x"}, text)
+        sentences = angles_module._SENTENCE_END.split(text)
+        assert [w for w in read.surfaces if w] == [w for s in sentences for w in angles_module._WORD.findall(s)]
+        assert read.surfaces.count("") == len(sentences) - 1
+        assert read.terms == reference_terms(text)
+
+
+def test_each_terms_sentence_is_the_first_that_holds_it() -> None:
+    for text in TRICKY:
+        read = angles_module._read({"id": "x"}, text)
+        sentences = angles_module._SENTENCE_END.split(text)
+        for term in read.terms:
+            expected = next(s.strip() for s in sentences if reference_terms(s)[term])
+            assert read.sentence_with(term) == expected, term
+        assert read.sentence_with("absent") is None
+
+
+def test_a_term_is_spelled_as_most_often_read_ties_to_the_first() -> None:
+    articles = [
+        article("cl1", "CL", "Mesa Técnica en Valparaíso. La MESA TÉCNICA sigue. Centros penales."),
+        article("cl2", "CL", "La mesa técnica y la Mesa Técnica de VALPARAÍSO. Centros Penales."),
+        article("sv1", "SV", SHARED),
+    ]
+    chile = next(g for g in regional_angles(articles) if g["country"] == "CL")
+    spelled = {t["folded"]: t["term"] for t in chile["terms"]}
+    assert spelled["mesa tecnica"] == "Mesa Técnica"  # 2 of 4
+    assert spelled["valparaiso"] == "Valparaíso"  # 1 each: the first read
+    assert spelled["centros penales"] == "Centros penales"

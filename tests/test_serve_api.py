@@ -7,6 +7,7 @@ does not answer.
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from newsagg.serve import ServeConfig, ServeConfigError
 from newsagg.serve.config import MAX_PAGE_SIZE, MAX_QUERY_CHARS
 from newsagg.serve.gateway import Gateway, ReadOnlyStore
 from newsagg.serve.security import CONTENT_SECURITY_POLICY
+from newsagg.serve.server import YOUNG_COLLECTION_EVERY, tune_garbage_collector
 from newsagg.storage.base import ArticleFilter
 from newsagg.storage.sqlite import SQLiteStore
 from newsagg.text import fold
@@ -419,3 +421,14 @@ def test_engine_that_never_answers_gives_503_within_the_limit() -> None:
             assert page.status_code == 503 and "did not answer within 1 s" in page.text
     finally:
         silent.close()
+
+
+def test_the_server_collects_garbage_less_often_and_not_its_startup_objects() -> None:
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *before[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -35,12 +35,14 @@ paragraph or rewritten headline is the reprinting country's angle.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from newsagg.text import STOPWORDS, fold
@@ -61,14 +63,13 @@ MIN_LEAD = 300
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
-
-
-@dataclass(frozen=True, slots=True)
-class _Sentence:
-    text: str
-    #: (folded term, surface form) for every content word and pair of adjacent content words, in order
-    terms: list[tuple[str, str]]
-    keys: frozenset[str]
+#: ``_WORD`` or a sentence end (as ``_SENTENCE_END``) in one pass: a word is returned as is, a sentence end as ""
+#: (which folds to no content word, so no pair spans it). Finds the same words and ends as ``_SENTENCE_END.split``
+#: then ``_WORD.findall`` on each sentence (words hold no space, ends only punctuation and space), in less than
+#: half the time: the look-behind of ``_SENTENCE_END`` is tried at every character, and ``\w`` is matched
+#: faster than ``[^\W_]``; a text with "_" (which ``\w`` matches) is read with ``_WORD`` itself.
+_TOKEN = re.compile(r"(\w+(?:['’]\w+)?)|[.!?…]\s+|\n+", re.UNICODE)
+_TOKEN_EXACT = re.compile(r"([^\W_]+(?:['’][^\W_]+)?)|[.!?…]\s+|\n+", re.UNICODE)
 
 
 @lru_cache(maxsize=200_000)
@@ -79,29 +80,83 @@ def _content_word(surface: str) -> str | None:
     return folded if len(folded) > 2 and folded not in STOPWORDS and not folded.isdigit() else None
 
 
-def _parse(text: str) -> list[_Sentence]:
-    """The text's sentences with their terms; a pair never spans two sentences or a stopword."""
-    sentences = []
-    content_word, find_words = _content_word, _WORD.findall
-    for sentence in _SENTENCE_END.split(text):
-        terms: list[tuple[str, str]] = []
-        previous: tuple[str, str] | None = None
-        for surface in find_words(sentence):
-            folded = content_word(surface)
-            if folded is None:
-                previous = None
-                continue
-            terms.append((folded, surface))
-            if previous is not None:
-                terms.append((f"{previous[0]} {folded}", f"{previous[1]} {surface}"))
-            previous = (folded, surface)
-        if terms:
-            sentences.append(_Sentence(sentence.strip(), terms, frozenset(t for t, _ in terms)))
-    return sentences
+def _occurrences(term: str, surfaces: list[str], folded: list[str | None]) -> list[str]:
+    """The surface form of each occurrence of ``term`` (a content word or a pair of adjacent ones) in a run of
+    words and their folded forms, in reading order (a word, then the pair it ends)."""
+    found: list[str] = []
+    previous: tuple[str, str] | None = None
+    for word, surface in zip(folded, surfaces, strict=True):
+        if word is None:
+            previous = None
+            continue
+        if word == term:
+            found.append(surface)
+        if previous is not None and f"{previous[0]} {word}" == term:
+            found.append(f"{previous[1]} {surface}")
+        previous = (word, surface)
+    return found
 
 
-def _count(sentences: list[_Sentence]) -> Counter[str]:
-    return Counter(term for sentence in sentences for term, _ in sentence.terms)
+def _first(term: str, folded: list[str | None]) -> int | None:
+    """Position of the word where the first occurrence of ``term`` (a content word, or a pair of adjacent ones:
+    its second word) is, in a list of folded words; None if it is not there."""
+    found = [folded.index(term)] if term in folded else []
+    if " " in term:
+        first, _, second = term.partition(" ")
+        if " " in second:  # only a word whose folding holds a space (a ligature) makes such a pair
+            pairs = (f"{one} {two}" == term if one and two else False for one, two in pairwise(folded))
+        else:
+            pairs = (one == first and two == second for one, two in pairwise(folded))
+        found.extend(position + 1 for position, match in enumerate(pairs) if match)
+    return min(found, default=None)
+
+
+@dataclass(slots=True)
+class _Read:
+    """One article as read for its story's angles: its text, its words (a sentence end as "") with their folded
+    forms (None for anything but a content word), and the counts of its terms.
+
+    Sentences are split only for the few terms a country is shown with, and only in the first articles that
+    hold each (:meth:`sentence_with`): splitting every article of a large story into sentences with their
+    terms was most of the cost of its angles."""
+
+    article: Mapping[str, Any]
+    text: str
+    surfaces: list[str]
+    folded: list[str | None]
+    #: every term occurrence (content words, then pairs), and their counts
+    sequence: list[str]
+    terms: Counter[str]
+    sentences: list[str] | None = None
+
+    def sentence_with(self, term: str) -> str | None:
+        """The first sentence that holds ``term``."""
+        if term not in self.terms:
+            return None
+        position = _first(term, self.folded)
+        if position is None:
+            return None
+        if self.sentences is None:
+            self.sentences = _SENTENCE_END.split(self.text)
+        return self.sentences[self.surfaces[:position].count("")].strip()
+
+    def pair_forms(self, first: str, second: str) -> list[str]:
+        """The surface forms of the pair of content words ``first second`` in reading order."""
+        return [
+            f"{one} {two}"
+            for (word, one), (following, two) in pairwise(zip(self.folded, self.surfaces, strict=True))
+            if word == first and following == second
+        ]
+
+
+def _read(article: Mapping[str, Any], text: str) -> _Read:
+    """``text`` read in one pass of ``_TOKEN``, its terms counted by ``Counter`` (in C): no Python step per word
+    but the folding (cached) and the joining of each pair of content words."""
+    surfaces = (_TOKEN_EXACT if "_" in text else _TOKEN).findall(text)
+    folded = list(map(_content_word, surfaces))
+    sequence = [word for word in folded if word]
+    sequence += [f"{first} {second}" for first, second in pairwise(folded) if first and second]
+    return _Read(article, text, surfaces, folded, sequence, Counter(sequence))
 
 
 @dataclass
@@ -114,23 +169,35 @@ class _Counts:
     def total(self) -> int:
         return sum(self.terms.values())
 
-    def add(self, seen: Counter[str], minus: Counter[str] | None = None) -> None:
-        """Add the term counts ``seen``, less the counts in ``minus`` (a copy's original)."""
-        self.terms.update(seen - minus if minus else seen)
+    def add(self, seen: Iterable[str] | Mapping[str, int]) -> None:
+        """Add terms: occurrences (counted in C), or counts."""
+        self.terms.update(seen)
 
 
-def _spellings(terms: Iterable[str], members: list[tuple[Mapping[str, Any], list[_Sentence]]]) -> dict[str, str]:
-    """The most frequent surface form of each folded term in the group ("Nayib Bukele" for "nayib bukele");
-    one pass over the group's text for all terms."""
+def _spellings(terms: Iterable[str], members: list[_Read]) -> dict[str, str]:
+    """The most frequent surface form of each folded term in the group ("Nayib Bukele" for "nayib bukele"), ties
+    to the form read first. Words from one count of the group's words; pairs from the articles that hold them."""
     wanted = set(terms)
     found: dict[str, Counter[str]] = {term: Counter() for term in wanted}
-    for _, sentences in members:
-        for sentence in sentences:
-            if wanted.isdisjoint(sentence.keys):
-                continue
-            for term, surface in sentence.terms:
-                if term in wanted:
-                    found[term][surface] += 1
+    forms: Counter[str] = Counter()
+    for member in members:
+        forms.update(member.surfaces)
+    spaced = False  # a word whose folding holds a space (a ligature) could spell a pair too: read those in order
+    for surface, seen in forms.items():
+        folded = _content_word(surface)
+        if folded is not None and " " in folded:
+            spaced = True
+        elif folded is not None and folded in wanted:
+            found[folded][surface] += seen
+    for term in wanted:
+        if " " not in term:
+            continue
+        first, _, second = term.partition(" ")
+        for member in members:
+            if term in member.terms:
+                found[term].update(
+                    _occurrences(term, member.surfaces, member.folded) if spaced else member.pair_forms(first, second)
+                )
     return {term: (found[term].most_common(1)[0][0] if found[term] else term) for term in wanted}
 
 
@@ -159,12 +226,14 @@ def log_odds_z(
     prior_total: float,
     *,
     rest_total: int | None = None,
+    group_total: int | None = None,
 ) -> dict[str, float]:
     """z-scores of the log-odds ratio with an informative Dirichlet prior, for every term of ``group``.
 
-    ``rest_total`` is the rest's number of terms when ``rest`` holds only the counts of ``group``'s terms.
+    ``rest_total`` is the rest's number of terms when ``rest`` holds only the counts of ``group``'s terms, and
+    ``group_total`` the group's when ``group`` holds only the terms to score.
     """
-    n_i = sum(group.values())
+    n_i = sum(group.values()) if group_total is None else group_total
     n_j = sum(rest.values()) if rest_total is None else rest_total
     scores: dict[str, float] = {}
     for term, y_i in group.items():
@@ -179,18 +248,16 @@ def log_odds_z(
     return scores
 
 
-def _sentences_with(
-    term: str, members: list[tuple[Mapping[str, Any], list[_Sentence]]], limit: int
-) -> list[dict[str, Any]]:
+def _sentences_with(term: str, members: list[_Read], limit: int) -> list[dict[str, Any]]:
     """Up to ``limit`` sentences that contain ``term``, one per article."""
     found: list[dict[str, Any]] = []
-    for article, sentences in members:
-        sentence = next((s for s in sentences if term in s.keys), None)
-        if sentence is None:
+    for member in members:
+        text = member.sentence_with(term)
+        if text is None:
             continue
-        text = sentence.text
         if len(text) > MAX_SENTENCE_CHARS:
             text = text[: MAX_SENTENCE_CHARS - 1].rstrip() + "…"
+        article = member.article
         found.append({"article_id": article.get("id"), "outlet_name": article.get("outlet_name"), "text": text})
         if len(found) >= limit:
             break
@@ -198,14 +265,18 @@ def _sentences_with(
 
 
 def _pick(scores: dict[str, float], group: _Counts, top: int, min_z: float) -> list[str]:
-    """Best terms by z; a single word is dropped when a chosen two-word term already shows it."""
+    """Best terms by z; a single word is dropped when a chosen two-word term already shows it.
+
+    The ranking is a heap, popped until ``top`` terms are chosen: a large story has thousands of candidates
+    and shows eight."""
     chosen: list[str] = []
+    counts = group.terms
     # ties (common in small stories) go to the more frequent term, then to the longer one: a name over its parts
-    candidates = [term for term, z in scores.items() if z >= min_z]
-    for term in sorted(candidates, key=lambda t: (-round(scores[t], 6), -group.terms[t], -t.count(" "), t)):
-        if scores[term] < min_z or len(chosen) >= top:
-            break
-        if " " in term and group.terms[term] < 2:
+    ranked = [(-round(z, 6), -counts[term], -term.count(" "), term) for term, z in scores.items() if z >= min_z]
+    heapq.heapify(ranked)
+    while ranked and len(chosen) < top:
+        term = heapq.heappop(ranked)[-1]
+        if " " in term and counts[term] < 2:
             continue  # a phrase must recur to be one; a pair of words seen once is just adjacency
         words = set(term.split())
         if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
@@ -222,23 +293,25 @@ def regional_angles(
     Ordered by language, then by the country's number of articles (largest first), then country code; groups
     with nothing to compare with (the only country in their language) come last.
     """
-    groups: dict[tuple[str, str], list[tuple[Mapping[str, Any], list[_Sentence]]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[_Read]] = defaultdict(list)
     counted: dict[Any, Counter[str]] = {}
     articles = list(articles)
     limit = lead_limit(articles, budget)
     for article in articles:
-        sentences = _parse(_article_text(article, limit))
-        counted[article.get("id")] = _count(sentences)
-        groups[(article.get("language") or "?", article.get("country") or "?")].append((article, sentences))
+        read = _read(article, _article_text(article, limit))
+        counted[article.get("id")] = read.terms
+        groups[(article.get("language") or "?", article.get("country") or "?")].append(read)
     counts: dict[tuple[str, str], _Counts] = {}
     # the prior's pool: each language's coverage, every country together (a country's terms plus the rest's)
     pools: dict[str, Counter[str]] = defaultdict(Counter)
     for key, members in groups.items():
         counts[key] = _Counts()
-        for article, _ in members:
-            original = counted.get(article.get("duplicate_of")) if article.get("duplicate_of") else None
-            counts[key].add(counted[article.get("id")], original)
-        pools[key[0]].update(counts[key].terms)
+        for member in members:
+            copied = member.article.get("duplicate_of")
+            original = counted.get(copied) if copied else None
+            seen = member.terms - original if original else member.sequence
+            counts[key].add(seen)
+            pools[key[0]].update(seen)
     result: list[dict[str, Any]] = []
     languages = Counter(language for language, _ in groups)
     for (language, country), members in sorted(
@@ -259,12 +332,16 @@ def regional_angles(
         }
         if others and group.total:
             pool = pools[language]
-            pool_total = sum(pool.values())
-            # every other country's counts in this language, for this country's terms (all log_odds_z reads)
-            rest = {term: pool[term] - count for term, count in group.terms.items() if pool[term] > count}
+            pool_total, group_total = sum(pool.values()), group.total
+            # only terms that can be shown are scored: a pair used once cannot (see _pick)
+            eligible = Counter({term: n for term, n in group.terms.items() if n > 1 or " " not in term})
+            # every other country's counts in this language, for those terms (all log_odds_z reads)
+            rest = {term: pool[term] - count for term, count in eligible.items() if pool[term] > count}
             mass = min(PRIOR_MASS, float(pool_total))
-            prior = {term: mass * pool[term] / pool_total for term in group.terms}
-            scores = log_odds_z(group.terms, rest, prior, mass, rest_total=pool_total - group.total)
+            prior = {term: mass * pool[term] / pool_total for term in eligible}
+            scores = log_odds_z(
+                eligible, rest, prior, mass, rest_total=pool_total - group_total, group_total=group_total
+            )
             chosen = _pick(scores, group, top, min_z)
             spellings = _spellings(chosen, members)
             for term in chosen:
