@@ -17,12 +17,12 @@ def tune_garbage_collector() -> None:
     """Fewer and cheaper garbage collections for a long-running server.
 
     The first view of a large story builds its document (hundreds of articles: tens of thousands of dicts and
-    lists) and keeps it in a cache. With CPython's default (a young collection every 700 allocations) that
+    lists) and keeps it in a cache. With CPython's default (a young collection every 700 allocations on 3.11) that
     view triggers dozens of collections, promotes its short-lived objects to the older generations, and every
     few views a full collection walks the whole heap, caches and all: pauses of 50-200 ms that landed in
     whichever request happened to run, the slow tail of the story pages. Collecting every 20,000 allocations
     lets a request's temporary objects die young, and ``gc.freeze()`` moves what exists once the app is built
-    (modules, templates, the country shapes) out of the collected generations for good.
+    (modules, the app, its template environment) out of the collected generations for good.
     """
     gc.freeze()
     _, middle, full = gc.get_threshold()
