@@ -26,7 +26,11 @@ def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return crawl_settings(load_config(given), given)
 
 
-def crawl_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
+def crawl_settings(
+    config: Config, overrides: dict[str, Any] | None = None, *, shared_frontier: bool = True
+) -> Settings:
+    """``shared_frontier=False`` (an ingest): with a Redis URL, the processes share dedupe state and split
+    their archives through Redis, but each schedules its own requests (they carry whole archived pages)."""
     settings = Settings()
     settings.setmodule("settings.default", priority="project")
     for name, value in config.scrapy_values().items():
@@ -36,7 +40,7 @@ def crawl_settings(config: Config, overrides: dict[str, Any] | None = None) -> S
     for key, value in (overrides or {}).items():
         if value is not None and not key.startswith("NEWSAGG_"):
             settings.set(key, value, priority="cmdline")
-    if config.crawl.redis_url:
+    if config.crawl.redis_url and shared_frontier:
         for key, value in distributed_settings(config.crawl.redis_url, config.crawl.redis_run).items():
             settings.set(key, value, priority="cmdline")
     return settings
@@ -109,7 +113,7 @@ def run_crawl(
     never serve this newsagg (see :func:`newsagg.storage.check_backend`)."""
     config = load_config({k: v for k, v in (overrides or {}).items() if v is not None})
     check_backend(config)
-    settings = crawl_settings(config, overrides)
+    settings = crawl_settings(config, overrides, shared_frontier=spider == "news")
     log_format = config.runs.log_format
     # One id for the run record, the log file and every JSON log line (the scheduler may have chosen it).
     run_id = config.runs.run_id or new_run_id()

@@ -8,3 +8,8 @@ articles_indexed = object()
 #: ``newsagg/state/fetch.py``). The fetch state records a page only on this signal, so a crash never marks
 #: an unwritten article as fetched.
 pages_done = object()
+
+#: Sent by the index pipeline once a batch is durable (written, or spooled for replay), for its articles that
+#: came from an archived record: ``archived=list[tuple[str, str, dict]]`` (article id, URL, ``{"file",
+#: "offset"}``). Pointers to archived responses are recorded, and an ingest's checkpoints advance, on it.
+archived_durable = object()

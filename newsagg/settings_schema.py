@@ -294,6 +294,13 @@ _DECLARED: list[Setting] = [
         optional=True,
     ),
     _s("WARC_MAX_BYTES", int, 1_000_000_000, "size at which a WARC file is closed and the next one started", "warc"),
+    _s(
+        "WARC_CLAIM_SECONDS",
+        float,
+        60.0,
+        "distributed ingest: lease of a claimed archive; a dead holder's file is taken over after it",
+        "warc",
+    ),
     # --- incremental crawls -----------------------------------------------------------------------------------
     _s(
         "INCREMENTAL", bool, True, "conditional GET and skipping of known articles not due (--full: off)", "incremental"

@@ -10,7 +10,8 @@ The write itself (versions, upsert, signatures, duplicate groups, read back) is 
 belongs to Scrapy: buffering, stats, signals and spooling when the store raises ``StorageError``.
 
 Once a batch is committed *or* spooled (both durable), ``pages_done`` tells the fetch state that its pages
-are finished (:mod:`crawler.incremental`); never earlier, so a crash cannot mark an unwritten article fetched.
+are finished (:mod:`crawler.incremental`), and ``archived_durable`` names the archived records its articles
+came from (pointers, ingest checkpoints); never earlier, so a crash cannot mark an unwritten article done.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class Buffered(NamedTuple):
     #: the page's fetch record, handed to the fetch state once the article is durable (written or spooled);
     #: None for articles replayed from the spool (their pages were recorded when they were spooled)
     fetch: dict[str, Any] | None = None
+    #: the archived record the page came from (``{"file", "offset"}``), if any
+    warc: dict[str, Any] | None = None
 
 
 class IndexPipeline:
@@ -63,7 +66,7 @@ class IndexPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         article = {name: adapter.get(name) for name in ARTICLE_FIELDS}
-        self.buffer.append(Buffered(article, adapter.get("minhash"), adapter.get("fetch")))
+        self.buffer.append(Buffered(article, adapter.get("minhash"), adapter.get("fetch"), adapter.get("warc")))
         if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
         return item
@@ -87,7 +90,7 @@ class IndexPipeline:
             self._write(batch)
         except StorageError as exc:
             try:
-                path = self.spool.append_batch([(article, minhash) for article, minhash, _ in batch])
+                path = self.spool.append_batch([(entry.article, entry.minhash) for entry in batch])
             except SpoolError as spool_exc:
                 # Neither store nor disk takes it: keep the batch in memory, the next flush tries both again.
                 self.buffer[:0] = batch
@@ -118,15 +121,18 @@ class IndexPipeline:
                 "content_hash": article.get("content_hash"),
                 "published_utc": article.get("published_utc"),
             }
-            for article, _, fetch in batch
+            for article, _, fetch, _ in batch
             if fetch
         ]
         if pages:
             self.crawler.signals.send_catch_log(newsagg_signals.pages_done, pages=pages)
+        archived = [(entry.article["id"], entry.article["url"], entry.warc) for entry in batch if entry.warc]
+        if archived:
+            self.crawler.signals.send_catch_log(newsagg_signals.archived_durable, archived=archived)
 
     def _write(self, batch: list[Buffered]) -> None:
         writer = BatchWriter(store_for(self.crawler), max_versions=self.max_versions, clock=self.clock)
-        result = writer.write([(article, minhash) for article, minhash, _ in batch])
+        result = writer.write([(entry.article, entry.minhash) for entry in batch])
         for version in result.new_versions:
             self.stats.inc_value("newsagg/versions_created")
             self.crawler.spider.logger.info("new version of %s: %s", version.url, ", ".join(version.changes))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from newsagg.newsweb import NewsWeb
 from newsagg.storage.base import CONTENT_FIELDS
 from newsagg.warc.pointers import WarcPointers
 from newsagg.warc.reader import open_record
-from tests.support.crawl import CRAWL_SETTINGS, crawl, run_cli, set_args
+from tests.polling import wait_for
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, run_cli, set_args
 
 SECRET = "warc-test-secret-9f8e7d"
 #: One index batch per run (as the crawl settings do), so stories do not depend on batch timing.
@@ -202,6 +204,79 @@ def test_a_truncated_archive_ingests_up_to_the_break(archived: Archived, tmp_pat
     summary = ingest(home, archived.home / "registry.yaml", str(truncated))
     assert set(articles(home)) == {i for offset, i in offsets if offset < cut_at}
     assert sum(summary["archives"]["damaged"].values()) == 1
+
+
+def _checkpoint(home: Path) -> int:
+    """The checkpoint an ingest has written to the state file so far (0: none yet)."""
+    try:
+        db = sqlite3.connect(f"file:{home / 'state.sqlite'}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return 0
+    try:
+        row = db.execute("SELECT MAX(offset) FROM warc_checkpoints").fetchone()
+    except sqlite3.Error:  # not created yet
+        return 0
+    finally:
+        db.close()
+    return int(row[0] or 0)
+
+
+def test_a_killed_ingest_resumes_at_its_checkpoint(
+    archived: Archived, ingested: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """SIGKILL half-way (checkpoints come with every article here), then the same command again:
+    the store ends as an uninterrupted ingest's, and the second run reads only the records after the
+    checkpoint."""
+    reference_home, reference = ingested
+    [path] = archived.files
+    registry = archived.home / "registry.yaml"
+    home = tmp_path / "home"
+    # one page in the scraper at a time and one article per batch: the checkpoint moves with every article
+    slow = {**INGEST_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 1, "NEWSAGG_EXTRACT_WORKERS": 1}
+    slow["SCRAPER_SLOT_MAX_ACTIVE_SIZE"] = 1
+    command = [*NEWSAGG, "ingest", "warc", str(path), "--registry", str(registry), "--home", str(home)]
+    process = subprocess.Popen(
+        [*command, *set_args(slow)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    wanted = path.stat().st_size * 3 // 5  # the news web's articles come after its listings and sections
+
+    def checkpoint_past_three_fifths() -> int:
+        assert process.poll() is None, "the ingest finished before it could be killed"
+        offset = _checkpoint(home)
+        return offset if offset >= wanted else 0
+
+    try:
+        killed_at = wait_for(
+            checkpoint_past_three_fifths, "a checkpoint 3/5 into the archive", limit=300, interval=0.02
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the ingest, its extraction and story workers
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    partial = articles(home)
+    assert 0 < len(partial) < len(articles(reference_home))
+
+    resumed = ingest(home, registry, str(path))
+    archives = resumed["archives"]
+    assert archives["files_resumed"] == 1 and archives["files_read"] == 1
+    assert archives["bytes_skipped"] >= killed_at
+    assert 0 < archives["records"] < reference["archives"]["records"]
+    assert resumed["articles"] < reference["articles"], "the resumed ingest extracted every page again"
+
+    stored, expected = articles(home), articles(reference_home)
+    assert set(stored) == set(expected)
+    compared = ("url", "title", "text", "published_utc", "outlet_id", "language", "duplicate_of", "kind")
+    for article_id, article in expected.items():
+        assert {f: stored[article_id][f] for f in compared} == {f: article[f] for f in compared}, article["url"]
+    assert all(a["story_id"] for a in stored.values()), "an article stored before the kill was left without story"
+    pointers = WarcPointers.open(home)
+    try:
+        assert all(pointers.get(article_id) for article_id in stored)
+    finally:
+        pointers.close()
+    assert _checkpoint(home) == 0, "a finished archive keeps no checkpoint"
+    again = ingest(home, registry, str(path))
+    assert again["archives"]["files_already_ingested"] == 1 and again["articles"] == 0
 
 
 def test_ingest_reads_standard_input(archived: Archived, tmp_path: Path) -> None:

@@ -6,34 +6,55 @@ everything after the download is the crawl's: the news spider's article callback
 focus → dedupe → index → pointers, and story clustering. The outlet is the registry's outlet for the page's
 host; a host no outlet serves is kept, with the host (without ``www.``) as its outlet id.
 
-Resuming: an archive read to its end by a finished ingest is recorded (path, size, modification time) and
-skipped next time (``--again`` reads it anyway). An ingest killed half-way recorded nothing, so its files are
-read again from the start; the store's upserts by article id make that add nothing twice.
+Resuming: the records of an archive finish out of order (extraction in a process pool, batched writes), so
+the spider keeps, per archive, the low watermark of its records still in flight
+(:class:`newsagg.warc.checkpoint.ArchiveProgress`) and writes it to the state file as the archive's
+checkpoint after each durable index batch. A killed ingest resumes each archive at its checkpoint; the
+feeds and sitemaps before it are read again for their date and title hints (a cheap pass: no extraction).
+An archive whose every record was handled is recorded (path, size, modification time) and skipped next time.
+``--again`` ignores both.
+
+Distributed (``--redis-url``): the processes of one run claim the archives through Redis
+(:mod:`newsagg.warc.claims`), each file read by one process; a file whose holder died is taken over once its
+lease expires, from the checkpoint in the (shared) state file.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
+import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response
+from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task
+from twisted.python.failure import Failure
 
+from crawler import signals as newsagg_signals
 from crawler.config import config_for
+from crawler.distributed import redis_client, run_prefix
 from crawler.items import ArticleItem
 from crawler.spiders.news import NewsSpider, bound
 from crawler.warc import ARCHIVED_META, WARC_META
 from newsagg.discovery import DiscoveryError, parse_feed, parse_sitemap
 from newsagg.registry import Outlet
 from newsagg.urls import canonicalize_url, host_of
-from newsagg.warc.pointers import WarcPointers
+from newsagg.warc.checkpoint import ArchiveProgress
+from newsagg.warc.claims import FileClaims
+from newsagg.warc.pointers import ArchiveIdentity, WarcPointers
 from newsagg.warc.reader import ArchivedResponse, ReadReport, read_file, read_stream
 
 STDIN = "-"
 WARC_SUFFIXES = (".warc", ".warc.gz")
+#: Checkpoints are written after each durable index batch, and at least this often while records finish.
+SAVE_EVERY_SECONDS = 2.0
 
 
 def archive_files(sources: list[str]) -> list[str]:
@@ -46,6 +67,13 @@ def archive_files(sources: list[str]) -> list[str]:
         else:
             files.append(source)
     return files
+
+
+def _reactor() -> Any:
+    """The running reactor (imported late: importing it at module level would install the default one)."""
+    from twisted.internet import reactor
+
+    return reactor
 
 
 class WarcSpider(NewsSpider):
@@ -71,13 +99,33 @@ class WarcSpider(NewsSpider):
             sources = [sources]
         self.sources = archive_files(list(sources or []))
         self.again = bool(again)
-        self.read: list[tuple[Path, ReadReport]] = []
+        #: archives being read or with records in flight, by resolved path (the ``file`` of their pointers)
+        self.progress: dict[str, ArchiveProgress] = {}
+        self.state: WarcPointers | None = None
+        self.claims: FileClaims | None = None
+        self._save_call: Any = None
+        self._last_save = 0.0
+        self._renewal: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         spider = super().from_crawler(crawler, *args, **kwargs)
+        config = config_for(crawler)
         spider.max_bytes = crawler.settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024
-        crawler.signals.connect(spider.record_finished, signal=signals.spider_closed)
+        spider.home = config.store.home
+        if config.crawl.redis_url:
+            worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+            spider.claims = FileClaims(
+                redis_client(config.crawl.redis_url),
+                run_prefix(config.crawl.redis_run),
+                worker,
+                config["NEWSAGG_WARC_CLAIM_SECONDS"],
+            )
+        crawler.signals.connect(spider.archived_durable, signal=newsagg_signals.archived_durable)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_error)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         return spider
 
     def select_outlets(self) -> list[Outlet]:
@@ -87,36 +135,81 @@ class WarcSpider(NewsSpider):
 
     # --- reading the archives ------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        pointers = WarcPointers.open(config_for(self.crawler).store.home)
-        try:
+        self.state = WarcPointers.open(self.home)
+        if self.claims is None:
             for source in self.sources:
-                for request in self._requests_from(source, pointers):
+                for request in self._requests_from(source):
                     yield request
-        finally:
-            pointers.close()
+            return
+        for request in self._requests_from(STDIN) if STDIN in self.sources else ():
+            yield request  # standard input cannot be shared: the process given it reads it
+        async for request in self._claimed_requests([s for s in self.sources if s != STDIN]):
+            yield request
 
-    def _requests_from(self, source: str, pointers: WarcPointers) -> Iterator[scrapy.Request]:
+    async def _claimed_requests(self, sources: list[str]) -> AsyncIterator[scrapy.Request]:
+        """Distributed: the files no other process of the run holds or has finished, claimed one at a time;
+        then wait while other processes hold files, to take over any whose holder stops renewing its claim."""
+        assert self.claims is not None
+        lease = self.claims.lease_ms / 1000
+        self._renewal = task.LoopingCall(self._renew_claims)
+        self._renewal.start(lease / 3, now=False)
+        pending = [Path(s) for s in sources]
+        while pending:
+            claimed = False
+            for path in list(pending):
+                archive = ArchiveIdentity.of(path)
+                if self.claims.is_done(archive):
+                    pending.remove(path)
+                    continue
+                if not self.claims.claim(archive):
+                    continue
+                claimed = True
+                pending.remove(path)
+                for request in self._requests_from(str(path), archive):
+                    yield request
+            if pending and not claimed:
+                self.logger.debug("%d archive(s) held by other processes: waiting", len(pending))
+                await maybe_deferred_to_future(task.deferLater(_reactor(), min(lease / 3, 1.0), lambda: None))
+
+    def _requests_from(self, source: str, archive: ArchiveIdentity | None = None) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
         report = ReadReport()
+        progress: ArchiveProgress | None = None
         if source == STDIN:
             pages = read_stream(sys.stdin.buffer, report, max_bytes=self.max_bytes)
         else:
             path = Path(source)
-            if not self.again and pointers.finished(path):
+            archive = archive or ArchiveIdentity.of(path)
+            assert self.state is not None
+            if not self.again and self.state.finished(archive):
                 self.logger.info("%s was ingested before: skipped (--again reads it anyway)", path)
                 stats.inc_value("newsagg/warc/files_already_ingested")
+                if self.claims is not None:
+                    self.claims.finish(archive)
                 return
-            pages = read_file(path, report, max_bytes=self.max_bytes)
+            start = 0 if self.again else self.state.checkpoint(archive)
+            if start:
+                self.logger.info("%s: resuming at byte %d (checkpoint of an earlier ingest)", path, start)
+                stats.inc_value("newsagg/warc/files_resumed")
+                stats.inc_value("newsagg/warc/bytes_skipped", start)
+                self._reread_hints(path, start)
+            progress = self.progress[archive.file] = ArchiveProgress(archive, start=start)
+            pages = read_file(path, report, max_bytes=self.max_bytes, start=start)
         self.logger.info("reading %s", source)
         seen = int(stats.get_value("newsagg/warc/records", 0))
         for page in pages:
             stats.set_value("newsagg/warc/records_seen", seen + report.records)  # live, for the progress line
+            if progress is not None:
+                progress.read_to = report.position
             if page.kind == "xml":
                 self._read_hints(page)
                 continue
             request = self._archived_request(page)
-            if request is not None:
-                yield request
+            if request is None:
+                continue
+            if progress is not None and page.pointer is not None:
+                progress.opened(page.pointer.offset)
+            yield request
         stats.inc_value("newsagg/warc/files_read")
         stats.inc_value("newsagg/warc/records", report.records)
         stats.inc_value("newsagg/warc/pages", report.pages)
@@ -126,8 +219,23 @@ class WarcSpider(NewsSpider):
         for reason, count in report.damaged.items():
             stats.inc_value(f"newsagg/warc/damaged/{reason}", count)
             self.logger.warning("%s: %d damaged record(s) skipped (%s)", source, count, reason)
-        if source != STDIN:
-            self.read.append((Path(source), report))
+        if progress is not None:
+            progress.read_to = report.position
+            progress.read_all = True
+            progress.records = report.records
+            self._save_soon()
+
+    def _reread_hints(self, path: Path, end: int) -> None:
+        """The hints the feeds and sitemaps before a checkpoint gave the pages after it, as the killed ingest
+        had them: the listings are read again (nothing is extracted) and the pages between them take their
+        hints as they did then."""
+        report = ReadReport()
+        for page in read_file(path, report, max_bytes=self.max_bytes, end=end):
+            if page.kind == "xml":
+                self._read_hints(page)
+            elif self._outlet_of(page) is not None:
+                self.hints.pop(canonicalize_url(page.url), None)  # as parse_article took it
+        self.crawler.stats.inc_value("newsagg/warc/listings_reread", report.listings)
 
     def _read_hints(self, listing: ArchivedResponse) -> None:
         """An archived feed or sitemap gives the pages it lists the date and title hints a crawl gives them
@@ -153,7 +261,8 @@ class WarcSpider(NewsSpider):
                 self.hints[canonical] = link
                 bound(self.hints, self.hints_max)
 
-    def _archived_request(self, page: ArchivedResponse) -> scrapy.Request | None:
+    def _outlet_of(self, page: ArchivedResponse) -> str | None:
+        """The outlet id a page is ingested under, or None (counted) when it is not ingested at all."""
         try:
             canonicalize_url(page.url)
         except ValueError:
@@ -163,6 +272,12 @@ class WarcSpider(NewsSpider):
         outlet_id = outlet.id if outlet else host_of(page.url)
         if self.outlet_ids and outlet_id not in self.outlet_ids:
             self.crawler.stats.inc_value("newsagg/warc/skipped/other_outlet")
+            return None
+        return outlet_id
+
+    def _archived_request(self, page: ArchivedResponse) -> scrapy.Request | None:
+        outlet_id = self._outlet_of(page)
+        if outlet_id is None:
             return None
         meta: dict[str, Any] = {
             ARCHIVED_META: page,
@@ -182,19 +297,88 @@ class WarcSpider(NewsSpider):
         )
 
     def parse_archived(self, response: Response, outlet_id: str, via: str, fetched_at: Any) -> Iterator[Any]:
-        for item in self.parse_article(response, outlet_id=outlet_id, via=via):
-            if isinstance(item, ArticleItem) and fetched_at is not None:
-                item["fetched_at"] = fetched_at  # when the archived response was fetched, not now
-            yield item
-
-    def record_finished(self, spider: scrapy.Spider, reason: str) -> None:
-        """Archives read to their end by an ingest that finished are skipped by the next one."""
-        if spider is not self or reason != "finished" or not self.read:
-            return
-        pointers = WarcPointers.open(config_for(self.crawler).store.home)
+        handed_on = False
         try:
-            run_id = self.crawler.stats.get_value("newsagg/run_id")
-            for path, report in self.read:
-                pointers.mark_finished(path, report.records, run_id)
+            for item in self.parse_article(response, outlet_id=outlet_id, via=via):
+                if isinstance(item, ArticleItem):
+                    handed_on = True  # handled once the item is dropped or its batch is durable
+                    if fetched_at is not None:
+                        item["fetched_at"] = fetched_at  # when the archived response was fetched, not now
+                yield item
         finally:
-            pointers.close()
+            if not handed_on:
+                self._handled(response.meta.get(WARC_META))
+
+    def on_error(self, failure: Failure) -> None:
+        super().on_error(failure)
+        self._handled(failure.request.meta.get(WARC_META))  # type: ignore[attr-defined]
+
+    # --- records handled: checkpoints ---------------------------------------------------------------
+    def archived_durable(self, archived: list[tuple[str, str, dict[str, Any]]]) -> None:
+        for _id, _url, place in archived:
+            self._handled(place, save=False)
+        self._save_soon()
+
+    def item_dropped(self, item: Any) -> None:
+        self._handled(item.get("warc") if hasattr(item, "get") else None)
+
+    def request_dropped(self, request: Request) -> None:
+        self._handled(request.meta.get(WARC_META))
+
+    def _handled(self, place: dict[str, Any] | None, *, save: bool = True) -> None:
+        progress = self.progress.get(place["file"]) if place else None
+        if progress is None or place is None:
+            return
+        progress.handled(int(place["offset"]))
+        if save and (progress.complete or time.monotonic() - self._last_save >= SAVE_EVERY_SECONDS):
+            self._save_soon()
+
+    def _save_soon(self) -> None:
+        """Checkpoints are written once the reactor is free again: after every receiver of the batch's
+        signal (the article pointers) has run."""
+        if self._save_call is None or not self._save_call.active():
+            self._save_call = _reactor().callLater(0, self._save)
+
+    def _save(self) -> None:
+        """Checkpoints of the archives whose low watermark moved; archives whose every record is handled are
+        recorded as ingested (and, distributed, done for the whole run)."""
+        if self.state is None:
+            return
+        self._last_save = time.monotonic()
+        run_id = self.crawler.stats.get_value("newsagg/run_id")
+        moved = []
+        for file, progress in list(self.progress.items()):
+            if progress.complete:
+                self.state.mark_finished(progress.archive, progress.records, run_id)
+                if self.claims is not None:
+                    self.claims.finish(progress.archive)
+                del self.progress[file]
+            elif progress.low > progress.saved:
+                moved.append((progress.archive, progress.low))
+                progress.saved = progress.low
+        self.state.save_checkpoints(moved, run_id)
+
+    def _renew_claims(self) -> None:
+        assert self.claims is not None
+        for progress in self.progress.values():
+            if not self.claims.renew(progress.archive):
+                self.logger.warning(
+                    "claim on %s lost (lease expired): another process may read it too", progress.archive.file
+                )
+                self.crawler.stats.inc_value("newsagg/warc/claims_lost")
+
+    def closing(self, spider: scrapy.Spider) -> None:
+        """Last checkpoints (a stopped ingest resumes from them), files given back, state closed."""
+        if spider is not self:
+            return
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
+        if self._save_call is not None and self._save_call.active():
+            self._save_call.cancel()
+        self._save()
+        if self.claims is not None:
+            for progress in self.progress.values():
+                self.claims.release(progress.archive)
+        if self.state is not None:
+            self.state.close()
+            self.state = None

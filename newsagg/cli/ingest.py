@@ -32,10 +32,14 @@ def _figures(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def archive_figures(stats: dict[str, Any]) -> dict[str, Any]:
-    """What the archives held: files read (or skipped as already ingested), records, pages, skips by reason."""
+    """What the archives held: files read (or skipped as already ingested, or resumed at a checkpoint: bytes
+    before it not read again), records, pages, skips by reason."""
     return {
         "files_read": int(stats.get("newsagg/warc/files_read", 0)),
         "files_already_ingested": int(stats.get("newsagg/warc/files_already_ingested", 0)),
+        "files_resumed": int(stats.get("newsagg/warc/files_resumed", 0)),
+        "bytes_skipped": int(stats.get("newsagg/warc/bytes_skipped", 0)),
+        "listings_reread": int(stats.get("newsagg/warc/listings_reread", 0)),
         "records": int(stats.get("newsagg/warc/records", 0)),
         "pages": int(stats.get("newsagg/warc/pages", 0)),
         "skipped": _figures(stats, "newsagg/warc/skipped/"),
@@ -69,11 +73,21 @@ def ingest_warc(
         ReportFormat.table
     ),
     setting: SettingOption = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Split the archives with other ingest processes of the run through this Redis "
+            "(redis://host:port/db): each file is read by one process; dedupe is shared.",
+            envvar="NEWSAGG_REDIS_URL",
+        ),
+    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="Distributed run id: processes of one ingest share it.")] = None,
 ) -> None:
     """Run every HTML response of the archives through extract, normalize, dedupe, index and stories.
 
     The outlet of a page is the registry's outlet for its host; other hosts are kept with the host as outlet.
-    Damaged records are skipped and counted; an archive a finished ingest read is skipped next time.
+    Damaged records are skipped and counted; an archive a finished ingest read is skipped next time, and a
+    killed ingest resumes each archive at its checkpoint.
     """
 
     missing = [s for s in sources if s != "-" and not Path(s).exists()]
@@ -82,9 +96,18 @@ def ingest_warc(
     if sources.count("-") > 1:
         raise fail("standard input (-) can be read once", ExitCode.usage)
     overrides: dict[str, object] = {"NEWSAGG_HOME": str(home) if home else None, "LOG_LEVEL": log_level.value}
-    # one process reads its archives: no shared Redis frontier (its requests carry whole pages) and no
-    # archive of the archive
+    # no archive of the archive; with Redis, the processes split the files (never the requests: they carry
+    # whole pages) and share dedupe state
     overrides.update({"NEWSAGG_REDIS_URL": "", "NEWSAGG_WARC_DIR": ""})
+    if redis_url:
+        from crawler.distributed import distributed_settings
+
+        try:
+            distributed_settings(redis_url, run_id)
+        except ValueError as exc:
+            raise fail(str(exc), ExitCode.usage) from exc
+        overrides["NEWSAGG_REDIS_URL"] = redis_url
+        overrides["NEWSAGG_REDIS_RUN"] = run_id
     use_registry(registry, overrides)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress
@@ -106,7 +129,8 @@ def ingest_warc(
         print_crawl_summary(summary, "Ingest")
         archives = figures["archives"]
         console.print(
-            f"  archives: {archives['files_read']} read, {archives['files_already_ingested']} already ingested; "
+            f"  archives: {archives['files_read']} read ({archives['files_resumed']} resumed at a checkpoint), "
+            f"{archives['files_already_ingested']} already ingested; "
             f"{archives['records']} records, {archives['pages']} HTML pages"
         )
         for label in ("skipped", "damaged"):

@@ -67,6 +67,8 @@ class ReadReport:
 
     records: int = 0
     pages: int = 0
+    #: Where the next record starts: every record before it has been read (handed out or skipped).
+    position: int = 0
     listings: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     #: Reasons that mean a damaged archive (the others are records that are simply not pages).
@@ -80,11 +82,16 @@ def is_gzip(head: bytes) -> bool:
     return head.startswith(GZIP_MAGIC[:2])
 
 
-def read_file(path: str | Path, report: ReadReport, *, max_bytes: int) -> Iterator[ArchivedResponse]:
-    """The pages of one WARC file, with pointers to their records."""
+def read_file(
+    path: str | Path, report: ReadReport, *, max_bytes: int, start: int = 0, end: int | None = None
+) -> Iterator[ArchivedResponse]:
+    """The pages of one WARC file, with pointers to their records: from the record (gzip member) at byte
+    ``start`` (a resumed ingest's checkpoint) up to, not including, the first record at or after ``end``."""
     path = Path(path)
     with open(path, "rb") as handle:
-        yield from _read(handle, report, max_bytes=max_bytes, name=str(path.resolve()), seekable=True)
+        yield from _read(
+            handle, report, max_bytes=max_bytes, name=str(path.resolve()), seekable=True, start=start, end=end
+        )
 
 
 def read_stream(stream: BinaryIO, report: ReadReport, *, max_bytes: int) -> Iterator[ArchivedResponse]:
@@ -93,9 +100,16 @@ def read_stream(stream: BinaryIO, report: ReadReport, *, max_bytes: int) -> Iter
 
 
 def _read(
-    handle: BinaryIO, report: ReadReport, *, max_bytes: int, name: str | None, seekable: bool
+    handle: BinaryIO,
+    report: ReadReport,
+    *,
+    max_bytes: int,
+    name: str | None,
+    seekable: bool,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[ArchivedResponse]:
-    start = 0
+    report.position = start
     while True:
         if seekable:
             handle.seek(start)
@@ -104,8 +118,12 @@ def _read(
         try:
             for record in iterator:
                 current = iterator.offset
+                if end is not None and current >= end:
+                    return
                 report.records += 1
                 page = _page(record, iterator, report, max_bytes=max_bytes, name=name, offset=current)
+                _read_to_end(iterator)
+                report.position = iterator.offset
                 if page is not None:
                     if page.kind == "html":
                         report.pages += 1
@@ -113,6 +131,7 @@ def _read(
                         report.listings += 1
                     yield page
             if not seekable or iterator.offset >= _size(handle):
+                report.position = iterator.offset
                 return
             # warcio ends quietly at a member cut short: bytes left past the last whole record are a damaged one
             current = iterator.offset
@@ -123,8 +142,15 @@ def _read(
             return
         resumed = _next_record_start(handle, current + 1)
         if resumed is None:
+            report.position = _size(handle)
             return
-        start = resumed
+        report.position = start = resumed
+
+
+def _read_to_end(iterator: ArchiveIterator) -> None:
+    """Past the current record, so ``iterator.offset`` is where the next one starts."""
+    with contextlib.redirect_stderr(io.StringIO()):  # warcio prints its length warnings to stderr
+        iterator.read_to_end()
 
 
 def _size(handle: BinaryIO) -> int:
