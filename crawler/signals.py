@@ -13,3 +13,7 @@ pages_done = object()
 #: came from an archived record: ``archived=list[tuple[str, str, dict]]`` (article id, URL, ``{"file",
 #: "offset"}``). Pointers to archived responses are recorded, and an ingest's checkpoints advance, on it.
 archived_durable = object()
+
+#: Sent by a component that waits for this process's articles to be durable (a distributed ingest with no file
+#: left to read, waiting for the run to finish): the index pipeline writes its partial batch now.
+flush_requested = object()

@@ -58,7 +58,9 @@ class IndexPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.flush, signal=newsagg_signals.flush_requested)
+        return pipeline
 
     def open_spider(self) -> None:
         self._replay_spool()

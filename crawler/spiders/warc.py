@@ -125,6 +125,7 @@ class WarcSpider(NewsSpider):
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_error)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         return spider
 
@@ -169,6 +170,8 @@ class WarcSpider(NewsSpider):
                     yield request
             if pending and not claimed:
                 self.logger.debug("%d archive(s) held by other processes: waiting", len(pending))
+                if self.progress:  # our own files finish (and are released to the run) once durable
+                    self.crawler.signals.send_catch_log(newsagg_signals.flush_requested)
                 await maybe_deferred_to_future(task.deferLater(_reactor(), min(lease / 3, 1.0), lambda: None))
 
     def _requests_from(self, source: str, archive: ArchiveIdentity | None = None) -> Iterator[scrapy.Request]:
@@ -366,6 +369,13 @@ class WarcSpider(NewsSpider):
                     "claim on %s lost (lease expired): another process may read it too", progress.archive.file
                 )
                 self.crawler.stats.inc_value("newsagg/warc/claims_lost")
+
+    def idle(self, spider: scrapy.Spider) -> None:
+        """Nothing left to read here, but a distributed run's other processes keep this one open while they
+        work, and they may be waiting for this process's files: its partial batch is written now, not at
+        close, so those files finish (and the run can end)."""
+        if spider is self and self.claims is not None and self.progress:
+            self.crawler.signals.send_catch_log(newsagg_signals.flush_requested)
 
     def closing(self, spider: scrapy.Spider) -> None:
         """Last checkpoints (a stopped ingest resumes from them), files given back, state closed."""
