@@ -17,7 +17,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsagg.sanitize import terminal_text
-from newsagg.warc.pointers import WarcPointer, WarcPointers
+from newsagg.warc.checkpoint import ArchiveProgress
+from newsagg.warc.pointers import ArchiveIdentity, WarcPointer, WarcPointers
 from newsagg.warc.reader import ReadReport, open_record, read_file, read_stream
 from newsagg.warc.writer import SERVER_NOT_MODIFIED, Exchange, RotatingWarcWriter
 
@@ -266,6 +267,63 @@ def test_pointers_keep_the_latest_record_per_article_and_finished_files(tmp_path
     archive.write_bytes(b"xy")  # changed since: read again
     assert not pointers.finished(archive)
     pointers.close()
+
+
+def test_checkpoints_belong_to_the_file_as_it_is_and_go_once_it_is_finished(tmp_path: Path) -> None:
+    pointers = WarcPointers.open(tmp_path)
+    archive = tmp_path / "a.warc.gz"
+    archive.write_bytes(b"x" * 100)
+    identity = ArchiveIdentity.of(archive)
+    assert pointers.checkpoint(identity) == 0
+    pointers.save_checkpoints([(identity, 40)], "run-1")
+    pointers.save_checkpoints([(identity, 70)], "run-1")
+    assert pointers.checkpoint(identity) == 70
+    archive.write_bytes(b"y" * 120)  # rewritten: the old checkpoint does not apply
+    assert pointers.checkpoint(ArchiveIdentity.of(archive)) == 0
+    pointers.mark_finished(identity, 3, "run-1")
+    assert pointers.checkpoint(identity) == 0
+    pointers.close()
+
+
+# --- resuming inside a file -----------------------------------------------------------------------------
+def test_reading_starts_at_a_record_and_stops_before_another(tmp_path: Path) -> None:
+    writer, pointers = write(tmp_path, 5)
+    [path] = writer.files
+    report = ReadReport()
+    read = [(p.url, p.pointer) for p in read_file(path, report, max_bytes=MAX, start=pointers[2].offset)]
+    assert [url for url, _ in read] == [f"http://news.example/a/{n}" for n in (2, 3, 4)]
+    assert [pointer for _, pointer in read] == pointers[2:]
+    assert report.position == path.stat().st_size  # read to the end
+    report = ReadReport()
+    urls = [p.url for p in read_file(path, report, max_bytes=MAX, end=pointers[3].offset)]
+    assert urls == [f"http://news.example/a/{n}" for n in range(3)]
+    assert report.position == pointers[3].offset
+
+
+def test_the_position_is_where_the_next_record_starts(tmp_path: Path) -> None:
+    writer, pointers = write(tmp_path, 3)
+    [path] = writer.files
+    report = ReadReport()
+    positions = [report.position for _page in read_file(path, report, max_bytes=MAX)]
+    # each response is followed by its request record: the next page starts two records on
+    assert positions[0] > pointers[0].offset and positions[0] < pointers[1].offset
+    assert positions[1] < pointers[2].offset
+
+
+def test_the_watermark_is_the_earliest_record_in_flight() -> None:
+    progress = ArchiveProgress(ArchiveIdentity("/w/a.warc.gz", 1000, 1.0), start=100)
+    assert progress.low == 100 and not progress.complete
+    for offset in (100, 200, 300):
+        progress.opened(offset)
+    progress.read_to = 400
+    progress.handled(200)  # finished out of order: the watermark stays at the earliest still in flight
+    assert progress.low == 100
+    progress.handled(100)
+    assert progress.low == 300
+    progress.handled(300)
+    assert progress.low == 400  # nothing in flight: where reading got to
+    progress.read_all = True
+    assert progress.complete
 
 
 def test_terminal_text_keeps_lines_and_shows_controls() -> None:

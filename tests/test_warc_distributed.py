@@ -222,6 +222,9 @@ def test_a_file_whose_holder_died_is_taken_over_from_its_checkpoint(
     [summary] = run_all([command])
     figures = summary["archives"]
     assert figures["files_resumed"] >= 1
-    assert figures["files_read"] + figures["files_already_ingested"] == len(archive.files)
+    # files the first process finished before it was killed are done for the run: not read again
+    assert figures["files_read"] + figures["files_already_ingested"] + figures["files_done_by_others"] == len(
+        archive.files
+    )
     assert figures["records"] < archive.single_summary["archives"]["records"]
     assert set(stored(home)) == set(stored(archive.single))

@@ -106,6 +106,8 @@ class WarcSpider(NewsSpider):
         self._save_call: Any = None
         self._last_save = 0.0
         self._renewal: task.LoopingCall | None = None
+        #: claims that expired before this process renewed them (another process may have taken the file)
+        self._lost: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -160,6 +162,7 @@ class WarcSpider(NewsSpider):
             for path in list(pending):
                 archive = ArchiveIdentity.of(path)
                 if self.claims.is_done(archive):
+                    self.crawler.stats.inc_value("newsagg/warc/files_done_by_others")
                     pending.remove(path)
                     continue
                 if not self.claims.claim(archive):
@@ -236,7 +239,7 @@ class WarcSpider(NewsSpider):
         for page in read_file(path, report, max_bytes=self.max_bytes, end=end):
             if page.kind == "xml":
                 self._read_hints(page)
-            elif self._outlet_of(page) is not None:
+            elif self._outlet_of(page, count=False) is not None:
                 self.hints.pop(canonicalize_url(page.url), None)  # as parse_article took it
         self.crawler.stats.inc_value("newsagg/warc/listings_reread", report.listings)
 
@@ -264,17 +267,19 @@ class WarcSpider(NewsSpider):
                 self.hints[canonical] = link
                 bound(self.hints, self.hints_max)
 
-    def _outlet_of(self, page: ArchivedResponse) -> str | None:
+    def _outlet_of(self, page: ArchivedResponse, *, count: bool = True) -> str | None:
         """The outlet id a page is ingested under, or None (counted) when it is not ingested at all."""
         try:
             canonicalize_url(page.url)
         except ValueError:
-            self.crawler.stats.inc_value("newsagg/skipped/invalid_url")
+            if count:
+                self.crawler.stats.inc_value("newsagg/skipped/invalid_url")
             return None
         outlet = self.registry.for_url(page.url)
         outlet_id = outlet.id if outlet else host_of(page.url)
         if self.outlet_ids and outlet_id not in self.outlet_ids:
-            self.crawler.stats.inc_value("newsagg/warc/skipped/other_outlet")
+            if count:
+                self.crawler.stats.inc_value("newsagg/warc/skipped/other_outlet")
             return None
         return outlet_id
 
@@ -364,7 +369,10 @@ class WarcSpider(NewsSpider):
     def _renew_claims(self) -> None:
         assert self.claims is not None
         for progress in self.progress.values():
+            if progress.archive.key in self._lost:
+                continue
             if not self.claims.renew(progress.archive):
+                self._lost.add(progress.archive.key)
                 self.logger.warning(
                     "claim on %s lost (lease expired): another process may read it too", progress.archive.file
                 )

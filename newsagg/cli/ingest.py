@@ -32,11 +32,13 @@ def _figures(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def archive_figures(stats: dict[str, Any]) -> dict[str, Any]:
-    """What the archives held: files read (or skipped as already ingested, or resumed at a checkpoint: bytes
-    before it not read again), records, pages, skips by reason."""
+    """What the archives held: files read (or skipped as already ingested or, distributed, as finished by
+    another process of the run; or resumed at a checkpoint: bytes before it not read again), records, pages,
+    skips by reason."""
     return {
         "files_read": int(stats.get("newsagg/warc/files_read", 0)),
         "files_already_ingested": int(stats.get("newsagg/warc/files_already_ingested", 0)),
+        "files_done_by_others": int(stats.get("newsagg/warc/files_done_by_others", 0)),
         "files_resumed": int(stats.get("newsagg/warc/files_resumed", 0)),
         "bytes_skipped": int(stats.get("newsagg/warc/bytes_skipped", 0)),
         "listings_reread": int(stats.get("newsagg/warc/listings_reread", 0)),
