@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,6 +107,37 @@ def _profile_of(story_id: str, features: list[ArticleFeatures]) -> StoryProfile:
     return profile
 
 
+class IdfTable(dict[str, float]):
+    """Smoothed IDF weight per term (``log((total + 1) / (df + 1)) + 1``, df from ``frequencies``), computed
+    on first use and kept: scoring looks the same terms up again and again, and ``table[term]`` is a lookup
+    in C. Numbers (``#…``) are not FTS terms in the store: a fixed, fairly high weight (they are specific)."""
+
+    def __init__(self, total: int, frequencies: Mapping[str, int]) -> None:
+        super().__init__()
+        self.total = total
+        self.frequencies = frequencies
+        self.number_weight = math.log((total + 1) / 1) + 1.0
+
+    def __missing__(self, term: str) -> float:
+        if term.startswith("#"):
+            value = self.number_weight
+        else:
+            value = math.log((self.total + 1) / (self.frequencies.get(term, 0) + 1)) + 1.0
+        self[term] = value
+        return value
+
+
+class Fallback(dict[str, float]):
+    """Weights with one value for every term not in the table (not stored: the table stays as given)."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, term: str) -> float:
+        return self.default
+
+
 def story_id_for(article_id: str) -> str:
     return f"st-{article_id[:12]}"
 
@@ -131,7 +163,7 @@ class StoryClusterer:
         self._df_total = 0
         # IDF weight per term under the current statistics (the store's size and the cached frequencies), and
         # a number for those statistics: while it holds, a term's weight and a profile's norms stay valid.
-        self._weights: dict[str, float] = {}
+        self._weights = IdfTable(0, self._df)
         self._weights_total = -1
         self.generation = 0
 
@@ -225,30 +257,15 @@ class StoryClusterer:
             self._df.popitem(last=False)
             stale = True
         if stale:
-            self._weights = {}
+            self._weights = IdfTable(total, self._df)
             self._weights_total = total
             self.generation += 1
-        weights, df = self._weights, self._df
-        # Numbers are not FTS terms in the store; give them a fixed, fairly high weight (they are specific).
-        number_weight = math.log((total + 1) / 1) + 1.0
-
-        def weight(term: str) -> float:
-            value = weights.get(term)
-            if value is None:
-                if term.startswith("#"):
-                    value = number_weight
-                else:
-                    value = math.log((total + 1) / (df.get(term, 0) + 1)) + 1.0
-                weights[term] = value
-            return value
-
         if exhaustive:
-            return weight
-
-        def idf(term: str) -> float:
-            return weight(term) if term in terms else number_weight
-
-        return idf
+            return self._weights.__getitem__
+        # Only the terms above have their own weight; any other weighs as a number (as if no article had it).
+        restricted = Fallback(self._weights.number_weight)
+        restricted.update((t, self._weights[t]) for t in terms)
+        return restricted.__getitem__
 
     # --- assignment ------------------------------------------------------------------------------------
     def assign(self, article: Article) -> str:
