@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=Path, help="profile the newsagg run into this file (pyinstrument text, else cProfile stats)"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="keep the newsagg run's home (store included) here, e.g. for stories_replay.py"
+    )
     args = parser.parse_args(argv)
 
     settings = bench_settings(parser, args.settings)
@@ -173,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(run_newsagg(web, server.port, work, settings, args.profile))
             server_kind = server.kind
     finally:
+        if args.keep and (work / "home").is_dir():
+            shutil.copytree(work / "home", args.keep, dirs_exist_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     report: dict[str, Any] = {
         "bench_pages": args.pages,

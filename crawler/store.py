@@ -100,6 +100,19 @@ class ReconnectingStore(ArticleStore):
             terms, since_utc=since_utc, until_utc=until_utc, exclude_id=exclude_id, limit=limit
         )
 
+    def candidate_stories(
+        self,
+        terms: Sequence[str],
+        *,
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None = None,
+        limit: int = 50,
+    ) -> list[str]:
+        return self._inner().candidate_stories(
+            terms, since_utc=since_utc, until_utc=until_utc, exclude_id=exclude_id, limit=limit
+        )
+
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         return self._inner().term_stats(terms)
 

@@ -117,6 +117,21 @@ def test_candidates_only_clustered_articles_in_window(store: ArticleStore) -> No
     assert [a["id"] for a in found] == ["c1"]
 
 
+def test_candidate_stories_are_the_candidates_story_ids(store: ArticleStore) -> None:
+    texts = {"d1": "Bukele y Kast en el CECOT", "d2": "Kast visita el CECOT", "d3": "Bukele", "d4": "Kast"}
+    store.upsert_articles([article(i, text=t, published_utc=T0 + n * 60) for n, (i, t) in enumerate(texts.items())])
+    for article_id in texts:
+        store.assign_story(article_id, "st-" + article_id)
+    store.assign_story("d4", "st-d1")  # two candidates of one story: each is listed, as with `candidates`
+    store.refresh()
+    window = {"since_utc": T0 - 86400, "until_utc": T0 + 86400}
+    found = store.candidates(["Kast", "CECOT", "Bukele"], **window, exclude_id="d3", limit=10)
+    stories = store.candidate_stories(["Kast", "CECOT", "Bukele"], **window, exclude_id="d3", limit=10)
+    assert stories == [a["story_id"] for a in found]
+    assert sorted(stories) == ["st-d1", "st-d1", "st-d2"]
+    assert store.candidate_stories(["nadie"], **window) == []
+
+
 def test_duplicate_groups_point_at_earliest(store: ArticleStore) -> None:
     store.upsert_articles(
         [

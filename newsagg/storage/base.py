@@ -296,6 +296,20 @@ class ArticleStore(ABC):
         Used by clustering: the backend proposes, Python decides.
         """
 
+    def candidate_stories(
+        self,
+        terms: Sequence[str],
+        *,
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None = None,
+        limit: int = 50,
+    ) -> list[str]:
+        """The ``story_id`` of each article :meth:`candidates` returns, in its order: all clustering reads of
+        them. A backend may answer without loading the articles (the SQLite store does)."""
+        found = self.candidates(terms, since_utc=since_utc, until_utc=until_utc, exclude_id=exclude_id, limit=limit)
+        return [str(article["story_id"]) for article in found]
+
     @abstractmethod
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         """How many articles are stored and, per (folded) term, how many contain it: IDF for clustering."""

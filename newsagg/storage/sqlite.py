@@ -610,6 +610,31 @@ class SQLiteStore(ArticleStore):
         exclude_id: str | None = None,
         limit: int = 50,
     ) -> list[Article]:
+        rows = self._candidate_rows("a.*", terms, since_utc, until_utc, exclude_id, limit)
+        return [_decode_row(r) for r in rows]
+
+    def candidate_stories(
+        self,
+        terms: Sequence[str],
+        *,
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None = None,
+        limit: int = 50,
+    ) -> list[str]:
+        # The same query as `candidates`, reading one column: decoding whole articles was a third of it.
+        rows = self._candidate_rows("a.story_id", terms, since_utc, until_utc, exclude_id, limit)
+        return [str(r[0]) for r in rows]
+
+    def _candidate_rows(
+        self,
+        columns: str,
+        terms: Sequence[str],
+        since_utc: float | None,
+        until_utc: float | None,
+        exclude_id: str | None,
+        limit: int,
+    ) -> list[Any]:
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(w for term in terms for w in _WORD.findall(term)))
         if not match:
             return []
@@ -642,11 +667,11 @@ class SQLiteStore(ArticleStore):
             clauses.append("articles_fts.rowid BETWEEN ? AND ?")
             params.extend(bounds)
         rows = self._query(
-            "SELECT a.* FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"SELECT {columns} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             f"WHERE {' AND '.join(clauses)} ORDER BY bm25(articles_fts, 2.0, 1.0) LIMIT ?",
             [*params, limit],
         )
-        return [_decode_row(r) for r in rows]
+        return rows
 
     def term_stats(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         # MAX(rowid) is O(1) and equals the count while nothing is deleted (the store never deletes).

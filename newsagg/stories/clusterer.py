@@ -10,7 +10,9 @@ founding article's id, so they are stable as the story grows.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +23,7 @@ from newsagg.storage.base import Article, ArticleFilter, ArticleStore
 from newsagg.stories.encoder import StoryEncoder, load_encoder
 from newsagg.stories.order import clustering_order
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
-from newsagg.stories.similarity import ArticleFeatures, Idf, idf_from_stats
+from newsagg.stories.similarity import ArticleFeatures, Idf
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,9 @@ class StorySettings:
     #: before: look back this far for its story (still a bounded window).
     undated_lookback_hours: float = default_of("NEWSAGG_STORY_UNDATED_LOOKBACK_HOURS")
     candidate_limit: int = 60
-    profile_cache: int = 20_000
+    #: Story profiles kept in memory (least recently used first out; a miss rebuilds from the stored members).
+    #: ~16 KB each on the bench web: ~80 MB at most.
+    profile_cache: int = 5_000
     #: Features of the most recently assigned articles kept for the split pass (bounded: memory stays flat).
     feature_cache: int = 2_000
     #: Optional multilingual encoder (``encoder.py``): auto (when installed) | on | off.
@@ -103,6 +107,37 @@ def _profile_of(story_id: str, features: list[ArticleFeatures]) -> StoryProfile:
     return profile
 
 
+class IdfTable(dict[str, float]):
+    """Smoothed IDF weight per term (``log((total + 1) / (df + 1)) + 1``, df from ``frequencies``), computed
+    on first use and kept: scoring looks the same terms up again and again, and ``table[term]`` is a lookup
+    in C. Numbers (``#…``) are not FTS terms in the store: a fixed, fairly high weight (they are specific)."""
+
+    def __init__(self, total: int, frequencies: Mapping[str, int]) -> None:
+        super().__init__()
+        self.total = total
+        self.frequencies = frequencies
+        self.number_weight = math.log((total + 1) / 1) + 1.0
+
+    def __missing__(self, term: str) -> float:
+        if term.startswith("#"):
+            value = self.number_weight
+        else:
+            value = math.log((self.total + 1) / (self.frequencies.get(term, 0) + 1)) + 1.0
+        self[term] = value
+        return value
+
+
+class Fallback(dict[str, float]):
+    """Weights with one value for every term not in the table (not stored: the table stays as given)."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, term: str) -> float:
+        return self.default
+
+
 def story_id_for(article_id: str) -> str:
     return f"st-{article_id[:12]}"
 
@@ -126,6 +161,11 @@ class StoryClusterer:
         # DF_GROWTH, so an assignment asks the store only for the terms it has not seen lately.
         self._df: OrderedDict[str, int] = OrderedDict()
         self._df_total = 0
+        # IDF weight per term under the current statistics (the store's size and the cached frequencies), and
+        # a number for those statistics: while it holds, a term's weight and a profile's norms stay valid.
+        self._weights = IdfTable(0, self._df)
+        self._weights_total = -1
+        self.generation = 0
 
     # --- features --------------------------------------------------------------------------------------
     def _embed(self, pairs: list[tuple[Article, ArticleFeatures]]) -> None:
@@ -190,38 +230,42 @@ class StoryClusterer:
             self._profiles.popitem(last=False)
         return profile
 
-    def _idf(self, features: ArticleFeatures, profiles: list[StoryProfile]) -> Idf:
+    def _idf(self, features: ArticleFeatures, profiles: list[StoryProfile], *, exhaustive: bool = False) -> Idf:
+        """IDF over the terms of ``features`` and ``profiles``, from the store's statistics (cached).
+
+        A term outside them weighs as a term no stored article contains. ``exhaustive``: the caller only asks
+        for those terms, so the check is skipped (same weights, less work)."""
         terms = set(features.terms) | set(features.names)
         for profile in profiles:
             terms.update(profile.names)
             for bucket in profile.terms.values():
                 terms.update(bucket)
-        wanted = [t for t in terms if not t.startswith("#")]
-        missing = sorted(t for t in wanted if t not in self._df)
+        missing = sorted(t for t in terms if t not in self._df and not t.startswith("#"))
         total, frequencies = self.store.term_stats(missing)
         if total > DF_GROWTH * self._df_total + 10:
             # The store grew enough for cached frequencies to mislead: start over.
             self._df.clear()
             self._df_total = total
-            missing = sorted(wanted)
+            missing = sorted(t for t in terms if not t.startswith("#"))
             total, frequencies = self.store.term_stats(missing)
+            self._weights_total = -1
+        stale = total != self._weights_total
         for term in missing:
             self._df[term] = frequencies.get(term, 0)
+            stale = stale or term in self._weights  # evicted earlier, fetched again: its weight may differ
         while len(self._df) > DF_CACHE:
             self._df.popitem(last=False)
-        base = idf_from_stats(total, {t: self._df.get(t, 0) for t in wanted})
-        # Numbers are not FTS terms in the store; give them a fixed, fairly high weight (they are specific).
-        number_weight = base("#")
-
-        weights: dict[str, float] = {}  # the same terms are looked up again and again while scoring
-
-        def idf(term: str) -> float:
-            weight = weights.get(term)
-            if weight is None:
-                weight = weights[term] = number_weight if term.startswith("#") else base(term)
-            return weight
-
-        return idf
+            stale = True
+        if stale:
+            self._weights = IdfTable(total, self._df)
+            self._weights_total = total
+            self.generation += 1
+        if exhaustive:
+            return self._weights.__getitem__
+        # Only the terms above have their own weight; any other weighs as a number (as if no article had it).
+        restricted = Fallback(self._weights.number_weight)
+        restricted.update((t, self._weights[t]) for t in terms)
+        return restricted.__getitem__
 
     # --- assignment ------------------------------------------------------------------------------------
     def assign(self, article: Article) -> str:
@@ -273,7 +317,7 @@ class StoryClusterer:
         # published: search further back for its story.
         dated = article.get("published_utc") is not None and (article.get("published_confidence") or 1.0) >= 0.5
         lookback = window if dated else max(window, self.settings.undated_lookback_hours * 3600.0)
-        candidates = self.store.candidates(
+        candidates = self.store.candidate_stories(
             features.query_terms(),
             since_utc=when - lookback if when is not None else None,
             until_utc=when + window if when is not None else None,
@@ -282,23 +326,26 @@ class StoryClusterer:
         )
         # Resolve each distinct story once (merged ids follow their alias), keeping candidate rank order.
         resolved: dict[str, str] = {}
-        for candidate in candidates:
-            raw = candidate["story_id"]
+        for raw in candidates:
             if raw not in resolved:
                 story = self.store.get_story(raw)
                 resolved[raw] = story["id"] if story else raw
         profiles = [self._profile(s) for s in dict.fromkeys(resolved.values())]
         if not profiles:
             return self._found(article, features)
-        idf = self._idf(features, profiles)
+        idf = self._idf(features, profiles, exhaustive=True)
         semantic = [p for p in profiles if self._needs_semantic(features, p)]
         if semantic:
             self._embed([(article, features)])
             for profile in semantic:
                 if profile.embedding is None:
                     self._embed_profile(profile)
+        memo: NormMemo = {}  # the article's own norms, by id(): its vectors live and stay unchanged meanwhile
         scored = sorted(
-            ((p.score(features, idf, self.weights), p.story_id) for p in profiles),
+            (
+                (p.score(features, idf, self.weights, memo=memo, generation=self.generation), p.story_id)
+                for p in profiles
+            ),
             key=lambda pair: (-pair[0], pair[1]),
         )
         best_score, best_id = scored[0]

@@ -77,13 +77,22 @@ def _norm(vector: Mapping[str, float], idf: Idf, memo: NormMemo | None) -> float
     return norm
 
 
-def weighted_cosine(a: Mapping[str, float], b: Mapping[str, float], idf: Idf, memo: NormMemo | None = None) -> float:
+def weighted_cosine(
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    idf: Idf,
+    memo: NormMemo | None = None,
+    norm_b: float | None = None,
+) -> float:
+    """IDF-weighted cosine; ``norm_b``: ``b``'s weighted norm when the caller already has it."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
-    dot = sum(v * large.get(t, 0.0) * idf(t) ** 2 for t, v in small.items())
+    # Only shared terms: an absent term adds an exact 0.0, so the sum (same order) is the same to the bit.
+    dot = sum(v * large[t] * idf(t) ** 2 for t, v in small.items() if t in large)
     norm_a = _norm(a, idf, memo)
-    norm_b = _norm(b, idf, memo)
+    if norm_b is None:
+        norm_b = _norm(b, idf, memo)
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
@@ -94,8 +103,12 @@ class StoryProfile:
     terms: dict[str, Counter[str]] = field(default_factory=dict)  # language -> summed unit term vectors
     names: Counter[str] = field(default_factory=Counter)  # summed unit name vectors
     embedding: Any = None  # summed unit encoder vectors (numpy), None without the encoder
+    #: Weighted norms of ``names`` and of each language's terms under one IDF generation (see ``score``):
+    #: a story is scored against many articles between two changes. Emptied whenever the sums change.
+    norms: dict[tuple[int, str | None], float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, features: ArticleFeatures) -> None:
+        self.norms.clear()
         language = features.language or "?"
         bucket = self.terms.setdefault(language, Counter())
         bucket.update(_unit(features.terms))
@@ -111,6 +124,7 @@ class StoryProfile:
         self.size += 1
 
     def merge(self, other: StoryProfile) -> None:
+        self.norms.clear()
         for language, bucket in other.terms.items():
             mine = self.terms.setdefault(language, Counter())
             mine.update(bucket)
@@ -154,18 +168,36 @@ class StoryProfile:
         *,
         cross_lingual: bool = False,
         memo: NormMemo | None = None,
+        generation: int | None = None,
     ) -> float:
         """Similarity of an article to this story: text against the members in its language (when there
         are any), names against all members; names alone across languages — or, with the encoder, names and
-        the encoder's cosine. ``memo``: see :data:`NormMemo`."""
-        names = weighted_cosine(features.names, self.names, idf, memo)
-        same_language = None if cross_lingual else self.terms.get(features.language or "?")
+        the encoder's cosine. ``memo``: see :data:`NormMemo`. ``generation``: a number that names ``idf``
+        for as long as it gives every term of this profile the same weight; the profile's norms are then
+        kept (in ``norms``) and reused by the next article scored under the same generation."""
+        names = weighted_cosine(features.names, self.names, idf, memo, self._norm_of(None, self.names, idf, generation))
+        language = features.language or "?"
+        same_language = None if cross_lingual else self.terms.get(language)
         semantic = self.semantic(features.embedding)
         if not same_language:
             return names if semantic is None else weights.semantic * semantic + (1 - weights.semantic) * names
-        text = weighted_cosine(features.terms, same_language, idf, memo)
+        text = weighted_cosine(
+            features.terms, same_language, idf, memo, self._norm_of(language, same_language, idf, generation)
+        )
         lexical = weights.text * text + (1 - weights.text) * names
         return lexical if semantic is None else weights.blend * semantic + (1 - weights.blend) * lexical
+
+    def _norm_of(self, key: str | None, vector: Mapping[str, float], idf: Idf, generation: int | None) -> float | None:
+        """The weighted norm of one of this profile's vectors (``key``: a language, None for the names), kept
+        for ``generation``; None without a generation (the caller computes it)."""
+        if generation is None or not vector:
+            return None
+        cached = self.norms.get((generation, key))
+        if cached is None:
+            if self.norms and next(iter(self.norms))[0] != generation:
+                self.norms.clear()  # one generation at a time: older norms are never asked for again
+            cached = self.norms[(generation, key)] = weighted_norm(vector, idf)
+        return cached
 
     def similarity_to(self, other: StoryProfile, idf: Idf, weights: Weights) -> float:
         """Story-to-story similarity, used to merge stories that converge."""
