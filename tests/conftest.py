@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from bench.redis_server import RedisServer, RedisUnavailable
 from newsagg.storage.base import ArticleStore
 
 # Property and fuzz tests draw the same examples on every run (derandomized): a gate that turns red on its own,
@@ -137,3 +138,17 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleSto
     finally:
         drop_store(backend)
         backend.close()
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A real ``redis-server`` on a free loopback port for the tests of one module. Without one the tests
+    skip, loudly; under ``CI=true`` they fail instead (CI installs redis-server)."""
+    try:
+        server = RedisServer()
+    except RedisUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and Redis is unavailable: {exc}", pytrace=False)
+        pytest.skip(f"REAL REDIS NOT AVAILABLE, tests of the distributed mode NOT RUN: {exc}")
+    with server:
+        yield server.url

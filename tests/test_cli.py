@@ -64,6 +64,8 @@ def test_choice_enums_match_the_library() -> None:
         ["crawl", "--set", "NO_EQUALS_SIGN"],
         ["crawl", "--set", "NEWSAGG_LOG_FORMAT=xml"],
         ["crawl", "--since", "the day after never"],
+        ["crawl", "--redis-url", "http://cache:6379/0"],
+        ["ingest", "warc", ".", "--redis-url", "http://cache:6379/0"],
         ["search", "budget", "--since", "the day after never"],
         ["index", "status", "--format", "csv"],
         ["eval", "dedupe", "--data", ".", "--format", "csv"],

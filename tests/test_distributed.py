@@ -9,7 +9,6 @@ fetched exactly once across the three.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import uuid
 from collections import Counter
@@ -20,31 +19,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench.redis_server import RedisServer, RedisUnavailable
 from newsagg.newsweb import NewsWeb
 from newsagg.storage.sqlite import SQLiteStore
-from tests.support.crawl import CRAWL_SETTINGS, crawl_args, crawl_command, run_cli
+from tests.support.crawl import CRAWL_SETTINGS, crawl_args, crawl_command, env_without_newsagg_settings, run_cli
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 SETTINGS = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_WORKERS": 1}
 PROCESSES = 3
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    try:
-        server = RedisServer()
-    except RedisUnavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and Redis is unavailable: {exc}", pytrace=False)
-        pytest.skip(f"REAL REDIS NOT AVAILABLE, distributed tests NOT RUN: {exc}")
-    with server:
-        yield server.url
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
 
 
 @dataclass
@@ -71,7 +53,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
         registry.write_text(web.registry_yaml(), encoding="utf-8")
 
         single = root / "single"
-        result = run_cli(*crawl_args(registry, single, SETTINGS), env=_env(), timeout=600)
+        result = run_cli(*crawl_args(registry, single, SETTINGS), env=env_without_newsagg_settings(), timeout=600)
         assert result.returncode == 0, result.stderr[-3000:]
         out["single"] = Run([json.loads(result.stdout)], list(web.request_log), _stored(single))
 
@@ -84,7 +66,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[d
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                env=_env(),
+                env=env_without_newsagg_settings(),
             )
             for _ in range(PROCESSES)
         ]

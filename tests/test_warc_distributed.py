@@ -16,16 +16,14 @@ import signal
 import sqlite3
 import subprocess
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bench.redis_server import RedisServer, RedisUnavailable
 from newsagg.newsweb import NewsWeb
 from tests.polling import wait_for
-from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, set_args
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, env_without_newsagg_settings, set_args
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -33,22 +31,6 @@ PROCESSES = 3
 #: Small files: the news web's archive (about 200 kB) comes out as several.
 WARC_MAX_BYTES = 40_000
 INGEST_SETTINGS = {"NEWSAGG_INDEX_FLUSH_SECONDS": 600.0, "NEWSAGG_EXTRACT_WORKERS": 1}
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    try:
-        server = RedisServer()
-    except RedisUnavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and Redis is unavailable: {exc}", pytrace=False)
-        pytest.skip(f"REAL REDIS NOT AVAILABLE, distributed ingest tests NOT RUN: {exc}")
-    with server:
-        yield server.url
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
 
 
 def ingest_command(home: Path, registry: Path, sources: list[Path], *extra: str, settings: dict | None = None) -> list:
@@ -71,7 +53,9 @@ def ingest_command(home: Path, registry: Path, sources: list[Path], *extra: str,
 def run_all(commands: list[list[str]]) -> list[dict]:
     """The commands concurrently; their JSON summaries (each must exit 0)."""
     processes = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_without_newsagg_settings()
+        )
         for command in commands
     ]
     summaries = []
@@ -206,7 +190,7 @@ def test_a_file_whose_holder_died_is_taken_over_from_its_checkpoint(
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=_env(),
+        env=env_without_newsagg_settings(),
         start_new_session=True,
     )
 

@@ -21,6 +21,7 @@ from newsagg.cli.options import (
     home_settings,
     parse_settings,
     require_writable_home,
+    use_redis,
     use_registry,
 )
 from newsagg.cli.output import console
@@ -111,15 +112,7 @@ def crawl(
     use_registry(registry, overrides)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress
-    if redis_url:
-        from crawler.distributed import distributed_settings
-
-        try:
-            distributed_settings(redis_url, run_id)
-        except ValueError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-        overrides["NEWSAGG_REDIS_URL"] = redis_url
-        overrides["NEWSAGG_REDIS_RUN"] = run_id
+    use_redis(redis_url, run_id, overrides)
     overrides.update(parse_settings(setting))
     config = home_settings(None, overrides)  # a bad or unknown NEWSAGG_* setting: usage error, nothing run
     if overrides.get("NEWSAGG_LOG_FORMAT"):

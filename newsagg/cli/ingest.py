@@ -20,6 +20,7 @@ from newsagg.cli.options import (
     fail,
     home_settings,
     parse_settings,
+    use_redis,
     use_registry,
 )
 from newsagg.cli.output import console
@@ -101,15 +102,7 @@ def ingest_warc(
     # no archive of the archive; with Redis, the processes split the files (never the requests: they carry
     # whole pages) and share dedupe state
     overrides.update({"NEWSAGG_REDIS_URL": "", "NEWSAGG_WARC_DIR": ""})
-    if redis_url:
-        from crawler.distributed import distributed_settings
-
-        try:
-            distributed_settings(redis_url, run_id)
-        except ValueError as exc:
-            raise fail(str(exc), ExitCode.usage) from exc
-        overrides["NEWSAGG_REDIS_URL"] = redis_url
-        overrides["NEWSAGG_REDIS_RUN"] = run_id
+    use_redis(redis_url, run_id, overrides)
     use_registry(registry, overrides)
     if progress is not None:
         overrides["NEWSAGG_PROGRESS"] = progress

@@ -168,6 +168,21 @@ def use_registry(registry: Path | None, overrides: dict[str, Any]) -> None:
     overrides["NEWSAGG_REGISTRY"] = str(registry)
 
 
+def use_redis(redis_url: str | None, run_id: str | None, overrides: dict[str, Any]) -> None:
+    """Join the distributed run ``run_id`` on ``redis_url`` after checking the pair: a bad URL or run id is a
+    usage error before anything runs."""
+    if not redis_url:
+        return
+    from crawler.distributed import distributed_settings
+
+    try:
+        distributed_settings(redis_url, run_id)
+    except ValueError as exc:
+        raise fail(str(exc), ExitCode.usage) from exc
+    overrides["NEWSAGG_REDIS_URL"] = redis_url
+    overrides["NEWSAGG_REDIS_RUN"] = run_id
+
+
 def home_settings(home: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """The effective configuration with ``--home`` (and ``overrides``, e.g. ``--set``) applied: defaults ←
     settings file ← environment ← flags. A bad or unknown ``NEWSAGG_*`` setting is a usage error."""

@@ -9,6 +9,7 @@ The crawl settings come from the library (:data:`newsagg.newsweb.CRAWL_SETTINGS`
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -66,6 +67,12 @@ def crawl_command(
 ) -> list[str]:
     """The whole ``newsagg crawl`` command line (see :func:`crawl_args`)."""
     return [*NEWSAGG, *crawl_args(registry, home, settings, *extra)]
+
+
+def env_without_newsagg_settings() -> dict[str, str]:
+    """This process's environment minus every ``NEWSAGG_*`` variable, so a subprocess run sees only the settings
+    a test passes (a developer's or CI's own ``NEWSAGG_*`` values would change what is tested)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_")}
 
 
 def run_cli(
