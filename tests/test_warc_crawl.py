@@ -23,7 +23,7 @@ from newsagg.storage.base import CONTENT_FIELDS
 from newsagg.warc.pointers import WarcPointers
 from newsagg.warc.reader import open_record
 from tests.polling import wait_for
-from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, run_cli, set_args
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, run_cli, set_args, stored_rows
 
 SECRET = "warc-test-secret-9f8e7d"
 #: One index batch per run (as the crawl settings do), so stories do not depend on batch timing.
@@ -65,15 +65,6 @@ def ingest(home: Path, registry: Path, *sources: str, again: bool = False, **kwa
 def ingested(archived: Archived, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     home = tmp_path_factory.mktemp("ingest")
     return home, ingest(home, archived.home / "registry.yaml", str(archived.warc_dir))
-
-
-def articles(home: Path) -> dict[str, dict]:
-    db = sqlite3.connect(home / "newsagg.sqlite")
-    db.row_factory = sqlite3.Row
-    try:
-        return {row["id"]: dict(row) for row in db.execute("SELECT * FROM articles")}
-    finally:
-        db.close()
 
 
 def story_partition(stored: dict[str, dict]) -> list[list[str]]:
@@ -121,14 +112,14 @@ def test_every_response_is_archived_with_its_request(archived: Archived) -> None
                     requests.add(target)
     assert responses == requests
     assert len(responses) >= archived.summary["pages"] - 1  # robots.txt answers are archived too
-    stored = articles(archived.home)
+    stored = stored_rows(archived.home)
     assert {a["url"] for a in stored.values()} <= responses
 
 
 def test_every_stored_article_points_at_its_response(archived: Archived) -> None:
     pointers = WarcPointers.open(archived.home)
     try:
-        for article_id, article in articles(archived.home).items():
+        for article_id, article in stored_rows(archived.home).items():
             pointer = pointers.get(article_id)
             assert pointer is not None, article["url"]
             with open_record(pointer) as record:
@@ -139,7 +130,7 @@ def test_every_stored_article_points_at_its_response(archived: Archived) -> None
 
 
 def test_article_raw_prints_the_archived_response(archived: Archived) -> None:
-    article = next(a for a in articles(archived.home).values() if a["title"])
+    article = next(a for a in stored_rows(archived.home).values() if a["title"])
     result = run_cli("article", "raw", article["id"], home=archived.home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("HTTP/1.1 200 OK\n")
@@ -154,7 +145,7 @@ def test_ingest_gives_the_crawls_articles_stories_and_duplicate_links(
     archived: Archived, ingested: tuple[Path, dict]
 ) -> None:
     home, summary = ingested
-    crawled, read = articles(archived.home), articles(home)
+    crawled, read = stored_rows(archived.home), stored_rows(home)
     assert set(read) == set(crawled)
     assert summary["inserted"] == len(crawled)
     compared = ("url", "title", "text", "published_utc", "outlet_id", "country", "language", "duplicate_of", "kind")
@@ -167,7 +158,7 @@ def test_ingest_gives_the_crawls_articles_stories_and_duplicate_links(
 
 def test_ingested_articles_point_at_the_archive_they_came_from(archived: Archived, ingested: tuple[Path, dict]) -> None:
     home, _ = ingested
-    article = next(iter(articles(home).values()))
+    article = next(iter(stored_rows(home).values()))
     result = run_cli("article", "raw", article["id"], home=home)
     assert result.returncode == 0, result.stderr
     assert str(archived.warc_dir) in result.stderr
@@ -175,7 +166,7 @@ def test_ingested_articles_point_at_the_archive_they_came_from(archived: Archive
 
 def test_reingest_adds_nothing(archived: Archived, ingested: tuple[Path, dict]) -> None:
     home, _ = ingested
-    before = articles(home)
+    before = stored_rows(home)
     registry = archived.home / "registry.yaml"
     again = ingest(home, registry, str(archived.warc_dir))
     assert again["archives"]["files_already_ingested"] == len(archived.files)
@@ -185,7 +176,7 @@ def test_reingest_adds_nothing(archived: Archived, ingested: tuple[Path, dict]) 
     assert forced["updated"] + forced["unchanged"] == len(before)
     # nothing stored changes but the near-duplicate verdict details (which copy a copy matched best, and how
     # closely): dedupe re-judges a page it sees again, as on any re-fetch
-    after = articles(home)
+    after = stored_rows(home)
     keep = (*CONTENT_FIELDS, "story_id", "duplicate_of", "dup_group", "discovered_utc")
     assert {i: [a[k] for k in keep] for i, a in after.items()} == {i: [a[k] for k in keep] for i, a in before.items()}
 
@@ -194,7 +185,7 @@ def test_a_truncated_archive_ingests_up_to_the_break(archived: Archived, tmp_pat
     [path] = archived.files  # the news web fits in one file
     pointers = WarcPointers.open(archived.home)
     try:
-        offsets = sorted((pointers.get(i).offset, i) for i in articles(archived.home))  # type: ignore[union-attr]
+        offsets = sorted((pointers.get(i).offset, i) for i in stored_rows(archived.home))  # type: ignore[union-attr]
     finally:
         pointers.close()
     cut_at, _ = offsets[len(offsets) // 2]
@@ -202,7 +193,7 @@ def test_a_truncated_archive_ingests_up_to_the_break(archived: Archived, tmp_pat
     truncated.write_bytes(path.read_bytes()[: cut_at + 300])  # inside the middle article's response
     home = tmp_path / "home"
     summary = ingest(home, archived.home / "registry.yaml", str(truncated))
-    assert set(articles(home)) == {i for offset, i in offsets if offset < cut_at}
+    assert set(stored_rows(home)) == {i for offset, i in offsets if offset < cut_at}
     assert sum(summary["archives"]["damaged"].values()) == 1
 
 
@@ -249,7 +240,7 @@ def test_a_killed_ingest_resumes_at_its_checkpoint(
     process = subprocess.Popen(
         [*command, *set_args(slow)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
-    wanted = len(articles(reference_home)) // 3
+    wanted = len(stored_rows(reference_home)) // 3
 
     def checkpoint_after_a_third_of_the_articles() -> int:
         assert process.poll() is None, "the ingest finished before it could be killed"
@@ -264,8 +255,8 @@ def test_a_killed_ingest_resumes_at_its_checkpoint(
         os.killpg(process.pid, signal.SIGKILL)  # the ingest, its extraction and story workers
         process.wait()
     assert process.returncode == -signal.SIGKILL
-    partial = articles(home)
-    assert 0 < len(partial) < len(articles(reference_home))
+    partial = stored_rows(home)
+    assert 0 < len(partial) < len(stored_rows(reference_home))
 
     resumed = ingest(home, registry, str(path))
     archives = resumed["archives"]
@@ -274,7 +265,7 @@ def test_a_killed_ingest_resumes_at_its_checkpoint(
     assert 0 < archives["records"] < reference["archives"]["records"]
     assert resumed["articles"] < reference["articles"], "the resumed ingest extracted every page again"
 
-    stored, expected = articles(home), articles(reference_home)
+    stored, expected = stored_rows(home), stored_rows(reference_home)
     assert set(stored) == set(expected)
     compared = ("url", "title", "text", "published_utc", "outlet_id", "language", "duplicate_of", "kind")
     for article_id, article in expected.items():
@@ -299,8 +290,8 @@ def test_ingest_reads_standard_input(archived: Archived, tmp_path: Path) -> None
     with open(path, "rb") as stdin:
         result = subprocess.run(command, stdin=stdin, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
-    stored = articles(home)
-    crawled = {i for i, a in articles(archived.home).items() if a["outlet_id"] == "diario-cordillera"}
+    stored = stored_rows(home)
+    crawled = {i for i, a in stored_rows(archived.home).items() if a["outlet_id"] == "diario-cordillera"}
     assert stored and set(stored) == crawled
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from newsagg.newsweb import NewsWeb
 from tests.polling import wait_for
-from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, env_without_newsagg_settings, set_args
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, env_without_newsagg_settings, set_args, stored_rows
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -70,15 +70,6 @@ def run_all(commands: list[list[str]]) -> list[dict]:
                 process.kill()
                 process.wait()
     return summaries
-
-
-def stored(home: Path) -> dict[str, dict]:
-    db = sqlite3.connect(home / "newsagg.sqlite")
-    db.row_factory = sqlite3.Row
-    try:
-        return {row["id"]: dict(row) for row in db.execute("SELECT * FROM articles")}
-    finally:
-        db.close()
 
 
 def copy_groups(articles: dict[str, dict]) -> set[frozenset[str]]:
@@ -139,7 +130,7 @@ def test_each_file_is_read_by_exactly_one_process(archive: Archive, distributed:
 
 def test_the_processes_store_what_one_process_stores(archive: Archive, distributed: tuple[Path, list, str]) -> None:
     home, summaries, _run_id = distributed
-    single, shared = stored(archive.single), stored(home)
+    single, shared = stored_rows(archive.single), stored_rows(home)
     assert single, "the reference ingest stored nothing"
     assert set(shared) == set(single)
     assert sum(s["inserted"] for s in summaries) == len(single), "an article was inserted twice"
@@ -152,9 +143,9 @@ def test_copies_are_linked_as_by_one_process(archive: Archive, distributed: tupl
     """Dedupe state is shared through Redis: a copy read by one process is linked to an original another
     process read from another file."""
     home, _summaries, _run_id = distributed
-    groups = copy_groups(stored(archive.single))
+    groups = copy_groups(stored_rows(archive.single))
     assert groups, "the news web's wire copies were not linked by the reference ingest"
-    assert copy_groups(stored(home)) == groups
+    assert copy_groups(stored_rows(home)) == groups
 
 
 def test_the_last_process_cleans_up_the_run(distributed: tuple[Path, list, str], redis_url: str) -> None:
@@ -211,4 +202,4 @@ def test_a_file_whose_holder_died_is_taken_over_from_its_checkpoint(
         archive.files
     )
     assert figures["records"] < archive.single_summary["archives"]["records"]
-    assert set(stored(home)) == set(stored(archive.single))
+    assert set(stored_rows(home)) == set(stored_rows(archive.single))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -118,3 +119,14 @@ def scrapy_stat(log_text: str, key: str) -> int:
     """A counter from Scrapy's "Dumping Scrapy stats" block at the end of a crawl log (0 if absent)."""
     match = re.search(rf"'{re.escape(key)}': (\d+)", log_text)
     return int(match.group(1)) if match else 0
+
+
+def stored_rows(home: Path) -> dict[str, dict]:
+    """Every row of the SQLite store's ``articles`` table under ``home``, by article id, as written (raw
+    columns: what a test compares between two stores, without the storage layer's decoding)."""
+    db = sqlite3.connect(home / "newsagg.sqlite")
+    db.row_factory = sqlite3.Row
+    try:
+        return {row["id"]: dict(row) for row in db.execute("SELECT * FROM articles")}
+    finally:
+        db.close()
