@@ -23,7 +23,7 @@ from newsagg.storage.base import CONTENT_FIELDS
 from newsagg.warc.pointers import WarcPointers
 from newsagg.warc.reader import open_record
 from tests.polling import wait_for
-from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, run_cli, set_args, stored_rows
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, ingest_args, run_cli, stored_rows
 
 SECRET = "warc-test-secret-9f8e7d"
 #: One index batch per run (as the crawl settings do), so stories do not depend on batch timing.
@@ -53,10 +53,8 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archived]:
 
 
 def ingest(home: Path, registry: Path, *sources: str, again: bool = False, **kwargs: object) -> dict:
-    args = ["ingest", "warc", *sources, "--registry", str(registry), "--format", "json", *set_args(INGEST_SETTINGS)]
-    if again:
-        args.append("--again")
-    result = run_cli(*args, home=home, **kwargs)  # type: ignore[arg-type]
+    args = ingest_args(registry, home, sources, INGEST_SETTINGS, *(["--again"] if again else []))
+    result = run_cli(*args, **kwargs)  # type: ignore[arg-type]
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout)
 
@@ -236,9 +234,11 @@ def test_a_killed_ingest_resumes_at_its_checkpoint(
     # one page in the scraper at a time and one article per batch: the checkpoint moves with every article
     slow = {**INGEST_SETTINGS, "NEWSAGG_INDEX_BATCH_SIZE": 1, "NEWSAGG_EXTRACT_WORKERS": 1}
     slow["SCRAPER_SLOT_MAX_ACTIVE_SIZE"] = 1
-    command = [*NEWSAGG, "ingest", "warc", str(path), "--registry", str(registry), "--home", str(home)]
     process = subprocess.Popen(
-        [*command, *set_args(slow)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        [*NEWSAGG, *ingest_args(registry, home, [path], slow)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     wanted = len(stored_rows(reference_home)) // 3
 
@@ -284,9 +284,8 @@ def test_a_killed_ingest_resumes_at_its_checkpoint(
 def test_ingest_reads_standard_input(archived: Archived, tmp_path: Path) -> None:
     [path] = archived.files
     home = tmp_path / "home"
-    command = [sys.executable, "-m", "newsagg.cli", "ingest", "warc", "-", "--registry"]
-    command += [str(archived.home / "registry.yaml"), "--home", str(home), "--format", "json"]
-    command += [*set_args(INGEST_SETTINGS), "--outlets", "diario-cordillera"]
+    registry = archived.home / "registry.yaml"
+    command = [*NEWSAGG, *ingest_args(registry, home, ["-"], INGEST_SETTINGS, "--outlets", "diario-cordillera")]
     with open(path, "rb") as stdin:
         result = subprocess.run(command, stdin=stdin, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-4000:]

@@ -23,7 +23,7 @@ import pytest
 
 from newsagg.newsweb import NewsWeb
 from tests.polling import wait_for
-from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, env_without_newsagg_settings, set_args, stored_rows
+from tests.support.crawl import CRAWL_SETTINGS, NEWSAGG, crawl, env_without_newsagg_settings, ingest_args, stored_rows
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -34,20 +34,7 @@ INGEST_SETTINGS = {"NEWSAGG_INDEX_FLUSH_SECONDS": 600.0, "NEWSAGG_EXTRACT_WORKER
 
 
 def ingest_command(home: Path, registry: Path, sources: list[Path], *extra: str, settings: dict | None = None) -> list:
-    return [
-        *NEWSAGG,
-        "ingest",
-        "warc",
-        *map(str, sources),
-        "--registry",
-        str(registry),
-        "--home",
-        str(home),
-        "--format",
-        "json",
-        *set_args(settings or INGEST_SETTINGS),
-        *extra,
-    ]
+    return [*NEWSAGG, *ingest_args(registry, home, sources, settings or INGEST_SETTINGS, *extra)]
 
 
 def run_all(commands: list[list[str]]) -> list[dict]:

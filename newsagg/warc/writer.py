@@ -74,6 +74,13 @@ def _request_headers(exchange: Exchange) -> list[tuple[str, str]]:
     return headers
 
 
+def _status_and_headers(exchange: Exchange) -> StatusAndHeaders:
+    """The recorded response's status line and headers, as a response and a revisit record carry them."""
+    return StatusAndHeaders(
+        f"{exchange.status} {_reason(exchange.status)}", _response_headers(exchange), protocol="HTTP/1.1"
+    )
+
+
 def _response_headers(exchange: Exchange) -> list[tuple[str, str]]:
     headers: list[tuple[str, str]] = []
     for name, value in exchange.response_headers:
@@ -136,9 +143,7 @@ class RotatingWarcWriter:
         """The response record (pointed at) followed by its request record."""
         writer, handle, path = self._current()
         date = warc_date(exchange.date)
-        http_headers = StatusAndHeaders(
-            f"{exchange.status} {_reason(exchange.status)}", _response_headers(exchange), protocol="HTTP/1.1"
-        )
+        http_headers = _status_and_headers(exchange)
         response = writer.create_warc_record(
             exchange.url,
             "response",
@@ -156,9 +161,7 @@ class RotatingWarcWriter:
         """A 304: a ``revisit`` record (server-not-modified profile) with the response headers, no body."""
         writer, handle, path = self._current()
         date = warc_date(exchange.date)
-        http_headers = StatusAndHeaders(
-            f"{exchange.status} {_reason(exchange.status)}", _response_headers(exchange), protocol="HTTP/1.1"
-        )
+        http_headers = _status_and_headers(exchange)
         revisit = writer.create_warc_record(
             exchange.url,
             "revisit",

@@ -14,7 +14,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from newsagg.newsweb import CRAWL_SETTINGS
@@ -52,6 +52,25 @@ def crawl_args(registry: Path, home: Path, settings: Mapping[str, object] = CRAW
     """The arguments of ``newsagg crawl`` of ``registry`` into ``home`` with a JSON summary on stdout."""
     return [
         "crawl",
+        "--registry",
+        str(registry),
+        "--home",
+        str(home),
+        "--format",
+        "json",
+        *set_args(settings),
+        *extra,
+    ]
+
+
+def ingest_args(
+    registry: Path, home: Path, sources: Sequence[str | Path], settings: Mapping[str, object], *extra: str
+) -> list[str]:
+    """The arguments of ``newsagg ingest warc SOURCES`` into ``home`` with a JSON summary on stdout."""
+    return [
+        "ingest",
+        "warc",
+        *map(str, sources),
         "--registry",
         str(registry),
         "--home",
