@@ -164,3 +164,39 @@ def test_future_and_far_past_dates_are_rejected(stamp: str) -> None:
 def test_garbage_never_crashes(garbage: str) -> None:
     art = extract(garbage)
     assert art.published is None
+
+
+def test_date_printed_as_a_permalink_is_the_page_date() -> None:
+    """Blogs print a post's date as a link to the post; a date linking elsewhere stays a teaser's."""
+    url = "https://stadtblatt.example/lokales/haushalt"
+    body = (
+        '<a href="/lokales/anderes">Vorher: <span class="entry-time">03.01.2019</span></a>'
+        f'<h2><a href="{url}/"><span class="entry-time">12.07.2020</span></a></h2>'
+    )
+    art = extract(page(body=body), url, timezone="Europe/Berlin")
+    assert art.published is not None
+    assert art.published.value.date() == date(2020, 7, 12)
+    assert art.published.source == "text"
+
+
+def test_date_inside_a_long_publication_sentence() -> None:
+    sentence = (
+        "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:15 Uhr veröffentlicht und unter Allgemein, "
+        "Recht abgelegt. Du kannst die Kommentare zu diesem Eintrag durch den RSS 2.0 Feed verfolgen."
+    )
+    art = extract(page(body=f'<p class="postmetadata"><small>{sentence}</small></p>'), timezone="Europe/Berlin")
+    assert art.published is not None
+    assert art.published.value.date() == date(2011, 12, 3)
+    assert art.published.source == "text"
+
+
+def test_labelled_date_in_another_language_than_the_page() -> None:
+    """A German date on a page that declares English (a translation plugin's default): the label says it is
+    the publication date, so the date's own language is detected."""
+    html = page(body='<p class="postmetadata">Veröffentlicht am Samstag, 3. Dezember 2011</p>').replace(
+        '<html lang="de">', '<html lang="en">'
+    )
+    art = extract(html, timezone="Europe/Berlin")
+    assert art.published is not None
+    assert art.published.value.date() == date(2011, 12, 3)
+    assert art.published.source == "text"

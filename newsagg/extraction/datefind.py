@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
@@ -308,8 +308,6 @@ def parse_text(
         if ctx.tz is not None:
             fast = fast.replace(tzinfo=ctx.tz)
         return _finish(fast, raw.strip(), source, confidence, ctx, _precision_of(text))
-    import dateparser  # heavy import: only when a text date is needed
-
     base = ctx.fetched_at.astimezone(ctx.tz) if ctx.tz else ctx.fetched_at.astimezone(UTC)
     settings = {
         "TIMEZONE": ctx.tz_name or "UTC",
@@ -327,16 +325,11 @@ def parse_text(
         settings["DATE_ORDER"] = "DMY"  # dotted dates are day-first everywhere; slashes outside English too
     if relative:
         settings.pop("REQUIRE_PARTS")
-    words = text.split(" ")
-    value = None
-    for start in range(min(3, len(words))):
-        candidate = " ".join(words[start:])
-        try:
-            value = dateparser.parse(candidate, languages=ctx.languages, settings=settings)
-        except Exception:  # dateparser raises assorted errors on odd input
-            value = None
-        if value is not None:
-            break
+    value = _dateparser_parse(text, ctx.languages, settings)
+    if value is None and labelled and ctx.languages:
+        # the page says this is its date, but not in the language it declares (an English "Posted on"
+        # theme on a German blog): let dateparser detect the language
+        value = _dateparser_parse(text, None, settings)
     if value is None:
         return None
     explicit = bool(_EXPLICIT_TZ.search(text))
@@ -351,6 +344,22 @@ def parse_text(
     elif explicit:
         confidence += 0.05
     return _finish(value, raw.strip(), source, confidence, ctx, precision)
+
+
+def _dateparser_parse(text: str, languages: list[str] | None, settings: dict[str, Any]) -> datetime | None:
+    """dateparser on ``text``, then without its first word or two (a leftover label or weekday)."""
+    import dateparser  # heavy import: only when a text date is needed
+
+    words = text.split(" ")
+    for start in range(min(3, len(words))):
+        candidate = " ".join(words[start:])
+        try:
+            value = dateparser.parse(candidate, languages=languages, settings=settings)
+        except Exception:  # dateparser raises assorted errors on odd input
+            value = None
+        if value is not None:
+            return value
+    return None
 
 
 def _ld_dates(page: Page, keys: tuple[str, ...], ctx: DateContext) -> list[DatedValue]:
@@ -402,8 +411,11 @@ def _time_tag_dates(elements: list[Any], ctx: DateContext, modified: bool = Fals
     return out
 
 
-# teasers of other articles: inside a link, an aside, navigation, a footer, or a list item that links away
-_TEASER = "ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer or ancestor::li[.//a]"
+# teasers of other articles: inside an aside, navigation, a footer, or a list item that links away; a date
+# inside a link is a teaser too unless the link leads to the page itself (a permalink: blogs print the post's
+# date as a link to the post)
+_TEASER = "ancestor::aside or ancestor::nav or ancestor::footer or ancestor::li[.//a]"
+_LINK_TARGETS = etree.XPath("ancestor::a/@href")
 # a date after an explicit "Datum:" / "Published:" label is the page's own statement
 LABELLED_CONFIDENCE = 0.75
 _DATE_LABEL = re.compile(
@@ -415,6 +427,45 @@ _DATA_ATTR_XPATH = (
     "//@*[starts-with(name(), 'data-') and (contains(name(), 'publish') or contains(name(), 'deploy')"
     " or contains(name(), 'pubdate') or contains(name(), 'pub-date'))]"
 )
+
+
+def _same_page(href: str, page_url: str) -> bool:
+    """Whether a link leads to the page itself (fragment, trailing slash and scheme aside)."""
+    if not page_url:
+        return False
+    target = urljoin(page_url, href.strip())
+
+    def bare(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+    return bare(target) == bare(page_url)
+
+
+def _link_verdict(el: Any, page_url: str) -> bool | None:
+    """``None`` outside links, True inside a link to the page itself (a permalink), False inside any other."""
+    targets = _LINK_TARGETS(el)
+    if not targets:
+        return None
+    return all(_same_page(str(href), page_url) for href in targets)
+
+
+# a publication sentence ("Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:15 Uhr veröffentlicht und
+# unter ... abgelegt"): too long to parse whole; its date is the few words before the year, and the time after
+_WORDS_TO_YEAR = re.compile(
+    r"(?:\S+\s+){0,3}?\S*(?<!\d)(?:19|20)\d{2}(?!\d)(?:[\s,]+(?:um|at|a las|às|à|alle|kl\.?)?\s*\d{1,2}[:.h]\d{2}"
+    r"(?:\s*[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+_SENTENCE_MAX = 400
+
+
+def _publication_sentence_date(text: str) -> str | None:
+    """The date words of a long text that says it is the publication statement, or None."""
+    if len(text) > _SENTENCE_MAX or not _PUBLICATION_LABEL.search(text):
+        return None
+    match = _WORDS_TO_YEAR.search(text)
+    return match.group(0) if match else None
 
 
 def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
@@ -445,11 +496,22 @@ def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
             text = " ".join(el.text_content().split())
             labelled = bool(_PUBLICATION_LABEL.search(attrs) or _PUBLICATION_LABEL.search(text[:40]))
             confidence = 0.6
+        if len(text) > 120 and text not in seen:
+            seen.add(text)
+            sentence = _publication_sentence_date(text)
+            if sentence is None:
+                continue
+            text, labelled = sentence, True
         if not 6 <= len(text) <= 120 or text in seen or not re.search(r"\d", text):
             continue
         seen.add(text)
         if el.xpath(_TEASER):
             continue
+        in_link = _link_verdict(el, page.url)
+        if in_link is False:
+            continue
+        if in_link:
+            labelled, confidence = True, max(confidence, LABELLED_CONFIDENCE)
         tried += 1
         parsed = parse_text(text, "text", confidence, ctx, labelled=labelled)
         if parsed:
