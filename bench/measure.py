@@ -7,6 +7,10 @@ for, and per-process CPU sampled from /proc catches workers reaped by an unwaite
 summed over the tree because a process pool's memory is the sum of its workers, which ``ru_maxrss`` (one
 process's maximum) would miss. PSS is the figure to compare: pages shared after a fork count once; the RSS
 sum counts them once per process (an upper bound, what a naive ``ps`` sum shows). Linux only.
+
+``cpu_by_name`` splits the sampled CPU by process name (``/proc/PID/comm``, as ``ps`` shows it), so a bench can
+tell which process of the tree spent it: a worker that names itself (``crawler.pool.name_process``) is counted
+apart from the anonymous ``python`` workers around it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import resource
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -34,6 +38,8 @@ class Measured:
     peak_main_mb: float  # the child itself, without its workers
     stdout: str
     stderr: str
+    #: Sampled CPU seconds of every process but the child itself, summed by process name (``/proc/PID/comm``).
+    cpu_by_name: dict[str, float] = field(default_factory=dict)
 
 
 def _children(pid: int) -> list[int]:
@@ -81,6 +87,14 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def process_name(pid: int) -> str:
+    """The OS name of a process (``/proc/PID/comm``); "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def tree(pid: int) -> list[int]:
     found, stack = [], [pid]
     while stack:
@@ -104,6 +118,7 @@ def run_measured(
     process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = peak_rss = peak_main = 0
     cpu_by_pid: dict[int, float] = {}
+    name_by_pid: dict[int, str] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -116,6 +131,8 @@ def run_measured(
             peak_main = max(peak_main, sizes.get(process.pid, (0, 0))[0])
             for p in pids:
                 cpu_by_pid[p] = max(cpu_by_pid.get(p, 0.0), cpu_seconds(p))
+                # the latest name: a forked worker starts with its parent's and may rename itself
+                name_by_pid[p] = process_name(p) or name_by_pid.get(p, "")
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -131,6 +148,11 @@ def run_measured(
     # Processes reaped by a grandchild that was itself never waited for (a pool's fork server) are missing
     # from getrusage; the sampled per-process figures catch them (minus their last 0.2 s).
     cpu = max(waited, sum(cpu_by_pid.values()))
+    cpu_by_name: dict[str, float] = {}
+    for p, seconds in cpu_by_pid.items():
+        if p != process.pid:
+            name = name_by_pid.get(p, "")
+            cpu_by_name[name] = cpu_by_name.get(name, 0.0) + seconds
     return Measured(
         process.returncode,
         wall,
@@ -141,4 +163,5 @@ def run_measured(
         peak_main / 2**20,
         stdout,
         stderr,
+        cpu_by_name,
     )

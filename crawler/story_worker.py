@@ -33,16 +33,20 @@ from twisted.python.failure import Failure
 from crawler import signals as newsagg_signals
 from crawler.config import config_for
 from crawler.extensions import StoryClusteringExtension
-from crawler.pool import DeferredProcessPool
+from crawler.pool import DeferredProcessPool, name_process
 from newsagg.config import Config
 from newsagg.storage.base import Article, ArticleStore, StorageError
 from newsagg.stories import StoryClusterer, StorySettings, clustering_order
 
 _STATE: dict[str, Any] = {}
+#: The story worker's process name (``ps``, ``/proc/PID/comm``): ``bench/crawl.py`` counts its CPU apart by it.
+PROCESS_NAME = "newsagg-story"
 
 
 def _init_worker(config: Config, story_settings: StorySettings) -> None:
     from newsagg.storage import open_store
+
+    name_process(PROCESS_NAME)
 
     store = open_store(config)
     _STATE["store"] = store

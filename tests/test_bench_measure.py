@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import pytest
 
 from bench.measure import run_measured
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = (
     "import time, multiprocessing as mp\n"
@@ -29,3 +33,26 @@ def test_peak_memory_counts_the_whole_tree_as_pss_and_rss() -> None:
     assert measured.peak_pss_mb >= 90
     assert measured.peak_rss_mb >= measured.peak_pss_mb
     assert measured.peak_main_mb < measured.peak_pss_mb
+
+
+NAMED_CHILD = (
+    "import time, multiprocessing as mp\n"
+    "from crawler.pool import name_process\n"
+    "def work():\n"
+    "    name_process('newsagg-burner')\n"
+    "    end = time.process_time() + 1.0\n"
+    "    while time.process_time() < end: pass\n"
+    "    time.sleep(0.5)\n"  # outlive a sample after the burn
+    "if __name__ == '__main__':\n"
+    "    p = mp.get_context('fork').Process(target=work); p.start(); p.join()\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_cpu_is_split_by_the_name_a_worker_gives_itself() -> None:
+    """bench/crawl.py's per-process CPU (crawl / story worker / extraction pool) rests on this split."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree's crawler.pool, whatever is installed
+    measured = run_measured([sys.executable, "-c", NAMED_CHILD], env=env, cwd=ROOT)
+    assert measured.returncode == 0, measured.stderr
+    assert measured.cpu_by_name.get("newsagg-burner", 0.0) >= 0.8
+    assert measured.cpu_main_seconds < 0.8  # the parent only waited: its CPU is not the worker's

@@ -59,3 +59,29 @@ def test_a_dead_worker_fails_its_call_and_the_pool_starts_afresh(submit: str) ->
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:4] == ["result 9", "broken", "result 16", "error passed on"]
+
+
+def named_worker() -> tuple[str, str, int]:
+    """Worker side: the Python and OS names the initializer gave this process, and its pid."""
+    import multiprocessing
+
+    with open("/proc/self/comm", encoding="utf-8") as comm:
+        return multiprocessing.current_process().name, comm.read().strip(), os.getpid()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_names_itself_for_ps_and_the_bench() -> None:
+    """The story worker's name is what bench/measure.py reads (/proc/PID/comm) to count its CPU apart."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bench.measure import process_name
+    from crawler.pool import name_process
+    from crawler.story_worker import PROCESS_NAME
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=name_process, initargs=(PROCESS_NAME,)) as pool:
+        python_name, os_name, pid = pool.submit(named_worker).result(timeout=60)
+        assert process_name(pid) == PROCESS_NAME
+    assert python_name == os_name == PROCESS_NAME
+    assert process_name(os.getpid()) != PROCESS_NAME  # the calling process keeps its own name
