@@ -21,9 +21,17 @@ import yaml
 
 from newsagg.export import export
 from newsagg.newsweb import LoopbackServer, RequestHandler
-from newsagg.secrets import RedactingFilter, SecretError, install_log_redaction, read_secret, redact, remember
+from newsagg.secrets import (
+    RedactingFilter,
+    SecretError,
+    could_be_emitted,
+    install_log_redaction,
+    read_secret,
+    redact,
+    remember,
+)
 from newsagg.storage.engine_config import EngineConfig
-from tests.support.crawl import FAULT_SETTINGS, crawl, run_cli
+from tests.support.crawl import FAULT_SETTINGS, crawl, crawl_args, run_cli
 
 pytestmark = pytest.mark.reliability
 
@@ -112,6 +120,107 @@ def test_log_redaction_covers_messages_arguments_and_tracebacks() -> None:
     output = stream.getvalue()
     assert "store unavailable" in output and "RuntimeError" in output
     assert URL_PASSWORD not in output and PASSWORD not in output
+
+
+class Redacting:
+    """The redacting record factory installed, and a logger of its own whose one handler (at ``level``, as Scrapy's
+    root handler is at LOG_LEVEL) writes to ``stream``; nothing propagates to pytest's root handlers."""
+
+    def __init__(self, name: str, level: int) -> None:
+        self.stream = io.StringIO()
+        self.logger = logging.getLogger(name)
+        self.logger.propagate = False
+        self.logger.setLevel(logging.DEBUG)  # every record is made, as under Scrapy's NOTSET root logger
+        self.handler = logging.StreamHandler(self.stream)
+        self.handler.setLevel(level)
+
+    def __enter__(self) -> Redacting:
+        self.previous = logging.getLogRecordFactory()
+        self.logger.addHandler(self.handler)
+        install_log_redaction()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(logging.NOTSET)
+        self.logger.propagate = True
+        logging.setLogRecordFactory(self.previous)
+
+
+def test_a_debug_record_is_redacted_when_debug_is_logged() -> None:
+    remember(PASSWORD)
+    with Redacting("newsagg.test.debug", logging.DEBUG) as log:
+        log.logger.debug("Crawled (200) <GET http://admin:%s@127.0.0.1:9/?api_key=%s>", URL_PASSWORD, PASSWORD)
+    output = log.stream.getvalue()
+    assert "Crawled (200)" in output
+    assert URL_PASSWORD not in output and PASSWORD not in output
+
+
+def test_a_record_no_handler_takes_skips_the_work() -> None:
+    """Under LOG_LEVEL=INFO a DEBUG record is made and dropped: its message is not even formatted (the
+    "Scraped from" record of every article formats the whole item); an INFO record still is redacted."""
+    remember(PASSWORD)
+    formatted: list[str] = []
+
+    class Item:
+        def __repr__(self) -> str:
+            formatted.append("item")
+            return f"{{'body': 'password: {PASSWORD}'}}"
+
+    with Redacting("newsagg.test.info", logging.INFO) as log:
+        dropped = log.logger.makeRecord(log.logger.name, logging.DEBUG, __file__, 1, "Scraped %s", (Item(),), None)
+        kept = log.logger.makeRecord(log.logger.name, logging.INFO, __file__, 1, "login %s", (PASSWORD,), None)
+        log.logger.debug("Scraped from %s", Item())
+        log.logger.info("Scraped from %s", Item())
+    assert dropped.msg == "Scraped %s" and isinstance(dropped.args, tuple)  # untouched
+    assert kept.getMessage() == "login ***"
+    assert formatted == ["item"]  # once: for the INFO record, which the handler wrote (redacted)
+    assert PASSWORD not in log.stream.getvalue() and "Scraped from" in log.stream.getvalue()
+
+
+def test_could_be_emitted_follows_levels_propagation_and_the_last_resort() -> None:
+    parent = logging.getLogger("newsagg.test.emit")
+    child = logging.getLogger("newsagg.test.emit.child")
+    handler = logging.NullHandler()
+    handler.setLevel(logging.WARNING)
+    parent.addHandler(handler)
+    parent.propagate = False
+
+    def record(name: str, level: int) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, "m", None, None)
+
+    try:
+        assert could_be_emitted(record(child.name, logging.ERROR))  # through the parent's handler
+        assert not could_be_emitted(record(child.name, logging.INFO))
+        child.propagate = False  # no handler on the way: Python's last resort (WARNING) takes it
+        assert could_be_emitted(record(child.name, logging.WARNING))
+        assert not could_be_emitted(record(child.name, logging.INFO))
+        assert could_be_emitted(record("newsagg.test.never.registered", logging.DEBUG))  # unknown: assume so
+        alone = logging.Logger("newsagg.test.emit.child")  # not registered; its own DEBUG handler
+        alone.addHandler(logging.NullHandler())
+        assert could_be_emitted(record(alone.name, logging.DEBUG), alone)
+        assert not could_be_emitted(record(alone.name, logging.DEBUG))  # the registered one would drop it
+    finally:
+        parent.removeHandler(handler)
+        parent.propagate = child.propagate = True
+
+
+def test_an_unregistered_logger_with_its_own_handler_is_redacted() -> None:
+    """The factory asks about the logger making the record, not the one registered under its name."""
+    remember(PASSWORD)
+    registered = logging.getLogger("newsagg.test.twin")
+    registered.propagate = False  # and no handler: it would drop a DEBUG record
+    stream = io.StringIO()
+    twin = logging.Logger("newsagg.test.twin")
+    twin.addHandler(logging.StreamHandler(stream))
+    previous = logging.getLogRecordFactory()
+    try:
+        install_log_redaction()
+        twin.debug("login %s failed", PASSWORD)
+    finally:
+        logging.setLogRecordFactory(previous)
+        registered.propagate = True
+    assert "login *** failed" in stream.getvalue()
 
 
 def test_redacting_filter_on_a_handler() -> None:
@@ -228,6 +337,55 @@ def test_crawl_and_cli_never_show_credentials(engine: EchoingEngine, tmp_path: P
     for where, text in outputs.items():
         for secret in (PASSWORD, token, URL_PASSWORD):
             assert secret not in text, f"{secret!r} leaked in the {where}"
+
+
+class KeyedSite:
+    """A loopback outlet whose feed lists an article by a URL carrying an API key, which Scrapy logs at DEBUG."""
+
+    def __init__(self) -> None:
+        from tests.support.hostile import article_html
+
+        self.server = LoopbackServer(self._respond, methods=("GET",)).start()
+        self.base = self.server.base
+        self.article = f"{self.base}/news/a.html?api_key={API_KEY}"
+        feed = (
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+            f"<item><title>a</title><link>{self.article}</link></item></channel></rss>"
+        )
+        self.routes = {
+            "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
+            "/rss.xml": (feed.encode(), "application/rss+xml"),
+            "/news/a.html": (article_html("Harbour terminal opens in spring").encode(), "text/html; charset=utf-8"),
+        }
+
+    def _respond(self, handler: RequestHandler) -> int:
+        route = self.routes.get(handler.path.partition("?")[0])
+        if route is None:
+            return handler.send(404, b"not found")
+        return handler.send(200, *route)
+
+
+@pytest.mark.slow
+def test_debug_crawl_log_never_shows_credentials(tmp_path: Path) -> None:
+    """``--log-level DEBUG``: the per-page DEBUG records (Crawled, Scraped from) are written, and redacted."""
+    site = KeyedSite()
+    try:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(
+            f"outlets:\n  - {{id: keyed, name: Keyed, country: US, language: en, home: '{site.base}/', "
+            f"feeds: ['{site.base}/rss.xml']}}\n",
+            encoding="utf-8",
+        )
+        result = run_cli(*crawl_args(registry, tmp_path / "home"), "--log-level", "DEBUG", timeout=180)
+    finally:
+        site.server.stop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["inserted"] == 1
+    log = Path(summary["log_file"]).read_text(encoding="utf-8")
+    assert "DEBUG: Crawled (200) <GET " + site.base + "/news/a.html?api_key=***" in log
+    assert "Scraped from <200 " + site.base + "/news/a.html?api_key=***" in log
+    assert API_KEY not in log and API_KEY not in result.stderr
 
 
 def test_the_crawl_opens_no_listening_socket() -> None:
