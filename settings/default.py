@@ -40,6 +40,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 120,
     # Run records (issue #6): per-outlet final responses (incl. 304s), robots.txt blocks, download errors.
     "crawler.runs.OutletFiguresMiddleware": 130,
+    # Scrapy's meta-refresh redirects behind a check of the raw bytes, in its slot (580): a page without a refresh
+    # tag is not decoded to find that out (crawler/refresh.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.refresh.ByteCheckedMetaRefreshMiddleware": 580,
     # Next to the downloader, before HttpCompressionMiddleware (590) decodes bodies: every response as received
     # goes to the WARC archive (only with NEWSAGG_WARC_DIR; docs/warc.md).
     "crawler.warc.WarcRecorderMiddleware": 950,
