@@ -12,6 +12,7 @@ article are joined by the page's ``<link rel="canonical">``, not by guessing.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -70,9 +71,18 @@ def _netloc(scheme: str, url: str) -> str:
     return netloc
 
 
+#: URLs whose canonical spelling is remembered (a few MB at most): a crawl canonicalizes each article URL several
+#: times (the listing that names it, the sitemap budget, the response and its request, normalization).
+CANONICAL_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=CANONICAL_CACHE_SIZE)
 def canonicalize_url(url: str, tracking: tuple[str, ...] = TRACKING_PARAMETERS) -> str:
     """The canonical spelling of an article URL: scheme/host lower case, no default port, no fragment, no
-    tracking parameter, the other parameters sorted; the path exactly as given (percent-encoded)."""
+    tracking parameter, the other parameters sorted; the path exactly as given (percent-encoded).
+
+    Memoized: the result depends on the arguments only (no settings, no clock, no I/O) and is a string, which no
+    caller can change; ``tracking`` must be hashable, hence a tuple. A URL that raises is not remembered."""
     safe = safe_url_string(url.strip())
     parts = urlsplit(safe)
     scheme = parts.scheme.lower()

@@ -99,3 +99,16 @@ def test_a_canonical_on_another_port_of_the_same_host_is_ignored() -> None:
     extracted = extract_article(page.encode(), "http://127.0.0.1:8001/news/mine.html")
     assert extracted.canonical_url == "http://127.0.0.1:8001/news/mine.html"
     assert any("cross-site canonical ignored" in w for w in extracted.warnings)
+
+
+def test_canonicalization_is_memoized_and_unchanged_by_it() -> None:
+    messy = "HTTPS://Www.Example.com:443/Politik/Story-1.html?utm_source=x&page=2#top"
+    first = canonicalize_url(messy)
+    hits = canonicalize_url.cache_info().hits
+    assert canonicalize_url(messy) == first == "https://www.example.com/Politik/Story-1.html?page=2"
+    assert canonicalize_url.cache_info().hits == hits + 1
+    assert canonicalize_url.cache_info().maxsize == 8192
+    canonicalize_url.cache_clear()
+    assert canonicalize_url(messy) == first  # computed afresh: the same
+    with pytest.raises(ValueError):  # an unparseable URL still raises (callers count and skip it)
+        canonicalize_url("http://[broken/news/bracket.html")
