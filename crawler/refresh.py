@@ -107,8 +107,8 @@ def may_refresh(response: HtmlResponse, ignore_tags: Iterable[str] = ()) -> bool
     in any case. Most pages lack one of the words. The few that have all three (``http-equiv`` is common, and
     so is ``refresh`` in an ad script) then get w3lib's own scan of those bytes: a ``<meta`` tag outside
     comments and ``ignore_tags`` (``METAREFRESH_IGNORE_TAGS``, none by default) whose attributes say
-    ``refresh``, read in full only if there is one. That scan
-    covers more than Scrapy's characters, never less, so where it finds nothing Scrapy would not either."""
+    ``refresh``, read in full only if there is one. That scan covers more than Scrapy's characters, never less,
+    so where it finds nothing Scrapy would not either."""
     encoding = ascii_encoding(response)
     if encoding is None:
         return True
