@@ -21,6 +21,7 @@ from newsagg.config import Config
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
 from newsagg.stories.encoder import StoryEncoder, load_encoder
+from newsagg.stories.frequencies import DocumentFrequencies, document_terms
 from newsagg.stories.order import clustering_order
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
 from newsagg.stories.similarity import ArticleFeatures, Idf
@@ -157,13 +158,18 @@ class StoryClusterer:
         # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
         self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
         self._feature_cache: OrderedDict[tuple[Any, ...], ArticleFeatures] = OrderedDict()
-        # Document frequencies drift slowly: cache them (bounded) and start over when the store has grown by
-        # DF_GROWTH, so an assignment asks the store only for the terms it has not seen lately.
-        self._df: OrderedDict[str, int] = OrderedDict()
-        self._df_total = 0
-        # IDF weight per term under the current statistics (the store's size and the cached frequencies), and
-        # a number for those statistics: while it holds, a term's weight and a profile's norms stay valid.
-        self._weights = IdfTable(0, self._df)
+        # Document frequencies, kept current from the batches clustered (see ``frequencies.py``): the source
+        # of the statistics below, instead of a store query per article.
+        self._df = DocumentFrequencies(store, self._document_terms)
+        # The frequencies IDF uses: a snapshot per term, taken when the term is first needed and kept until the
+        # collection has grown by DF_GROWTH (then all are taken again). Frequencies kept current at every
+        # batch instead lowered ECB+ BCubed F1 in 3 of 4 stream orders (.9169 -> .9148 in the eval's order):
+        # the snapshot is the weighting that was tuned, and it keeps profile norms valid for longer.
+        self._snapshot: OrderedDict[str, int] = OrderedDict()
+        self._snapshot_total = 0
+        # IDF weight per term under the current statistics (the collection's size and the snapshot), and a
+        # number for those statistics: while it holds, a term's weight and a profile's norms stay valid.
+        self._weights = IdfTable(0, self._snapshot)
         self._weights_total = -1
         self.generation = 0
 
@@ -190,6 +196,11 @@ class StoryClusterer:
         else:
             self._feature_cache.move_to_end(key)
         return cached
+
+    def _document_terms(self, article: Article) -> set[str]:
+        """The terms an article adds to the document frequencies, from its (cached) features: the batch is
+        counted before it is clustered, and its features are needed then anyway."""
+        return document_terms(self._features_of(article).terms)
 
     def _features(self, articles: list[Article]) -> list[ArticleFeatures]:
         """Features of ``articles``, with embeddings when the encoder has a say among them (several languages,
@@ -231,7 +242,7 @@ class StoryClusterer:
         return profile
 
     def _idf(self, features: ArticleFeatures, profiles: list[StoryProfile], *, exhaustive: bool = False) -> Idf:
-        """IDF over the terms of ``features`` and ``profiles``, from the store's statistics (cached).
+        """IDF over the terms of ``features`` and ``profiles``, from the document frequencies kept in memory.
 
         A term outside them weighs as a term no stored article contains. ``exhaustive``: the caller only asks
         for those terms, so the check is skipped (same weights, less work)."""
@@ -240,24 +251,24 @@ class StoryClusterer:
             terms.update(profile.names)
             for bucket in profile.terms.values():
                 terms.update(bucket)
-        missing = sorted(t for t in terms if t not in self._df and not t.startswith("#"))
-        total, frequencies = self.store.term_stats(missing)
-        if total > DF_GROWTH * self._df_total + 10:
-            # The store grew enough for cached frequencies to mislead: start over.
-            self._df.clear()
-            self._df_total = total
+        missing = sorted(t for t in terms if t not in self._snapshot and not t.startswith("#"))
+        total, frequencies = self._df.stats(missing)
+        if total > DF_GROWTH * self._snapshot_total + 10:
+            # The collection grew enough for the snapshot to mislead: take it again (from memory: no recount).
+            self._snapshot.clear()
+            self._snapshot_total = total
             missing = sorted(t for t in terms if not t.startswith("#"))
-            total, frequencies = self.store.term_stats(missing)
+            total, frequencies = self._df.stats(missing)
             self._weights_total = -1
         stale = total != self._weights_total
         for term in missing:
-            self._df[term] = frequencies.get(term, 0)
-            stale = stale or term in self._weights  # evicted earlier, fetched again: its weight may differ
-        while len(self._df) > DF_CACHE:
-            self._df.popitem(last=False)
+            self._snapshot[term] = frequencies.get(term, 0)
+            stale = stale or term in self._weights  # dropped earlier, taken again: its weight may differ
+        while len(self._snapshot) > DF_CACHE:
+            self._snapshot.popitem(last=False)
             stale = True
         if stale:
-            self._weights = IdfTable(total, self._df)
+            self._weights = IdfTable(total, self._snapshot)
             self._weights_total = total
             self.generation += 1
         if exhaustive:
@@ -270,6 +281,7 @@ class StoryClusterer:
     # --- assignment ------------------------------------------------------------------------------------
     def assign(self, article: Article) -> str:
         """Give ``article`` a story id (persisted) and refresh that story's summary."""
+        self._df.admit(article)
         features = self._features_of(article)
         previous = article.get("story_id")
         story_id = self._decide(article, features)
