@@ -142,3 +142,19 @@ def test_clustering_asks_the_store_for_term_statistics_once_not_per_article(tmp_
         _cluster(store, clusterer, batch)
     assert store.term_queries == 1  # the store's size, when the counts are rebuilt at first use
     assert len({a["story_id"] for a in store.get_articles([f"a{i}" for i in range(len(TEXTS))])}) >= 2
+
+
+def test_counts_from_memory_or_from_the_store_make_the_same_stories(tmp_path: Path) -> None:
+    """Complete counts in memory (terms weighed as first looked up) and counts asked from the store (terms
+    taken in before scoring) are two ways to the same IDF: the same stories, story for story."""
+    partitions = []
+    for rebuild_max in (10_000, 0):
+        store = SQLiteStore(tmp_path / f"s{rebuild_max}.sqlite")
+        clusterer = StoryClusterer(store)
+        clusterer._df = DocumentFrequencies(store, clusterer._document_terms, rebuild_max=rebuild_max)
+        for batch in _batches(store, 2):
+            _cluster(store, clusterer, batch)
+        assert clusterer._df.complete is (rebuild_max > 0)
+        partitions.append({a["id"]: a["story_id"] for a in store.iter_articles()})
+    assert partitions[0] == partitions[1]
+    assert len(set(partitions[0].values())) >= 2
