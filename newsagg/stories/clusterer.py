@@ -523,27 +523,47 @@ class StoryClusterer:
             range(1, len(features)), key=lambda i: (seed.score(features[i], idf, self.weights, memo=memo), i)
         )
         found: list[tuple[list[int], list[int]]] = []
+        # The starts often meet on the same camps: a camp's profile and its members' scores against it are
+        # computed once for all starts (the same profile object, so the same sums in the same order).
+        camp_profiles: dict[tuple[int, ...], StoryProfile] = {}
+        scores: dict[tuple[tuple[int, ...], int], float] = {}
         for far in ranked[: max(1, self.settings.split_seeds)]:
-            camps = self._two_means(features, idf, far, memo, alive)
+            camps = self._two_means(features, idf, far, memo, alive, camp_profiles, scores)
             if camps is not None and camps not in found:
                 found.append(camps)
         return found
 
     def _two_means(
-        self, features: list[ArticleFeatures], idf: Idf, far: int, memo: NormMemo, alive: list[StoryProfile]
+        self,
+        features: list[ArticleFeatures],
+        idf: Idf,
+        far: int,
+        memo: NormMemo,
+        alive: list[StoryProfile],
+        camp_profiles: dict[tuple[int, ...], StoryProfile],
+        scores: dict[tuple[tuple[int, ...], int], float],
     ) -> tuple[list[int], list[int]] | None:
-        """2-means seeded with the founder and member ``far``; None when one camp empties."""
+        """2-means seeded with the founder and member ``far``; None when one camp empties. ``camp_profiles``
+        and ``scores``: shared by the starts of one split pass (by camp members, and by camp and member)."""
+
+        def fit(camp: tuple[int, ...], i: int) -> float:
+            key = (camp, i)
+            score = scores.get(key)
+            if score is None:
+                profile = camp_profiles.get(camp)
+                if profile is None:
+                    profile = camp_profiles[camp] = _profile_of("camp", [features[j] for j in camp])
+                    alive.append(profile)
+                score = scores[key] = profile.score(features[i], idf, self.weights, memo=memo)
+            return score
+
         camps = ([0], [far])
         for _ in range(6):
-            profiles = [_profile_of(str(k), [features[i] for i in camp]) for k, camp in enumerate(camps)]
-            alive.extend(profiles)
+            keys = (tuple(camps[0]), tuple(camps[1]))
             home: list[int] = []
             away: list[int] = []
-            for i, f in enumerate(features):
-                fits_home = profiles[0].score(f, idf, self.weights, memo=memo) >= profiles[1].score(
-                    f, idf, self.weights, memo=memo
-                )
-                (home if fits_home else away).append(i)
+            for i in range(len(features)):
+                (home if fit(keys[0], i) >= fit(keys[1], i) else away).append(i)
             if not away or not home:
                 return None
             if (home, away) == camps:
