@@ -354,7 +354,7 @@ def _dateparser_parse(text: str, languages: list[str] | None, settings: dict[str
     for start in range(min(3, len(words))):
         candidate = " ".join(words[start:])
         try:
-            value = dateparser.parse(candidate, languages=languages, settings=settings)
+            value: datetime | None = dateparser.parse(candidate, languages=languages, settings=settings)
         except Exception:  # dateparser raises assorted errors on odd input
             value = None
         if value is not None:
