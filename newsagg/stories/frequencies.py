@@ -32,7 +32,7 @@ from newsagg.text import content_terms
 
 #: Terms whose counts are kept (≈ 35 MB at most); past it the oldest go and are asked from the store.
 DF_LIMIT = 200_000
-#: Articles read at first use to rebuild complete counts (≈ 0.5 ms each); a larger store is asked per term.
+#: Articles read at first use to rebuild complete counts (≈ 0.6 ms of CPU each); a larger store is asked per term.
 REBUILD_MAX = 20_000
 #: Ids of articles counted but possibly not clustered yet (one batch, or a backlog), so none counts twice.
 SEEN_LIMIT = 50_000
