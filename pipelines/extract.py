@@ -30,6 +30,7 @@ from crawler.pool import DeferredProcessPool
 from newsagg.dedupe import signature_for
 from newsagg.extraction import ExtractedArticle, extract_article
 from newsagg.extraction.budget import ExtractionBudgetExceeded, cpu_budget
+from newsagg.malloc import release_after
 
 #: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
 _PRELOAD = [
@@ -56,10 +57,15 @@ def make_pool(workers: int) -> ProcessPoolExecutor:
 
 def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any], cpu_seconds: float = 0.0) -> Extracted:
     """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call,
-    within the page's CPU budget (:mod:`newsagg.extraction.budget`)."""
-    with cpu_budget(cpu_seconds):
-        extracted = extract_article(body, url, **kwargs)
-        signature = signature_for(extracted.text) if extracted.is_article else None
+    within the page's CPU budget (:mod:`newsagg.extraction.budget`). After a big page the heap's free pages go
+    back to the system (:func:`newsagg.malloc.release_after`), so a worker does not keep its largest page's
+    memory for the rest of the crawl."""
+    try:
+        with cpu_budget(cpu_seconds):
+            extracted = extract_article(body, url, **kwargs)
+            signature = signature_for(extracted.text) if extracted.is_article else None
+    finally:
+        release_after(len(body))
     return extracted, signature
 
 
