@@ -28,14 +28,14 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from crawler.config import config_for
 from crawler.pool import DeferredProcessPool
 from newsagg.dedupe import signature_for
-from newsagg.extraction import ExtractedArticle, extract_article
+from newsagg.extraction import ExtractedArticle
 from newsagg.extraction.budget import ExtractionBudgetExceeded, cpu_budget
 from newsagg.malloc import release_after
 
 #: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
 _PRELOAD = [
     "pipelines.extract",
-    "newsagg.extraction",
+    "newsagg.extraction.core",
     "newsagg.dedupe",
     "trafilatura",
     "dateparser",
@@ -59,7 +59,12 @@ def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any], cpu_se
     """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call,
     within the page's CPU budget (:mod:`newsagg.extraction.budget`). After a big page the heap's free pages go
     back to the system (:func:`newsagg.malloc.release_after`), so a worker does not keep its largest page's
-    memory for the rest of the crawl."""
+    memory for the rest of the crawl.
+
+    extraction's modules are imported here, not by this module: the crawl process, which imports this module,
+    normally only receives the workers' results (they are preloaded in the workers' fork server)."""
+    from newsagg.extraction.core import extract_article
+
     try:
         with cpu_budget(cpu_seconds):
             extracted = extract_article(body, url, **kwargs)
