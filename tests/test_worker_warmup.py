@@ -117,3 +117,38 @@ def test_pinned_thresholds_keep_big_blocks_in_mmap_unlike_glibcs_default() -> No
 def test_only_big_pages_are_trimmed_after() -> None:
     assert release_after(TRIM_AFTER_BYTES - 1) is False
     release_after(TRIM_AFTER_BYTES)  # returns whether anything was free; must not fail
+
+
+IMPORTS_SCRIPT = """
+import json, pickle, sys
+
+modules = sys.argv[1].split(",")
+for name in modules:
+    __import__(name)
+if "pipelines.extract" in modules:  # the crawl process receives the workers' results
+    from newsagg.extraction import ExtractedArticle
+
+    pickle.loads(pickle.dumps(ExtractedArticle(url="https://example.org/a", canonical_url="https://example.org/a")))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def loaded_by(*modules: str) -> set[str]:
+    return set(json.loads(run(IMPORTS_SCRIPT, ",".join(modules)).splitlines()[-1]))
+
+
+def test_the_fork_server_preloads_no_crawl_framework_and_no_datasketch() -> None:
+    """What the workers are forked with: Scrapy, Twisted and itemadapter are the crawl process's (≈ 36 MB),
+    datasketch and scipy (≈ 55 MB) are only needed by a distributed crawl's shared LSH."""
+    from pipelines.extract import _PRELOAD
+
+    preloaded = [name for name in _PRELOAD if name != "pipelines.worker_warmup"]  # it warms at import
+    loaded = loaded_by(*preloaded)
+    assert {"trafilatura", "dateparser", "py3langid"} <= loaded
+    assert not loaded & {"scrapy", "twisted", "itemadapter", "datasketch", "scipy"}
+
+
+def test_the_crawl_process_does_not_load_extraction_for_the_workers_results() -> None:
+    loaded = loaded_by("pipelines.extract", "pipelines.dedupe", "crawler.story_worker")
+    assert "scrapy" in loaded
+    assert not loaded & {"trafilatura", "justext", "htmldate", "datasketch", "scipy"}
