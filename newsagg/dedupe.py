@@ -152,6 +152,8 @@ def signature_bytes(signature: HasHashValues) -> bytes:
 
 
 def signature_from_bytes(data: bytes, num_perm: int = DEFAULT_NUM_PERM) -> Signature:
+    """A stored signature read back; a ValueError if it was made with another ``num_perm`` (its values could not
+    be compared position by position)."""
     signature = Signature.from_bytes(data)
     if len(signature) != num_perm:
         raise ValueError(f"a signature of {len(signature)} values, expected {num_perm}")
