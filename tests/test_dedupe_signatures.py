@@ -102,17 +102,13 @@ def test_importing_dedupe_loads_neither_datasketch_nor_scipy() -> None:
 def test_the_shared_state_of_a_distributed_crawl_finds_near_copies(tmp_path: Path, redis_url: str) -> None:
     """The Redis-backed LSH (the one place datasketch is still imported) indexes our signatures as datasketch's."""
     stores = [SQLiteStore(tmp_path / f"{name}.sqlite") for name in ("a", "b")]
-    detectors = [
-        DuplicateDetector(
-            store,
-            shared=SharedDupeState(redis_url, "test-shared", threshold=DEFAULT_THRESHOLD, num_perm=128),
-        )
-        for store in stores
-    ]
+    shared = [SharedDupeState(redis_url, "test-shared", threshold=DEFAULT_THRESHOLD, num_perm=128) for _ in stores]
+    detectors = [DuplicateDetector(store, shared=state) for store, state in zip(stores, shared, strict=True)]
     first, _ = detectors[0].check("wire", WIRE, content_hash(WIRE))
     verdict, signature = detectors[1].check("edited", EDITED, content_hash(EDITED))
     assert first.kind is None
     assert verdict.matched_id == "wire" and verdict.kind in ("near", "near-verbatim")
     assert signature == minhash_of(EDITED)
-    for store in stores:
+    for store, state in zip(stores, shared, strict=True):
         store.close()
+        state.server.close()  # not left to the collector, which may run it inside another test
