@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
 from bench.measure import Measured, run_measured  # noqa: E402
 from bench.server import StaticServer  # noqa: E402
 from bench.web import DEFAULT_DATA, BenchDataMissing, BenchWeb, BenchWebSpec, outlet_ip  # noqa: E402
-from crawler.story_worker import PROCESS_NAME as STORY_WORKER  # noqa: E402
+from crawler.story_tasks import PROCESS_NAME as STORY_WORKER  # noqa: E402
 from tests.support.crawl import NEWSAGG, crawl_args  # noqa: E402
 
 BENCH_SETTINGS: dict[str, Any] = {

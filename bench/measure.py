@@ -9,7 +9,7 @@ process's maximum) would miss. PSS is the figure to compare: pages shared after 
 sum counts them once per process (an upper bound, what a naive ``ps`` sum shows). Linux only.
 
 ``cpu_by_name`` splits the sampled CPU by process name (``/proc/PID/comm``, as ``ps`` shows it), so a bench can
-tell which process of the tree spent it: a worker that names itself (``crawler.pool.name_process``) is counted
+tell which process of the tree spent it: a worker that names itself (``crawler.procname.name_process``) is counted
 apart from the anonymous ``python`` workers around it.
 """
 

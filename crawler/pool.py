@@ -10,7 +10,6 @@ so nothing is lost); it gets the :class:`BrokenProcessPool` error through the De
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,23 +19,6 @@ from twisted.internet import defer, threads
 from twisted.python.failure import Failure
 
 _T = TypeVar("_T")
-
-#: Linux keeps at most 15 bytes of a process name (``/proc/PID/comm``, ``TASK_COMM_LEN`` - 1).
-_COMM_MAX = 15
-
-
-def name_process(name: str) -> None:
-    """Name the calling worker process ``name``, for Python (``multiprocessing.current_process().name``, seen in
-    log records and tracebacks) and for the OS (``/proc/self/comm``, what ``ps``, ``top`` and ``bench/measure.py``
-    read): every worker of a forkserver pool is otherwise just another ``python``, and the bench could not tell
-    the story worker's CPU from the extraction pool's. Call it from the worker's initializer (its main thread).
-    Elsewhere than on Linux only the Python name is set; the OS name is best effort."""
-    multiprocessing.current_process().name = name
-    try:
-        with open("/proc/self/comm", "wb") as comm:
-            comm.write(name.encode("utf-8")[:_COMM_MAX])
-    except OSError:
-        pass
 
 
 def _fired_on_reactor(future: Future[_T]) -> defer.Deferred[_T]:

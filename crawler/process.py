@@ -14,6 +14,7 @@ from scrapy.utils.log import log_scrapy_info
 from crawler.distributed import distributed_settings
 from newsagg.config import Config, load_config
 from newsagg.logs import install_json_handler
+from newsagg.malloc import pin_malloc_thresholds
 from newsagg.state.runs import new_run_id
 from newsagg.storage import check_backend
 
@@ -111,6 +112,9 @@ def run_crawl(
 
     Raises :class:`~newsagg.storage.StorageError` before anything is fetched if the configured engine can
     never serve this newsagg (see :func:`newsagg.storage.check_backend`)."""
+    # Response bodies of every size pass through this process: without fixed thresholds glibc keeps the
+    # largest ones' heap after they are freed (newsagg.malloc).
+    pin_malloc_thresholds()
     config = load_config({k: v for k, v in (overrides or {}).items() if v is not None})
     check_backend(config)
     settings = crawl_settings(config, overrides, shared_frontier=spider == "news")

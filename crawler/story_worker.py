@@ -33,39 +33,9 @@ from twisted.python.failure import Failure
 from crawler import signals as newsagg_signals
 from crawler.config import config_for
 from crawler.extensions import StoryClusteringExtension
-from crawler.pool import DeferredProcessPool, name_process
-from newsagg.config import Config
-from newsagg.storage.base import Article, ArticleStore, StorageError
-from newsagg.stories import StoryClusterer, StorySettings, clustering_order
-
-_STATE: dict[str, Any] = {}
-#: The story worker's process name (``ps``, ``/proc/PID/comm``): ``bench/crawl.py`` counts its CPU apart by it.
-PROCESS_NAME = "newsagg-story"
-
-
-def _init_worker(config: Config, story_settings: StorySettings) -> None:
-    from newsagg.storage import open_store
-
-    name_process(PROCESS_NAME)
-
-    store = open_store(config)
-    _STATE["store"] = store
-    _STATE["clusterer"] = StoryClusterer(store, story_settings)
-
-
-def _assign(article_ids: list[str]) -> list[str]:
-    """Worker side: cluster one indexed batch; returns the story ids touched. An article the store cannot
-    take now stays unassigned: the backlog clustering at spider close (in the crawl process) picks it up."""
-    store: ArticleStore = _STATE["store"]
-    clusterer: StoryClusterer = _STATE["clusterer"]
-    touched = []
-    store.refresh()
-    for article in clustering_order(store.get_articles(article_ids)):
-        try:
-            touched.append(clusterer.assign(article))
-        except StorageError:
-            continue
-    return touched
+from crawler.pool import DeferredProcessPool
+from crawler.story_tasks import assign, init_worker
+from newsagg.storage.base import Article
 
 
 class StoryWorkerExtension(StoryClusteringExtension):
@@ -77,7 +47,7 @@ class StoryWorkerExtension(StoryClusteringExtension):
             return ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_init_worker,
+                initializer=init_worker,
                 initargs=initargs,
             )
 
@@ -101,7 +71,7 @@ class StoryWorkerExtension(StoryClusteringExtension):
     def offload(self, articles: list[Article]) -> None:
         if not articles:
             return
-        done: defer.Deferred[Any] = self.pool.call(_assign, [a["id"] for a in articles])
+        done: defer.Deferred[Any] = self.pool.call(assign, [a["id"] for a in articles])
         done.addCallbacks(self._clustered, self._failed, errbackArgs=(articles,))
         self.pending.append(done)
         done.addBoth(self._forget, done)

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from hashlib import sha1 as _sha1
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
-from datasketch.lsh import _optimal_param
 
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import ArticleStore, StorageError
 from newsagg.text import word_shingles
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 logger = logging.getLogger(__name__)
 
@@ -40,39 +42,122 @@ class DuplicateVerdict:
 
 
 #: datasketch's 32-bit affine permutations: half the bytes of the 64-bit schemes, same accuracy at our sizes.
+#: Signatures are computed here (:func:`minhash_of`) bit for bit as datasketch 2.0.0's ``MinHash(seed=1,
+#: scheme="affine32")`` computes them, without importing datasketch: it imports scipy (≈ 30 MB per process)
+#: for its LSH parameter search, and every extraction worker and the crawl process import this module.
 SCHEME = "affine32"
+SEED = 1
+_MAX_HASH = np.uint32(0xFFFFFFFF)  # an empty signature's values (datasketch's "no value yet")
+#: Shingles hashed per numpy block: the block's (rows x num_perm) uint32 matrix stays ≈ 1 MB however long the
+#: text (datasketch builds it for the whole text at once: 50 MB for a 100,000-word page).
+_BLOCK = 2048
+
+#: (a, b) of the affine permutations, per num_perm; they depend only on (num_perm, seed).
+_PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
-#: Permutations are the costly part of a new MinHash (≈ 1 ms); they depend only on (num_perm, seed, scheme).
-_PERMUTATIONS: dict[int, object] = {}
-
-
-def shingle_hashes(shingles: Iterable[str]) -> list[int]:
+def shingle_hashes(shingles: Iterable[str]) -> np.ndarray:
     """datasketch's default 32-bit hash of each shingle (``sha1_hash32``: the first 4 bytes of its SHA-1,
     little-endian), computed in one pass: the digests are joined and read back by numpy instead of being
     unpacked one Python call at a time. Stored signatures depend on these values bit for bit."""
     digests = b"".join([_sha1(s.encode("utf-8")).digest() for s in shingles])
-    return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # a SHA-1 digest is 5 32-bit words
+    return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)  # a SHA-1 digest is 5 32-bit words
 
 
-def _identity(value: int) -> int:
-    return value
+def permutations(num_perm: int = DEFAULT_NUM_PERM) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations ``h -> a*h + b mod 2**32`` datasketch draws for ``seed=1``: from the legacy
+    ``RandomState(seed)``, ``num_perm`` values of ``a`` in ``[0, 2**31)`` made odd (``2a + 1``: a bijection), then
+    ``num_perm`` values of ``b`` in ``[0, 2**32)``. Imported lazily: ``numpy.random`` is only needed once."""
+    cached = _PERMUTATIONS.get(num_perm)
+    if cached is None:
+        from numpy.random import RandomState
+
+        gen = RandomState(SEED)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        cached = _PERMUTATIONS.setdefault(num_perm, (a, b))
+    return cached
 
 
-def minhash_of(text: str, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
-    permutations = _PERMUTATIONS.get(num_perm)
-    signature = MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, permutations=permutations, hashfunc=_identity)
-    _PERMUTATIONS.setdefault(num_perm, signature.permutations)
-    signature.update_batch(shingle_hashes(word_shingles(text)))
-    return signature
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch applies to every input hash before the permutations
+    (uint32 arithmetic: the wraparound is the intended modulo 2**32)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
-def signature_bytes(signature: MinHash) -> bytes:
+class Signature:
+    """A text's MinHash signature: ``num_perm`` uint32 values, the minimum of each permutation over the text's
+    shingle hashes. What datasketch's ``MinHash`` was used for here (values, Jaccard estimate, bytes), without
+    its permutation arrays and hash function carried in every object."""
+
+    __slots__ = ("hashvalues",)
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Signature) and np.array_equal(self.hashvalues, other.hashvalues)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable values: not hashable, like datasketch's MinHash
+
+    def __repr__(self) -> str:
+        return f"Signature(num_perm={len(self)})"
+
+    def jaccard(self, other: Signature) -> float:
+        """Estimated Jaccard similarity: the share of permutations whose minima agree."""
+        if len(self) != len(other):
+            raise ValueError("signatures of different num_perm cannot be compared")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self)
+
+    def to_bytes(self) -> bytes:
+        """The stored form (:func:`signature_bytes`)."""
+        return signature_bytes(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Signature:
+        return cls(np.frombuffer(data, dtype=np.uint32).copy())
+
+
+def minhash_of(text: str, num_perm: int = DEFAULT_NUM_PERM) -> Signature:
+    """The MinHash of ``text``'s word shingles, equal bit for bit to datasketch's ``MinHash(num_perm, seed=1,
+    scheme="affine32")`` updated with each shingle's UTF-8 bytes (its default SHA-1 hash). Stored signatures of
+    earlier crawls were made that way, and new ones are compared with them."""
+    a, b = permutations(num_perm)
+    values = np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    hashes = shingle_hashes(word_shingles(text))
+    for start in range(0, len(hashes), _BLOCK):
+        mixed = _fmix32(hashes[start : start + _BLOCK]).reshape(-1, 1)
+        np.minimum(values, (mixed * a + b).min(axis=0), out=values)
+    return Signature(values)
+
+
+class HasHashValues(Protocol):
+    """A :class:`Signature`, or a datasketch ``MinHash``/``LeanMinHash`` (the same values and stored bytes)."""
+
+    @property
+    def hashvalues(self) -> np.ndarray: ...
+
+
+def signature_bytes(signature: HasHashValues) -> bytes:
+    """The stored form of a signature: its values as native uint32, 4 bytes each."""
     return signature.hashvalues.astype(np.uint32).tobytes()
 
 
-def signature_from_bytes(data: bytes, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
-    return MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint32).copy())
+def signature_from_bytes(data: bytes, num_perm: int = DEFAULT_NUM_PERM) -> Signature:
+    """A stored signature read back; a ValueError if it was made with another ``num_perm`` (its values could not
+    be compared position by position)."""
+    signature = Signature.from_bytes(data)
+    if len(signature) != num_perm:
+        raise ValueError(f"a signature of {len(signature)} values, expected {num_perm}")
+    return signature
 
 
 def signature_for(text: str | None, num_perm: int = DEFAULT_NUM_PERM) -> bytes | None:
@@ -86,8 +171,54 @@ def signature_for(text: str | None, num_perm: int = DEFAULT_NUM_PERM) -> bytes |
     return signature_bytes(minhash_of(text, num_perm))
 
 
-def _lean(values: np.ndarray) -> LeanMinHash:
-    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
+def _legendre_nodes(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1]: Newton's iteration on the Legendre polynomial of degree
+    ``points`` (its three-term recurrence), from the usual cosine guesses; elementwise numpy only."""
+    nodes = np.cos(np.pi * (np.arange(1, points + 1) - 0.25) / (points + 0.5))
+    for _ in range(100):
+        previous, current = np.ones_like(nodes), nodes.copy()
+        for degree in range(2, points + 1):
+            previous, current = current, ((2 * degree - 1) * nodes * current - (degree - 1) * previous) / degree
+        derivative = points * (nodes * current - previous) / (nodes * nodes - 1.0)
+        step = current / derivative
+        nodes = nodes - step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    return nodes, 2.0 / ((1.0 - nodes * nodes) * derivative * derivative)
+
+
+def _integrals(lower: float, upper: float, f: Callable[[np.ndarray], np.ndarray], points: int) -> np.ndarray:
+    """The integral over [lower, upper] of ``f`` (vectorised over its leading axes, the nodes on the last)."""
+    nodes, weights = _legendre_nodes(points)
+    half = (upper - lower) / 2.0
+    integral: np.ndarray = f(half * nodes + (lower + upper) / 2.0) @ weights * half
+    return integral
+
+
+def optimal_bands(
+    threshold: float, num_perm: int, false_positive_weight: float = 0.5, false_negative_weight: float = 0.5
+) -> tuple[int, int]:
+    """The LSH bands ``(b, r)`` minimising the weighted false-positive and false-negative areas for
+    ``threshold``: datasketch's ``MinHashLSH`` parameter search (``datasketch.lsh._optimal_param``), the same grid
+    and the same order (the first minimum wins), without scipy, which datasketch imports only for ``quad``.
+
+    The probability that two signatures of similarity ``s`` share a band, ``1 - (1 - s**r)**b``, is a
+    polynomial of degree ``b*r <= num_perm``, so a Gauss-Legendre rule of ``num_perm // 2 + 1`` nodes integrates
+    it exactly (up to rounding, like scipy's adaptive ``quad``); all the ``(b, r)`` pairs are integrated at once.
+    """
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    b, r = pairs[:, 0:1], pairs[:, 1:2]
+    points = num_perm // 2 + 1
+
+    def shared(s: np.ndarray) -> np.ndarray:
+        result: np.ndarray = 1.0 - (1.0 - s**r) ** b
+        return result
+
+    false_positive = _integrals(0.0, threshold, shared, points)
+    false_negative = _integrals(threshold, 1.0, lambda s: 1.0 - shared(s), points)
+    error = false_positive * false_positive_weight + false_negative * false_negative_weight
+    best = int(np.argmin(error))
+    return int(pairs[best, 0]), int(pairs[best, 1])
 
 
 _MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: folds a band's r values into one 64-bit key
@@ -105,7 +236,7 @@ class RecentSignatures:
 
     def __init__(self, window: int, num_perm: int, threshold: float) -> None:
         self.window = max(1, window)
-        self.b, self.r = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.b, self.r = optimal_bands(threshold, num_perm)
         self.values = np.zeros((self.window, num_perm), dtype=np.uint32)
         self.bands = np.zeros((self.window, self.b), dtype=np.uint64)
         self.ids: list[str | None] = [None] * self.window
@@ -155,6 +286,9 @@ class SharedDupeState:
 
     def __init__(self, redis_url: str, prefix: str, *, threshold: float, num_perm: int) -> None:
         import redis
+        from datasketch import LeanMinHash, MinHashLSH  # only a distributed crawl needs it (and its scipy)
+
+        self._lean_class = LeanMinHash
 
         self.server = redis.Redis.from_url(redis_url)
         self.key = f"{prefix}:dedupe"
@@ -166,31 +300,40 @@ class SharedDupeState:
             storage_config={"type": "redis", "basename": f"{self.key}:lsh".encode(), "redis": config},
         )
 
+    def _lean(self, values: np.ndarray) -> LeanMinHash:
+        return self._lean_class(seed=SEED, hashvalues=values, scheme=SCHEME)
+
     def add(self, article_id: str, values: np.ndarray, group: str, text_hash: str) -> None:
         self.server.hset(f"{self.key}:sig", article_id, values.tobytes())
         self.server.hset(f"{self.key}:group", article_id, group)
         self.server.hsetnx(f"{self.key}:hash", text_hash, article_id)
         if article_id not in self.lsh:
-            self.lsh.insert(article_id, _lean(values))
+            self.lsh.insert(article_id, self._lean(values))
 
     def add_group(self, article_id: str, group: str, text_hash: str) -> None:
         self.server.hset(f"{self.key}:group", article_id, group)
         self.server.hsetnx(f"{self.key}:hash", text_hash, article_id)
 
     def candidates(self, values: np.ndarray) -> dict[str, np.ndarray]:
-        keys = [k.decode() if isinstance(k, bytes) else k for k in self.lsh.query(_lean(values))]
+        keys = [k.decode() if isinstance(k, bytes) else k for k in self.lsh.query(self._lean(values))]
         if not keys:
             return {}
         blobs = self.server.hmget(f"{self.key}:sig", keys)
-        return {k: np.frombuffer(b, dtype=np.uint32) for k, b in zip(keys, blobs, strict=True) if b}
+        return {k: np.frombuffer(_as_bytes(b), dtype=np.uint32) for k, b in zip(keys, blobs, strict=True) if b}
 
     def group_of(self, article_id: str) -> str | None:
         value = self.server.hget(f"{self.key}:group", article_id)
-        return value.decode() if value else None
+        return _as_bytes(value).decode() if value else None
 
     def id_of_hash(self, text_hash: str) -> str | None:
         value = self.server.hget(f"{self.key}:hash", text_hash)
-        return value.decode() if value else None
+        return _as_bytes(value).decode() if value else None
+
+
+def _as_bytes(value: bytes | str) -> bytes:
+    """A Redis answer as bytes: the client is created without ``decode_responses`` (signatures are binary), but
+    redis-py types its answers ``bytes | str``."""
+    return value.encode() if isinstance(value, str) else value
 
 
 class DuplicateDetector:
@@ -256,18 +399,18 @@ class DuplicateDetector:
 
     def check(
         self, article_id: str, text: str, text_hash: str, signature: bytes | None = None
-    ) -> tuple[DuplicateVerdict, MinHash | None]:
+    ) -> tuple[DuplicateVerdict, Signature | None]:
         """Classify one article; returns the verdict and the signature to persist (None for short texts).
 
         ``signature``: the text's :func:`signature_for`, if already computed (by an extraction worker).
         """
         verdict = self._exact(article_id, text_hash)
-        minhash: MinHash | None = None
+        minhash: Signature | None = None
         if signature is None or len(signature) != 4 * self.num_perm:
             signature = signature_for(text, self.num_perm)
         if signature is not None:
             values = np.frombuffer(signature, dtype=np.uint32)
-            minhash = _lean(values)
+            minhash = Signature(values)
             if verdict is None:
                 verdict = self._near(article_id, values)
             self._insert(article_id, values)

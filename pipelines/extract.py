@@ -27,20 +27,22 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.config import config_for
 from crawler.pool import DeferredProcessPool
-from newsagg.dedupe import signature_for
-from newsagg.extraction import ExtractedArticle, extract_article
-from newsagg.extraction.budget import ExtractionBudgetExceeded, cpu_budget
+from newsagg.extraction.budget import ExtractionBudgetExceeded
+from pipelines.extract_worker import Extracted, extract_with_signature
 
-#: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker).
+#: Modules the pool's fork server imports once, so each worker starts warm (no re-import per worker). No Scrapy:
+#: the workers' functions live in modules without it (``pipelines.extract_worker``, ``crawler.story_tasks``: the
+#: story worker is forked from the same fork server).
 _PRELOAD = [
-    "pipelines.extract",
-    "newsagg.extraction",
+    "pipelines.extract_worker",
+    "crawler.story_tasks",
+    "newsagg.extraction.core",
     "newsagg.dedupe",
     "trafilatura",
     "dateparser",
     "pipelines.worker_warmup",
 ]
-Extracted = tuple[ExtractedArticle, bytes | None]
+__all__ = ["ExtractPipeline", "Extracted", "extract_with_signature", "make_pool"]
 
 
 def default_workers() -> int:
@@ -52,15 +54,6 @@ def make_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-def extract_with_signature(body: bytes, url: str, kwargs: dict[str, Any], cpu_seconds: float = 0.0) -> Extracted:
-    """Extraction plus the text's MinHash signature (for dedupe): all the per-page CPU work, in one call,
-    within the page's CPU budget (:mod:`newsagg.extraction.budget`)."""
-    with cpu_budget(cpu_seconds):
-        extracted = extract_article(body, url, **kwargs)
-        signature = signature_for(extracted.text) if extracted.is_article else None
-    return extracted, signature
 
 
 class ExtractPipeline:

@@ -1,17 +1,26 @@
 """Imported by the extraction pool's fork server (its preload list): loads, once, what extraction otherwise
-loads lazily in every worker, then freezes the garbage collector's view of it.
+loads lazily in every worker, pins glibc's malloc thresholds, then freezes the garbage collector's view of it.
 
-Measured on the bench pages, a worker's first pages load ≈ 110 MB: the py3langid model (≈ 75 MB), jusText's
-stoplists of every language (≈ 27 MB, trafilatura's fallback), tldextract's Public Suffix List (≈ 6 MB) and
-dateparser's locale map. Loaded in the fork server instead, they are shared copy-on-write by every worker
-forked from it (the extraction workers and the story worker), and counted once in the crawl's PSS.
-``gc.freeze()`` moves everything loaded so far out of the collector's generations, so collections in the
-workers do not write to those objects' headers and copy their pages back.
+Measured on the bench pages, a worker's first pages load ≈ 130 MB: the py3langid model (≈ 75 MB), jusText's
+stoplists of every language (≈ 15 MB as trafilatura's tuple, plus ≈ 20 MB for the lower-cased frozenset jusText
+builds from it at its first call), tldextract's Public Suffix List (≈ 6 MB) and dateparser's locale map. Loaded in
+the fork server instead, they are shared copy-on-write by every worker forked from it (the extraction workers
+and the story worker), and counted once in the crawl's PSS. ``gc.freeze()`` moves everything loaded so far out
+of the collector's generations, so collections in the workers do not write to those objects' headers and copy
+their pages back.
+
+glibc's malloc thresholds are pinned here (:func:`newsagg.malloc.pin_malloc_thresholds`), so every process forked
+from the fork server returns the memory of its big pages instead of keeping its RSS at its largest page.
 """
 
 from __future__ import annotations
 
 import gc
+
+from newsagg.malloc import pin_malloc_thresholds
+
+#: What :func:`warm_up` did, step name → done (a failed step leaves the load to the worker).
+WARMED: dict[str, bool] = {}
 
 
 def warm_up() -> None:
@@ -21,24 +30,32 @@ def warm_up() -> None:
     from newsagg.extraction.language import _identifier
     from newsagg.urls import site_of
 
-    steps = (
-        _identifier,
-        lambda: _dateparser_languages(["en"]),
-        lambda: site_of("https://www.example.co.uk/"),
-        _justext_stoplists,
-    )
-    for step in steps:
+    steps = {
+        "malloc_thresholds": pin_malloc_thresholds,
+        "language_model": _identifier,
+        "dateparser_languages": lambda: _dateparser_languages(["en"]),
+        "public_suffix_list": lambda: site_of("https://www.example.co.uk/"),
+        "justext_stoplist": _justext_stoplist,
+    }
+    for name, step in steps.items():
         try:
-            step()
+            WARMED[name] = step() is not False
         except Exception:  # warming is an optimisation, never a reason for a pool not to start
-            continue
+            WARMED[name] = False
 
 
-def _justext_stoplists() -> None:
+def _justext_stoplist() -> None:
+    """trafilatura's jusText fallback (no target language: it never passes one) classifies paragraphs with the
+    stopwords of every language: ``trafilatura.external.JT_STOPLIST``, a tuple built at its first call, which
+    ``justext.core.classify_paragraphs`` turns into a lower-cased frozenset through ``define_stoplist``, an
+    ``lru_cache`` keyed by that tuple. Both are built here, so the workers find them in the cache (shared) instead
+    of each building its own 35 MB at its first page that falls back to jusText."""
+    from justext.core import define_stoplist
     from trafilatura import external
 
     if external.JT_STOPLIST is None:
         external.jt_stoplist_init()
+    define_stoplist(external.JT_STOPLIST)
 
 
 warm_up()

@@ -37,7 +37,7 @@ def test_peak_memory_counts_the_whole_tree_as_pss_and_rss() -> None:
 
 NAMED_CHILD = (
     "import time, multiprocessing as mp\n"
-    "from crawler.pool import name_process\n"
+    "from crawler.procname import name_process\n"
     "def work():\n"
     "    name_process('newsagg-burner')\n"
     "    end = time.process_time() + 1.0\n"

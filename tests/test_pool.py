@@ -76,8 +76,8 @@ def test_a_worker_names_itself_for_ps_and_the_bench() -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     from bench.measure import process_name
-    from crawler.pool import name_process
-    from crawler.story_worker import PROCESS_NAME
+    from crawler.procname import name_process
+    from crawler.story_tasks import PROCESS_NAME
 
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(1, mp_context=context, initializer=name_process, initargs=(PROCESS_NAME,)) as pool:
