@@ -9,6 +9,7 @@ import pytest
 
 from newsagg.extraction import ExtractedArticle, extract_article
 from newsagg.extraction.authors import clean_authors
+from newsagg.extraction.title import choose_title
 
 FETCHED = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
 TEXT = (
@@ -91,3 +92,69 @@ def test_headline_with_a_dash_is_not_truncated() -> None:
     head = f'<meta property="og:title" content="{full}">'
     html = page(head=head, h1=full).replace("<title>Council approves budget</title>", f"<title>{full}</title>")
     assert extract(html).title == full
+
+
+# ------------------------------------------------------------------------- titles: site names and kickers
+
+
+def titled(raw_title: str, *, url: str = "https://citypaper.example/news/council-budget", head: str = "") -> str:
+    html = page(head=head, h1="").replace("<title>Council approves budget</title>", f"<title>{raw_title}</title>")
+    return extract_article(html.replace("<h1></h1>", ""), url, fetched_at=FETCHED).title or ""
+
+
+def test_site_name_with_tagline_removed_as_one_suffix() -> None:
+    head = '<meta property="og:site_name" content="Valley Courier – The Voice of the Valley">'
+    assert titled("Bridge reopens after repairs – Valley Courier – The Voice of the Valley", head=head) == (
+        "Bridge reopens after repairs"
+    )
+    assert titled("Valley Courier | The Voice of the Valley | Bridge reopens", head=head) == "Bridge reopens"
+
+
+def test_site_name_initials_removed() -> None:
+    head = '<meta property="og:site_name" content="The Northern Daily Times">'
+    assert titled("Bridge reopens after repairs - NDT", head=head) == "Bridge reopens after repairs"
+    # initials of the host name, with no site name on the page
+    url = "https://www.westbrooktribune.example/news/bridge"
+    assert titled("Bridge reopens after repairs | WBT", url=url) == "Bridge reopens after repairs"
+    # capitals that do not spell the host are kept
+    assert titled("Bridge reopens after repairs | NASA", url=url) == "Bridge reopens after repairs | NASA"
+
+
+def test_government_host_name_removed() -> None:
+    url = "https://www.interieur.gouv.fr/actualites/communiques/pont"
+    assert titled("Le pont rouvre après les travaux - Interieur", url=url) == "Le pont rouvre après les travaux"
+
+
+def test_single_angle_quote_separates_parts() -> None:
+    head = '<meta property="og:site_name" content="Citypaper">'
+    assert titled("Bridge reopens after repairs ‹ Local ‹ Citypaper", head=head) == "Bridge reopens after repairs"
+
+
+def test_source_naming_only_the_site_is_dropped() -> None:
+    head = (
+        '<meta property="og:site_name" content="Citypaper">'
+        '<meta property="og:title" content="Bridge reopens after repairs">'
+    )
+    html = page(head=head, h1="Citypaper").replace("<title>Council approves budget</title>", "<title>Citypaper</title>")
+    assert extract(html).title == "Bridge reopens after repairs"
+
+
+def test_von_kicker_is_not_a_byline() -> None:
+    assert titled("Von München bis Aachen: Im Netz der Agenten") == "Von München bis Aachen: Im Netz der Agenten"
+    assert titled("Im Netz der Agenten | von Anna Schmidt") == "Im Netz der Agenten"
+
+
+def test_spelling_that_kept_the_separator_wins() -> None:
+    cands = [
+        ("og", "Nationale Demo / Der 9. Juli naht"),
+        ("twitter", "Nationale Demo Der 9. Juli naht"),
+        ("title", "Nationale Demo Der 9. Juli naht"),
+        ("h1", "Nationale DemoDer 9. Juli naht"),
+    ]
+    assert choose_title(cands) == "Nationale Demo / Der 9. Juli naht"
+
+
+def test_headline_in_a_site_name_field_is_not_a_site_name() -> None:
+    headline = "Bridge reopens after repairs - drivers relieved"
+    head = f'<meta name="application-name" content="{headline}"><meta property="og:site_name" content="Citypaper">'
+    assert titled(headline, head=head) == headline
