@@ -158,3 +158,49 @@ def test_headline_in_a_site_name_field_is_not_a_site_name() -> None:
     headline = "Bridge reopens after repairs - drivers relieved"
     head = f'<meta name="application-name" content="{headline}"><meta property="og:site_name" content="Citypaper">'
     assert titled(headline, head=head) == headline
+
+
+# ------------------------------------------------------------------ authors: initials, job titles, prefixes
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # an initial is not a conjunction ("e"/"y"/"i" are, in lower case between spaces)
+        ("Jane E. Doe", ["Jane E. Doe"]),
+        ("Maria Y. Lopez", ["Maria Y. Lopez"]),
+        ("E. J. Dionne", ["E. J. Dionne"]),
+        ("Ana Ruiz y Pedro Gil", ["Ana Ruiz", "Pedro Gil"]),
+        ("Jane Doe AND John Roe", ["Jane Doe", "John Roe"]),
+        # job titles and credentials are not names
+        ("Jane Doe, Senior Reporter", ["Jane Doe"]),
+        ("Jane Doe, Chief Political Correspondent", ["Jane Doe"]),
+        ("JANE DOE, SENIOR EDITOR", ["JANE DOE"]),
+        ("Jane Doe, PhD", ["Jane Doe"]),
+        ("Jane Doe, Ph.D.", ["Jane Doe"]),
+        ("John Smith MD", ["John Smith"]),
+        ("Jane Doe, M.D.", ["Jane Doe"]),
+        # "Analysis by" and guest-author credits in several languages
+        ("Analysis by Stephen Collinson", ["Stephen Collinson"]),
+        ("Commentary by Jane Doe", ["Jane Doe"]),
+        ("Guest post by Jane Doe", ["Jane Doe"]),
+        ("Ein Gastbeitrag von Anna Schmidt", ["Anna Schmidt"]),
+        ("Gastautor: Jan Müller", ["Jan Müller"]),
+        ("Tribune de Claire Dubois", ["Claire Dubois"]),
+        ("Un article de Claire Dubois", ["Claire Dubois"]),
+        ("Column van Jan de Vries", ["Jan de Vries"]),
+        ("Tribuna de Ana Ruiz", ["Ana Ruiz"]),
+    ],
+)
+def test_initials_job_titles_and_credit_prefixes(raw: str, expected: list[str]) -> None:
+    assert clean_authors([raw], []) == expected
+
+
+def test_job_title_naming_the_outlet_is_its_credit() -> None:
+    assert clean_authors(["Citypaper staff reporter"], ["citypaper"]) == ["Citypaper staff reporter"]
+
+
+def test_von_line_is_a_byline_only_before_a_person() -> None:
+    # (a place after the name stays: the reference data keeps it as the outlets print it)
+    assert extract(page("<p>Von Anna Schmidt, Berlin</p>")).authors[:1] == ["Anna Schmidt"]
+    assert extract(page("<p>Von München bis Aachen</p>")).authors == []
