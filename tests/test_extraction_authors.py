@@ -48,6 +48,9 @@ def extract(html: str) -> ExtractedArticle:
         ("View all posts", []),
         ("Jane Doe, ThemeGrill", ["Jane Doe"]),
         ("Ian McEwan", ["Ian McEwan"]),
+        # a section name in the author field
+        ("Nachrichten", []),
+        ("Politik", []),
     ],
 )
 def test_interface_text_and_accounts_are_not_authors(raw: str, expected: list[str]) -> None:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .page import Page
-from .sitename import is_site_part, norm_space, site_keys, squash
+from .sitename import GENERIC_SECTIONS, is_site_part, norm_space, site_keys, squash
 
 # "By", "Analysis by", and guest-author credits ("Gastbeitrag von", "Tribune de", "Column van"...).
 _BY_PREFIX = re.compile(
@@ -107,8 +107,8 @@ _CAMEL_CASE = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 
 def _interface_or_account(name: str) -> bool:
     """Interface text or a CMS account / theme name, never a person's byline."""
-    if _INTERFACE_TEXT.match(name):
-        return True
+    if _INTERFACE_TEXT.match(name) or squash(name) in GENERIC_SECTIONS:
+        return True  # interface text, or a section name ("Nachrichten", "Politik") in the author field
     if " " in name.strip():
         return False
     return bool(_ACCOUNT_WORDS.search(name) or (_CAMEL_CASE.match(name) and not name.startswith(("Mc", "Mac"))))

@@ -28,6 +28,15 @@ _GENERIC_SUFFIXES = (
     "online", "news", "digital", "web", "com", "de", "net", "newspaper", "official", "nachrichten", "noticias", "haber",
 )  # fmt: skip
 
+# Section names common enough to recognise without the page naming them (only removed next to the outlet:
+# "Headline - National | Globalnews.ca", "Headline | Europa | DW"), and never an author.
+GENERIC_SECTIONS = frozenset(
+    """news nachrichten noticias actualites notizie nieuws nyheter uutiset wiadomosci home startseite inicio live
+    opinion meinung sport sports politics politik world welt national local lokales business wirtschaft economia
+    entertainment lifestyle tech technology science health culture kultur panorama europa europe international
+    inland ausland""".split()
+)
+
 
 def norm_space(text: Any) -> str | None:
     """Unescaped entities, no soft hyphens / zero-width characters, single spaces; ``None`` when empty."""

@@ -17,6 +17,7 @@ from typing import Any
 from .authors import person_like
 from .page import Page
 from .sitename import (
+    GENERIC_SECTIONS,
     full_site_names,
     host_key,
     is_host_initials,
@@ -37,14 +38,6 @@ _DATE_PART = re.compile(
     r"^\W*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}\.? \w+ \d{4}|\w+ \d{1,2},? \d{4})\W*$"
 )
 _BY_PART = re.compile(r"^(?:by|von|por|par|di|door|av|af)\s+(\S.*)$", re.IGNORECASE)
-# Section names common enough to recognise without the page naming them (only removed next to the outlet:
-# "Headline - National | Globalnews.ca", "Headline | Europa | DW").
-_GENERIC_SECTIONS = frozenset(
-    """news nachrichten noticias actualites notizie nieuws nyheter uutiset wiadomosci home startseite inicio live
-    opinion meinung sport sports politics politik world welt national local lokales business wirtschaft economia
-    entertainment lifestyle tech technology science health culture kultur panorama europa europe international
-    inland ausland""".split()
-)
 _NEWS_SECTION = re.compile(r"^[\w .&'-]{1,30}\s(news|nachrichten|noticias)$", re.IGNORECASE)
 
 
@@ -86,7 +79,7 @@ def _is_section_part(part: str, ctx: _Context) -> bool:
     squashed = squash(part)
     if not squashed or len(part) > 40:
         return False
-    return squashed in ctx.sections or squashed in _GENERIC_SECTIONS or bool(_NEWS_SECTION.match(part.strip()))
+    return squashed in ctx.sections or squashed in GENERIC_SECTIONS or bool(_NEWS_SECTION.match(part.strip()))
 
 
 def _is_tail_part(part: str, sep: str, ctx: _Context, after_site: bool) -> bool:
