@@ -207,3 +207,13 @@ def test_von_line_is_a_byline_only_before_a_person() -> None:
     # (a place after the name stays: the reference data keeps it as the outlets print it)
     assert extract(page("<p>Von Anna Schmidt, Berlin</p>")).authors[:1] == ["Anna Schmidt"]
     assert extract(page("<p>Von München bis Aachen</p>")).authors == []
+
+
+def test_og_title_without_the_kicker_the_others_carry_wins() -> None:
+    cands = [
+        ("og", "Trump spricht nach Tanker-Stürmung über Bodeneinsätze"),
+        ("ld", '"Es wird bald beginnen": Trump spricht nach Tanker-Stürmung über Bodeneinsätze'),
+        ("twitter", '"Es wird bald beginnen": Trump spricht nach Tanker-Stürmung über Bodeneinsätze'),
+        ("title", '"Es wird bald beginnen": Trump spricht nach Tanker-Stürmung über Bodeneinsätze'),
+    ]
+    assert choose_title(cands) == "Trump spricht nach Tanker-Stürmung über Bodeneinsätze"
