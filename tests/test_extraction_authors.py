@@ -217,3 +217,16 @@ def test_og_title_without_the_kicker_the_others_carry_wins() -> None:
         ("title", '"Es wird bald beginnen": Trump spricht nach Tanker-Stürmung über Bodeneinsätze'),
     ]
     assert choose_title(cands) == "Trump spricht nach Tanker-Stürmung über Bodeneinsätze"
+
+
+def test_body_drops_a_leading_headline_in_any_sources_spelling() -> None:
+    kicked = "Bald geht es los: Stadtrat beschließt den Haushalt"
+    head = (
+        '<meta property="og:title" content="Stadtrat beschließt den Haushalt">'
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{kicked}"}}</script>'
+    )
+    html = page(f"<p>{kicked}</p>", head=head, h1="").replace("<h1></h1>", "")
+    html = html.replace("<title>Council approves budget</title>", f"<title>{kicked}</title>")
+    art = extract(html)
+    assert art.title == "Stadtrat beschließt den Haushalt"
+    assert not art.text.startswith("Bald geht es los")

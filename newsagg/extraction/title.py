@@ -264,3 +264,10 @@ def choose_title(cands: list[tuple[str, str]]) -> str | None:
 
 def title(page: Page, site: str | None) -> str | None:
     return choose_title(candidates(page, site))
+
+
+def title_and_spellings(page: Page, site: str | None) -> tuple[str | None, list[str]]:
+    """The chosen headline and every cleaned headline the sources give (the body drops any of them when it
+    repeats one at its start, whichever the vote chose)."""
+    cands = candidates(page, site)
+    return choose_title(cands), [text for _, text in cands]
