@@ -199,8 +199,10 @@ def test_initials_job_titles_and_credit_prefixes(raw: str, expected: list[str]) 
     assert clean_authors([raw], []) == expected
 
 
-def test_job_title_naming_the_outlet_is_its_credit() -> None:
+def test_job_title_naming_the_outlet_is_its_credit_only_when_nobody_is_named() -> None:
     assert clean_authors(["Citypaper staff reporter"], ["citypaper"]) == ["Citypaper staff reporter"]
+    assert clean_authors(["Analysis by Jane Doe, Citypaper Editor-at-large"], ["citypaper"]) == ["Jane Doe"]
+    assert clean_authors(["JOHN ROE, AP Sports Writer"], ["citypaper"]) == ["JOHN ROE"]
 
 
 def test_von_line_is_a_byline_only_before_a_person() -> None:
@@ -230,3 +232,20 @@ def test_body_drops_a_leading_headline_in_any_sources_spelling() -> None:
     art = extract(html)
     assert art.title == "Stadtrat beschließt den Haushalt"
     assert not art.text.startswith("Bald geht es los")
+
+
+def test_site_name_field_holding_the_headline_does_not_empty_the_title() -> None:
+    head = (
+        '<meta property="og:site_name" content="Our 2015 Annual Report">'
+        '<meta property="og:title" content="Our 2015 Annual Report">'
+    )
+    assert titled("Citypaper in 2015 - Annual Report", head=head) == "Our 2015 Annual Report"
+
+
+def test_spelling_with_other_punctuation_is_not_a_lost_separator() -> None:
+    cands = [
+        ("og", "Frain. Incendie dans une maison"),
+        ("ld", "Frain. Incendie dans une maison"),
+        ("title", "Frain | Incendie dans une maison"),
+    ]
+    assert choose_title(cands) == "Frain. Incendie dans une maison"

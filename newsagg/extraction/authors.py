@@ -37,7 +37,7 @@ _JOB_TITLE = re.compile(
     r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor|writer|columnist|journalist|contributor|producer|"
     r"photographer|analyst|critic|redakteur|redakteurin|korrespondent|korrespondentin|reporterin|"
     r"journaliste|rédacteur|rédactrice|correspondante|periodista|corresponsal|redactor|redactora|"
-    r"giornalista|corrispondente)s?$",
+    r"giornalista|corrispondente)s?(?:-at-large)?$",
     re.IGNORECASE,
 )
 _ROLE_CUT = re.compile(r"\s*\|\s*.*$|\s+[-–—]\s+.*$|\s*\(.*?\)\s*")
@@ -174,20 +174,22 @@ def clean_authors(raw_names: list[str], keys: list[str], visible: bool = False) 
             continue
         raw = _BY_PREFIX.sub("", _INTERFACE_PREFIX.sub("", raw))
         parts = []
+        credits = []  # job titles naming the outlet ("Guardian staff reporter"): its credit when nobody is named
         for part in _AUTHOR_SPLIT.split(raw):
             name = _CJK_ROLE.sub("", _BY_PREFIX.sub("", _ROLE_CUT.sub("", part)).strip(" ,:;-–—|"))
             name = _CREDENTIAL.sub("", name).strip(" .,:;-–—|")
-            if name.endswith(".") and not re.search(r"(?:^|\s)\w\.$", name):
-                name = name.rstrip(".")  # a full stop, not an initial ("Jane Doe." but "John F.")
             if not name or len(name) < 2 or len(name) > 60 or len(name.split()) > 6:
                 continue
             if _NOT_A_NAME.search(name) or _ROLE_WORDS.match(name) or _interface_or_account(name):
                 continue
-            if _JOB_TITLE.match(name) and not any(squash(w) in keys for w in name.split()):
-                continue  # a job title, unless it is the outlet's credit ("Guardian staff reporter")
+            if _JOB_TITLE.match(name):
+                if any(squash(w) in keys for w in re.split(r"[\s-]+", name)):
+                    credits.append(name)
+                continue
             if visible and ((name == name.lower() and name != name.upper()) or re.search(r"\d", name)):
                 continue
             parts.append(name)
+        parts = parts or credits
         if (
             len(parts) > 1
             and any(is_site_part(p, keys) for p in parts)

@@ -108,7 +108,7 @@ def _raw_site_names(page: Page, site: str | None) -> list[str]:
     ]
     out = []
     for value in (norm_space(r) for r in raw):
-        if value and not (len(squash(value)) > 20 and squash(value) in headlines):
+        if value and not ((len(squash(value)) > 20 or len(value.split()) >= 3) and squash(value) in headlines):
             out.append(value)
     return out
 

@@ -235,6 +235,16 @@ _WEIGHTS = {"ld": 3.0, "og": 1.5, "twitter": 0.5, "title": 0.5, "h1": 0.5}
 _KICKER_SUPPORT = 0.75
 
 
+_SEPARATOR_MARKS = re.compile(r"[|/\-–—·•»‹›*~:：｜ㅣ]")
+
+
+def _lost_separator(full: str, other: str) -> bool:
+    """``other`` is ``full`` with one of its separators dropped ("Kicker Headline", "KickerHeadline")."""
+    if len(_SEPARATOR.findall(full)) <= len(_SEPARATOR.findall(other)):
+        return False
+    return "".join(_SEPARATOR_MARKS.sub("", full).split()) == "".join(_SEPARATOR_MARKS.sub("", other).split())
+
+
 def choose_title(cands: list[tuple[str, str]]) -> str | None:
     """The headline the sources support most.
 
@@ -256,8 +266,9 @@ def choose_title(cands: list[tuple[str, str]]) -> str | None:
         counts: dict[str, int] = {}
         for _, _, spelling in members:
             counts[spelling] = counts.get(spelling, 0) + 1
+        spelling = max(members, key=lambda m: (counts[m[2]], -m[0]))[2]
         # a spelling that kept a separator the others lost ("Kicker / Headline" vs "Kicker Headline") first
-        spelling = max(members, key=lambda m: (len(_SEPARATOR.findall(m[2])), counts[m[2]], -m[0]))[2]
+        spelling = next((m[2] for m in members if _lost_separator(m[2], spelling)), spelling)
         scored.append((score, -members[0][0], spelling))
     return max(scored)[2]
 
