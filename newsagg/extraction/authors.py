@@ -13,14 +13,33 @@ import re
 from typing import Any
 
 from .page import Page
-from .sitename import is_site_part, norm_space, site_keys, squash
+from .sitename import GENERIC_SECTIONS, is_site_part, norm_space, site_keys, squash
 
+# "By", "Analysis by", and guest-author credits ("Gastbeitrag von", "Tribune de", "Column van"...).
 _BY_PREFIX = re.compile(
-    r"^\s*(by|von|por|par|di|door|av|af|de|text|texto|autor(in)?|author|written by|reporting by|escrito por|"
+    r"^\s*((?:news |an )?analysis by|commentary by|opinion by|column by|reviewed by|review by|story by|words by|"
+    r"interview by|guest (?:post|column|article|essay|commentary|contribution|author|contributor|writer)(?: by)?|"
+    r"(?:ein )?gast(?:beitrag|kommentar|kolumne|autor|autorin)(?: von)?|(?:une )?tribune de|un article de|"
+    r"(?:une )?chronique de|(?:una )?tribuna de|(?:un )?art[ií]culo de opini[oó]n de|(?:un )?texto de|"
+    r"(?:un )?articolo di|(?:un )?intervento di|(?:um )?artigo de|opini[aã]o de|(?:gast)?column van|"
+    r"gastbijdrage van|gästkrönika av|gjesteinnlegg av|"
+    r"by|von|por|par|di|door|av|af|de|text|texto|autor(in)?|author|written by|reporting by|escrito por|"
     r"redacción|redaccion|fotos?|photos?)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|、|/|\s&\s|\s\+\s|\b(?:and|und|y|e|et|og|och|en|i)\b)\s*", re.IGNORECASE)
+# Between two names: punctuation, "&", or a conjunction between spaces; one-letter conjunctions only in lower
+# case, so an initial ("Jane E. Doe", "Anna I. Petrova") is not read as "and".
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|、|/|\s&\s|\s\+\s)\s*|\s+(?:(?i:and|und|et)|y|e|og|och|en|i)\s+")
+# Academic and professional credentials after a name ("Jane Doe, PhD", "John Smith MD").
+_CREDENTIAL = re.compile(r"(?:,?\s+|^)(?:Ph\.?\s?D|M\.?D|MBA|MPH|DVM|DDS|Esq|FACP|FRCP|MSc|LL\.?M)\.?$")
+# A job title instead of a name: "Senior Reporter", "Chief Political Correspondent", "Sports Editor".
+_JOB_TITLE = re.compile(
+    r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor|writer|columnist|journalist|contributor|producer|"
+    r"photographer|analyst|critic|redakteur|redakteurin|korrespondent|korrespondentin|reporterin|"
+    r"journaliste|rédacteur|rédactrice|correspondante|periodista|corresponsal|redactor|redactora|"
+    r"giornalista|corrispondente)s?(?:-at-large)?$",
+    re.IGNORECASE,
+)
 _ROLE_CUT = re.compile(r"\s*\|\s*.*$|\s+[-–—]\s+.*$|\s*\(.*?\)\s*")
 _NOT_A_NAME = re.compile(r"https?://|www\.|\S@\S|\d{3,}", re.IGNORECASE)
 _CJK_ROLE = re.compile(r"\s*(기자|특파원|記者|特派員|记者)$")
@@ -88,8 +107,8 @@ _CAMEL_CASE = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 
 def _interface_or_account(name: str) -> bool:
     """Interface text or a CMS account / theme name, never a person's byline."""
-    if _INTERFACE_TEXT.match(name):
-        return True
+    if _INTERFACE_TEXT.match(name) or squash(name) in GENERIC_SECTIONS:
+        return True  # interface text, or a section name ("Nachrichten", "Politik") in the author field
     if " " in name.strip():
         return False
     return bool(_ACCOUNT_WORDS.search(name) or (_CAMEL_CASE.match(name) and not name.startswith(("Mc", "Mac"))))
@@ -155,15 +174,22 @@ def clean_authors(raw_names: list[str], keys: list[str], visible: bool = False) 
             continue
         raw = _BY_PREFIX.sub("", _INTERFACE_PREFIX.sub("", raw))
         parts = []
+        credits = []  # job titles naming the outlet ("Guardian staff reporter"): its credit when nobody is named
         for part in _AUTHOR_SPLIT.split(raw):
-            name = _CJK_ROLE.sub("", _BY_PREFIX.sub("", _ROLE_CUT.sub("", part)).strip(" .,:;-–—|"))
+            name = _CJK_ROLE.sub("", _BY_PREFIX.sub("", _ROLE_CUT.sub("", part)).strip(" ,:;-–—|"))
+            name = _CREDENTIAL.sub("", name).strip(" .,:;-–—|")
             if not name or len(name) < 2 or len(name) > 60 or len(name.split()) > 6:
                 continue
             if _NOT_A_NAME.search(name) or _ROLE_WORDS.match(name) or _interface_or_account(name):
                 continue
+            if _JOB_TITLE.match(name):
+                if any(squash(w) in keys for w in re.split(r"[\s-]+", name)):
+                    credits.append(name)
+                continue
             if visible and ((name == name.lower() and name != name.upper()) or re.search(r"\d", name)):
                 continue
             parts.append(name)
+        parts = parts or credits
         if (
             len(parts) > 1
             and any(is_site_part(p, keys) for p in parts)
@@ -266,12 +292,21 @@ def _labelled_byline(page: Page) -> list[str]:
                 out.append(follow)
         else:
             match = _LABELLED.match(own) if len(el) == 0 else None
-            match = match or _BY_LINE.match(own)
+            by_line = None if match else _BY_LINE.match(own)
+            if by_line and by_line.group(1).lower() == "von" and not _names_people(by_line.group(2)):
+                by_line = None  # "Von München bis Aachen": a German kicker, not a byline
+            match = match or by_line
             if match and not _in_teaser(el):
                 out.append(match.group(2))
         if len(out) >= 3:
             break
     return out
+
+
+def _names_people(text: str) -> bool:
+    """A "Von ..." line starts with a person's name ("Von Anna Schmidt, Berlin"), not a place or a phrase."""
+    names = [n for n in _AUTHOR_SPLIT.split(text.strip(" .,;|")) if n]
+    return bool(names) and (person_like(names[0]) or (names[0].isupper() and 2 <= len(names[0].split()) <= 4))
 
 
 def _bold_name_paragraphs(page: Page) -> list[str]:

@@ -102,7 +102,7 @@ def extract_article(
     page = Page.build(tree, url)
     result.canonical_url = metadata.canonical_url(page, warnings)
     result.site_name = metadata.site_name(page)
-    result.title = metadata.title(page, result.site_name)
+    result.title, headlines = metadata.title_and_spellings(page, result.site_name)
     result.authors = metadata.authors(page, result.site_name)
     result.description = metadata.description(page)
     result.section = metadata.section(page)
@@ -127,7 +127,7 @@ def extract_article(
     result.published, result.modified = find_dates(page, ctx=ctx, headers=hdrs, feed_published=feed_published)
 
     density = link_density(tree)  # before the body extractor prunes the tree
-    body, body_warnings = extract_body(tree, url or None, (result.title, metadata.h1(page), result.section))
+    body, body_warnings = extract_body(tree, url or None, (result.title, metadata.h1(page), result.section, *headlines))
     warnings.extend(body_warnings)
     result.text = body
     result.language = detect_language(body, declared_lang or language_hint, warnings) or primary_subtag(language_hint)

@@ -11,7 +11,7 @@ from newsagg.urls import canonicalize_url, site_of
 from .authors import authors
 from .page import Page
 from .sitename import norm_space, site_name
-from .title import h1, title
+from .title import h1, title, title_and_spellings
 
 _AMP_CACHE_HOSTS = ("cdn.ampproject.org", "amp.cloudflare.com", "bing-amp.com")
 
@@ -26,6 +26,7 @@ __all__ = [
     "section",
     "site_name",
     "title",
+    "title_and_spellings",
 ]
 
 
