@@ -102,6 +102,23 @@ def test_utc_stamp_gives_way_to_the_printed_day_without_outlet_timezone() -> Non
     assert art.published.source == "json-ld"
 
 
+def test_utc_stamp_gives_way_to_the_day_printed_as_microdata() -> None:
+    # the stamp is also malformed ("0Z": one-digit seconds), as some CMS templates write it: still UTC
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-12-05T23:15:0Z"}</script>'
+    )
+    body = '<p itemprop="datePublished" class="data">06 Dezember 2020</p>'
+    art = extract(page(head, body))
+    assert art.published is not None
+    assert art.published.isoformat() == "2020-12-06"
+    assert "2020-12-05T23:15:0Z" in (art.published.raw or "")
+    # the same stamp without the printed day is read as the UTC instant it states
+    art = extract(page(head))
+    assert art.published is not None
+    assert art.published.value == datetime(2020, 12, 5, 23, 15, tzinfo=UTC)
+    assert not any("naive date" in w for w in art.warnings)
+
+
 def test_utc_stamp_takes_the_offset_of_the_same_instant_stated_locally() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-09T06:35:29Z"}</script>'

@@ -32,21 +32,20 @@ _BY_PREFIX = re.compile(
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|、|/|\s&\s|\s\+\s)\s*|\s+(?:(?i:and|und|et)|y|e|og|och|en|i)\s+")
 # Academic and professional credentials after a name ("Jane Doe, PhD", "John Smith MD").
 _CREDENTIAL = re.compile(r"(?:,?\s+|^)(?:Ph\.?\s?D|M\.?D|MBA|MPH|DVM|DDS|Esq|FACP|FRCP|MSc|LL\.?M)\.?$")
-# A job title instead of a name: "Senior Reporter", "Chief Political Correspondent", "Sports Editor".
-_JOB_TITLE = re.compile(
-    r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor|writer|columnist|journalist|contributor|producer|"
-    r"photographer|analyst|critic|redakteur|redakteurin|korrespondent|korrespondentin|reporterin|"
-    r"journaliste|rédacteur|rédactrice|correspondante|periodista|corresponsal|redactor|redactora|"
-    r"giornalista|corrispondente)s?(?:-at-large)?$",
-    re.IGNORECASE,
+# Job nouns of newsroom staff, in the languages of our outlets: alone they are no name ("Redakteur"), after up
+# to three words they are a job title ("Senior Political Correspondent"), never a person.
+_JOB_NOUNS = (
+    "reporter|reporterin|correspondent|korrespondent|korrespondentin|corresponsal|correspondante|corrispondente|"
+    "editor|editora|redakteur|redakteurin|rédacteur|rédactrice|redactor|redactora|writer|columnist|columnista|"
+    "journalist|journaliste|periodista|giornalista|contributor|colaborador|colaboradora|producer|photographer|"
+    "analyst|critic"
 )
+_JOB_TITLE = re.compile(rf"^(?:[\w-]+\s+){{0,3}}(?:{_JOB_NOUNS})s?(?:-at-large)?$", re.IGNORECASE)
 _ROLE_CUT = re.compile(r"\s*\|\s*.*$|\s+[-–—]\s+.*$|\s*\(.*?\)\s*")
 _NOT_A_NAME = re.compile(r"https?://|www\.|\S@\S|\d{3,}", re.IGNORECASE)
 _CJK_ROLE = re.compile(r"\s*(기자|특파원|記者|特派員|记者)$")
 _ROLE_WORDS = re.compile(
-    r"^(corresponsal|correspondent|reporter|redactor|redactora|redacción|editor|editora|staff|staff writer|"
-    r"periodista|journalist|redakteur|redakteurin|korrespondent|korrespondentin|enviado especial|"
-    r"enviada especial|columnist|columnista|contributor|colaborador|colaboradora|agencias?|agency|admin|"
+    rf"^({_JOB_NOUNS}|redacción|staff|staff writer|enviado especial|enviada especial|agencias?|agency|admin|"
     r"administrator|follow|twitter|facebook|instagram|linkedin|e-?mail|mail)$",
     re.IGNORECASE,
 )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from newsagg.dates import DatedValue, DateSource, Precision
+from newsagg.urls import canonicalize_url
 
 from .page import Page
 
@@ -74,6 +75,7 @@ LD_PUBLISHED = ("datePublished", "dateCreated", "uploadDate")
 LD_MODIFIED = ("dateModified",)
 
 _ISO_LIKE = re.compile(r"^\d{4}-?\d{2}-?\d{2}([T ]|$)")
+_SINGLE_DIGIT_TIME_FIELD = re.compile(r"(?<=[T:])(\d)(?=[:Z+-]|$)")
 _HAS_TIME = re.compile(r"\d{1,2}\s*(:|h\b|h\d|\.\d{2}\s*(uhr|h\b))|\b\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _EXPLICIT_TZ = re.compile(
@@ -202,6 +204,7 @@ def parse_structured(raw: Any, source: DateSource, confidence: float, ctx: DateC
         iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)  # nanoseconds
         iso = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", iso)
         iso = re.sub(r"\s*(UTC|GMT)$", "+00:00", iso)
+        iso = _SINGLE_DIGIT_TIME_FIELD.sub(r"0\1", iso)  # "T9:05:0Z": CMS templates that drop a zero
         try:
             value = datetime.fromisoformat(iso)
         except ValueError:
@@ -394,6 +397,23 @@ def _time_elements(page: Page) -> list[Any]:
     return list(_TIME_XPATH(page.tree))
 
 
+# microdata whose value is the element's text (no ``datetime``/``content``): the day the page prints for the
+# reader, e.g. ``<p itemprop="datePublished">06 Dicembre 2020</p>``
+_PRINTED_MICRODATA = etree.XPath('//*[@itemprop="datePublished"][not(@datetime) and not(@content)]')
+
+
+def microdata_printed_day(page: Page, ctx: DateContext) -> DatedValue | None:
+    """The publication date a ``datePublished`` microdata element prints as its text (the microdata value
+    of an element without ``datetime`` or ``content`` is its text), or None."""
+    for el in _PRINTED_MICRODATA(page.tree)[:2]:
+        text = " ".join(el.text_content().split())
+        if 6 <= len(text) <= 120:
+            parsed = parse_text(text, "text", LABELLED_CONFIDENCE, ctx, labelled=True)
+            if parsed is not None:
+                return parsed
+    return None
+
+
 def _time_tag_dates(elements: list[Any], ctx: DateContext, modified: bool = False) -> list[DatedValue]:
     out = []
     prop = "dateModified" if modified else "datePublished"
@@ -430,16 +450,19 @@ _DATA_ATTR_XPATH = (
 
 
 def _same_page(href: str, page_url: str) -> bool:
-    """Whether a link leads to the page itself (fragment, trailing slash and scheme aside)."""
+    """Whether a link leads to the page itself: the same canonical URL (fragment, tracking parameters and
+    parameter order aside), whatever the scheme, a ``www.`` prefix or a trailing slash."""
     if not page_url:
         return False
-    target = urljoin(page_url, href.strip())
 
     def bare(url: str) -> str:
-        parts = urlsplit(url)
-        return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+        try:
+            parts = urlsplit(canonicalize_url(url))
+        except Exception:  # w3lib on a link too broken to canonicalize: it leads nowhere we know
+            return url
+        return f"{parts.netloc.removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
 
-    return bare(target) == bare(page_url)
+    return bare(urljoin(page_url, href.strip())) == bare(page_url)
 
 
 def _link_verdict(el: Any, page_url: str) -> bool | None:
@@ -729,8 +752,11 @@ def find_dates(
     chosen = choose(published, ctx, "published")
     if chosen is not None and _is_utc_stamp(chosen):
         chosen = local_spelling(chosen, published)
-    if chosen is not None and found_by_htmldate is not None and utc_only and _is_utc_stamp(chosen):
-        chosen = printed_day(chosen, found_by_htmldate) or chosen
+    if chosen is not None and utc_only and _is_utc_stamp(chosen):
+        for printed in (microdata_printed_day(page, ctx), found_by_htmldate):
+            if printed is not None:
+                chosen = printed_day(chosen, printed) or chosen
+                break
 
     modified_candidates = _ld_dates(page, LD_MODIFIED, ctx) + _meta_dates(page, MODIFIED_META, ctx)
     modified_candidates += _time_tag_dates(time_elements, ctx, modified=True)
