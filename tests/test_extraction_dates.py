@@ -119,6 +119,23 @@ def test_utc_stamp_gives_way_to_the_day_printed_as_microdata() -> None:
     assert not any("naive date" in w for w in art.warnings)
 
 
+def test_an_embedded_videos_upload_date_is_not_the_articles() -> None:
+    video = (
+        '<script type="application/ld+json">{"@type": "VideoObject", "name": "Watch now",'
+        ' "uploadDate": "2023-10-11T14:59:54-07:00"}</script>'
+    )
+    meta = '<meta property="article:published_time" content="2023-11-18T16:18:00-07:00">'
+    art = extract(page(video + meta))
+    assert art.published is not None
+    assert art.published.source == "meta"
+    assert art.published.isoformat() == "2023-11-18T16:18:00-07:00"
+    # a video page dated by nothing else keeps its upload time
+    art = extract(page(video))
+    assert art.published is not None
+    assert art.published.source == "json-ld"
+    assert art.published.isoformat() == "2023-10-11T14:59:54-07:00"
+
+
 def test_utc_stamp_takes_the_offset_of_the_same_instant_stated_locally() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-09T06:35:29Z"}</script>'
