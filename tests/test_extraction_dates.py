@@ -234,3 +234,46 @@ def test_labelled_date_in_another_language_than_the_page() -> None:
     assert art.published is not None
     assert art.published.value.date() == date(2011, 12, 3)
     assert art.published.source == "text"
+
+
+def test_date_on_the_line_beside_the_headline() -> None:
+    # the site header prints today's date, the teasers theirs; the article's date is the unlabelled line under
+    # its headline, inside a link to the day's archive, next to a view count
+    teasers = "".join(
+        f'<li><small class="date">0{n}.12.2020</small> <a href="/news/{n}">Andere Meldung {n}</a></li>' for n in (5, 6)
+    )
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Gemeinderat beschließt Haushalt</title>'
+        '</head><body><header><h1>Stadtblatt</h1><ul><li><i class="fa-calendar"></i>Dienstag, (08 Dez 2020)</li>'
+        "</ul></header><article><h1>Gemeinderat beschließt Haushalt</h1>"
+        '<ul class="nav meta"><li><a href="/time/2020-10-13">13 Okt 2020 18:29</a></li><li><span>1479</span></li>'
+        f'</ul>{TEXT}</article><aside><ul class="latest">{teasers}</ul></aside></body></html>'
+    )
+    art = extract(html, fetched_at=datetime(2020, 12, 8, 12, tzinfo=UTC))
+    assert art.published is not None
+    assert art.published.isoformat() == "2020-10-13"  # no outlet timezone: the day, not a guessed instant
+    assert art.published.source == "text"
+    # with the outlet's timezone the printed time is kept
+    art = extract(html, fetched_at=datetime(2020, 12, 8, 12, tzinfo=UTC), timezone="Europe/Berlin")
+    assert art.published is not None
+    assert art.published.isoformat() == "2020-10-13T18:29:00+02:00"
+
+
+def test_update_stamp_beside_the_headline_is_not_the_publication_date() -> None:
+    body = '<p>Aktualisiert: 14.03.2024 09:00</p><p class="date">Veröffentlicht: 12.03.2024</p>'
+    art = extract(page(body=body), timezone="Europe/Berlin")
+    assert art.published is not None
+    assert art.published.value.date() == date(2024, 3, 12)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Published 11:11 PM EST Nov 19, 2023", "2023-11-19T23:11:00-05:00"),
+        ("Published 13 Nov 2023, 22:11 GMT+10", "2023-11-13T22:11:00+10:00"),
+    ],
+)
+def test_a_printed_offset_is_kept(printed: str, expected: str) -> None:
+    art = extract(page(body=f'<div class="byline-date">{printed}</div>'))
+    assert art.published is not None
+    assert art.published.isoformat() == expected

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import email.utils
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,7 +99,9 @@ _NUMERIC_DATE = re.compile(
     r"(?:\s*(?:uhr|h|hrs|horas)\b)?(?:\s*(?:[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}))?)?",
     re.IGNORECASE,
 )
-_LAST_DATE_PART = re.compile(r".*(\d{1,2}[:.h]\d{2}(\s*[ap]\.?m\.?)?(\s*[A-Z]{2,5}\b)?|\b\d{4}\b)", re.IGNORECASE)
+_LAST_DATE_PART = re.compile(
+    r".*(\d{1,2}[:.h]\d{2}(\s*[ap]\.?m\.?)?(\s*[A-Z]{2,5}\b)?([+-]\d{1,2}(:?\d{2})?\b)?|\b\d{4}\b)", re.IGNORECASE
+)
 _PREFIX = re.compile(
     r"^\s*((published|updated|posted|last updated|first published|publicado|actualizado|publicada|"
     r"atualizado|atualizada|veröffentlicht|aktualisiert|zuletzt aktualisiert|stand|erstellt|publié|"
@@ -328,6 +331,11 @@ def parse_text(
         settings["DATE_ORDER"] = "DMY"  # dotted dates are day-first everywhere; slashes outside English too
     if relative:
         settings.pop("REQUIRE_PARTS")
+    explicit = bool(_EXPLICIT_TZ.search(text))
+    if explicit and not relative:
+        # "11:11 PM EST Nov 19, 2019": keep the offset the page prints (with TIMEZONE set, dateparser converts
+        # to it, and the UTC day is not the day the reader sees)
+        settings.pop("TIMEZONE")
     value = _dateparser_parse(text, ctx.languages, settings)
     if value is None and labelled and ctx.languages:
         # the page says this is its date, but not in the language it declares (an English "Posted on"
@@ -335,7 +343,9 @@ def parse_text(
         value = _dateparser_parse(text, None, settings)
     if value is None:
         return None
-    explicit = bool(_EXPLICIT_TZ.search(text))
+    offset = value.utcoffset()
+    if explicit and offset is not None:
+        value = value.astimezone(timezone(offset))  # dateparser's tz objects: a plain fixed offset
     if relative:
         precision: Precision = "day" if _RELATIVE_DAYS.search(text) else "minute"
         if value.tzinfo is None:
@@ -553,6 +563,70 @@ def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
     return out
 
 
+# The line beside the headline: article templates put the date (and source, section, author) right above
+# or below the <h1>, often without any class naming it; it is the page's own statement, read with a label's
+# trust, just above htmldate's day (which also reads teaser lists and the site header's "today").
+HEADLINE_DATE_CONFIDENCE = 0.74
+_HEADLINE_LINE_MAX = 90
+_H1 = etree.XPath("//body//h1")
+_UPDATE_LABEL = re.compile(r"\b(updated?|aktualisiert|actualizado|atualizado|mis à jour|modifi)", re.IGNORECASE)
+
+
+def _headline(page: Page) -> Any:
+    """The ``<h1>`` holding the headline: the first one whose words are in the page's ``<title>`` or
+    ``og:title`` (a site logo is often an ``<h1>`` too), else the first one."""
+    headings = _H1(page.tree)[:5]
+    if not headings:
+        return None
+    titles = " ".join(filter(None, (page.meta_first("og:title"), page.tree.findtext(".//title")))).lower().split()
+    for heading in headings:
+        words = heading.text_content().lower().split()
+        if len(words) >= 3 and all(word in titles for word in words[:8]):
+            return heading
+    return headings[0]
+
+
+def _headline_neighbours(headline: Any) -> list[Any]:
+    """The elements just before and after the headline; for a headline alone in its box (``<div><h1>``),
+    the box's neighbours."""
+    near = [headline.getprevious(), headline.getnext()]
+    parent = headline.getparent()
+    if parent is not None and len(parent) == 1 and parent.tag not in ("body", "html"):
+        near += [parent.getprevious(), parent.getnext()]
+    return [el for el in near if el is not None and isinstance(el.tag, str)]
+
+
+def _headline_lines(headline: Any) -> Iterator[Any]:
+    """Each neighbour of the headline, then its first few children (a meta list: "13 Oct 2020 18:29",
+    "1479 views")."""
+    for el in _headline_neighbours(headline):
+        yield el
+        yield from (child for child in el[:4] if isinstance(child.tag, str))
+
+
+def _headline_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
+    """The date of a short line right beside the page's first ``<h1>`` ("02.02.2022 10:16 Uhr - 1.
+    Bundesliga", "13 Oct 2020 18:29"), even inside a link (to a date archive). Update stamps are not the
+    publication date."""
+    headline = _headline(page)
+    if headline is None:
+        return []
+    for el in _headline_lines(headline):
+        text = " ".join(el.text_content().split())
+        if not 6 <= len(text) <= _HEADLINE_LINE_MAX or _UPDATE_LABEL.search(text):
+            continue
+        parsed = parse_text(text, "text", HEADLINE_DATE_CONFIDENCE, ctx)
+        if parsed is None:
+            continue
+        if parsed.precision != "day" and ctx.tz is None and not _EXPLICIT_TZ.search(text):
+            # a printed time without offset and no outlet timezone: the day is certain, the instant is not;
+            # an agreeing candidate with an offset lends its time (see choose)
+            day = parsed.value.replace(hour=0, minute=0, second=0, microsecond=0)
+            parsed = replace(parsed, value=day, precision="day")
+        return [replace(parsed, confidence=HEADLINE_DATE_CONFIDENCE)]
+    return []
+
+
 def _data_attr_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
     """Publication time in a ``data-*`` attribute of the article markup (first one that parses)."""
     for value in page.tree.xpath(_DATA_ATTR_XPATH)[:4]:
@@ -745,7 +819,7 @@ def find_dates(
         published.append(url_date)
     strong = [c for c in published if c.confidence >= 0.75 and c.precision != "day"]
     if not strong:
-        published += _text_dates(page, ctx)
+        published += _headline_dates(page, ctx) + _text_dates(page, ctx)
         if not published:
             published += _data_attr_dates(page, ctx)
     strong = [c for c in published if c.confidence >= 0.85 and MIN_DATE <= c.value <= _latest(ctx)]
