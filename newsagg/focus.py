@@ -6,8 +6,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import dateparser
-
 from newsagg.text import fold, tokens
 
 
@@ -20,6 +18,10 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
         if len(value) <= 10 and end_of_day:
             parsed = parsed.replace(hour=23, minute=59, second=59)
     except ValueError:
+        # Imported here: the crawl process imports this module (the spider's focus) and dateparser costs it
+        # ≈ 12 MB for relative dates that only ``--since``/``--until`` ever parse.
+        import dateparser
+
         parsed = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"})
         if parsed is None:
             raise ValueError(f"cannot read date {value!r}: use YYYY-MM-DD, an ISO datetime, or '3 days ago'") from None

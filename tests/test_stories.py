@@ -279,3 +279,33 @@ def test_only_articles_make_stories() -> None:
 
     pages = [article("p1", kind="listing"), article("p2", kind="other"), article("p3", kind="article"), article("p4")]
     assert [a["id"] for a in clustering_order(pages)] == ["p3", "p4"]
+
+
+def _stream(tmp_path: Path, name: str, settings: StorySettings) -> tuple[dict[str, str], StoryClusterer]:
+    """Two events and a translation streamed through one clusterer (a split pass included): article → story."""
+    store = SQLiteStore(tmp_path / f"{name}.sqlite")
+    clusterer = StoryClusterer(store, settings)
+    texts = [KAST_ES, COFFEE, KAST_ES_2, COFFEE + " Tarrazú espera lluvias.", KAST_ES + " Bukele habló."]
+    texts += ["Los Santos y Tarrazú: " + COFFEE, KAST_ES_2 + " Kast volvió.", VOLCANO, COFFEE + " Fin."]
+    assigned = {}
+    for i, text in enumerate(texts):
+        assigned[f"a{i}"] = clusterer.assign(_add(store, f"a{i}", text, published_utc=T0 + i * 60))
+    assigned["e0"] = clusterer.assign(_add(store, "e0", KAST_EN, language="en", published_utc=T0 + 900))
+    return {a["id"]: a["story_id"] for a in store.iter_articles()}, clusterer
+
+
+def test_the_feature_cache_keeps_its_bounds_and_a_tiny_one_changes_no_story(tmp_path: Path) -> None:
+    settings = StorySettings(split_margin=0.15, split_first_size=4, split_min_part=2)
+    reference, roomy = _stream(tmp_path, "roomy", settings)
+    assert len(roomy._feature_cache) == len(reference)  # everything fits the default bounds
+    by_terms = StorySettings(split_margin=0.15, split_first_size=4, split_min_part=2, feature_cache_terms=60)
+    stories, bounded = _stream(tmp_path, "terms", by_terms)
+    assert stories == reference
+    held = [len(f.terms) + len(f.names) for f in bounded._feature_cache.values()]
+    assert bounded._feature_terms == sum(held)
+    # at most the bound, unless one article alone holds more (the entry in use is never evicted)
+    assert sum(held) <= 60 or len(held) == 1
+    by_entries = StorySettings(split_margin=0.15, split_first_size=4, split_min_part=2, feature_cache=1)
+    stories, bounded = _stream(tmp_path, "entries", by_entries)
+    assert stories == reference
+    assert len(bounded._feature_cache) == 1

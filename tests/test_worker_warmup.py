@@ -53,7 +53,16 @@ def probe() -> dict[str, Any]:
         html.fromstring("<html><body><p>" + "the news of the day " * 40 + "</p></body></html>"), None, None
     )
     after = define_stoplist.cache_info()
+    import dateparser
+    from dateparser.languages.dictionary import Dictionary
+    from dateparser.languages.loader import default_loader
+
+    locales_before = len(default_loader._loaded_locales)
+    regexes_before = sum(len(v) for v in Dictionary._split_regex_cache.values())
+    dateparser.parse("zzqv 2026", languages=None, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
     return {
+        "locales": [locales_before, len(default_loader._loaded_locales)],
+        "regexes": [regexes_before, sum(len(v) for v in Dictionary._split_regex_cache.values())],
         "warmed": worker_warmup.WARMED,
         "frozen": gc.get_freeze_count(),
         "stoplist_kept": external.JT_STOPLIST is stoplist and stoplist is not None,
@@ -98,8 +107,12 @@ def test_a_pool_worker_finds_the_stoplist_built_once_and_the_malloc_thresholds_p
         "dateparser_languages": True,
         "public_suffix_list": True,
         "justext_stoplist": True,
+        "dateparser_locales": True,
     }
     assert seen["frozen"] > 0
+    # every locale dateparser's language detection reads, loaded with its regexes in the fork server
+    assert seen["locales"][0] >= 200 and seen["locales"][0] == seen["locales"][1]
+    assert seen["regexes"][0] >= 200 and seen["regexes"][0] == seen["regexes"][1]
     assert seen["stoplist_kept"]
     # built in the fork server (one miss there), found by the worker: no new miss, one more hit
     assert seen["cache_before"] == [0, 1]
@@ -149,6 +162,7 @@ def test_the_fork_server_preloads_no_crawl_framework_and_no_datasketch() -> None
 
 
 def test_the_crawl_process_does_not_load_extraction_for_the_workers_results() -> None:
-    loaded = loaded_by("pipelines.extract", "pipelines.dedupe", "crawler.story_worker")
+    loaded = loaded_by("pipelines.extract", "pipelines.dedupe", "crawler.story_worker", "crawler.spiders.news")
     assert "scrapy" in loaded
-    assert not loaded & {"trafilatura", "justext", "htmldate", "datasketch", "scipy"}
+    # dateparser (≈ 12 MB): the spider's story focus parses relative dates only for --since/--until
+    assert not loaded & {"trafilatura", "justext", "htmldate", "datasketch", "scipy", "dateparser"}

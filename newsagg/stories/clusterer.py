@@ -65,6 +65,10 @@ class StorySettings:
     profile_cache: int = 5_000
     #: Features of the most recently assigned articles kept for the split pass (bounded: memory stays flat).
     feature_cache: int = 2_000
+    #: ... and at most this many terms and names over all of them (≈ 60 bytes each: ≈ 6 MB), the bound that
+    #: holds first on long articles (≈ 12 KB of features an article on the bench web). A miss only costs the
+    #: article's tokenizing again: features are a function of the article, the stories are the same.
+    feature_cache_terms: int = 100_000
     #: Optional multilingual encoder (``encoder.py``): auto (when installed) | on | off.
     encoder: str = default_of("NEWSAGG_STORY_ENCODER")
     #: Across languages: share of the encoder's (rescaled) cosine against name overlap.
@@ -99,6 +103,11 @@ DF_GROWTH = 1.1
 def _age(article: Article) -> tuple[float, str]:
     when = article.get("published_utc") or article.get("discovered_utc")
     return (float(when) if when is not None else float("inf"), article["id"])
+
+
+def _size(features: ArticleFeatures) -> int:
+    """What an entry of the feature cache counts against ``StorySettings.feature_cache_terms``."""
+    return len(features.terms) + len(features.names)
 
 
 def _profile_of(story_id: str, features: list[ArticleFeatures]) -> StoryProfile:
@@ -175,6 +184,7 @@ class StoryClusterer:
         # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
         self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
         self._feature_cache: OrderedDict[tuple[Any, ...], ArticleFeatures] = OrderedDict()
+        self._feature_terms = 0  # terms and names held by the feature cache
         # Document frequencies, kept current from the batches clustered (see ``frequencies.py``): the source
         # of the statistics below, instead of a store query per article.
         self._df = DocumentFrequencies(store, self._document_terms)
@@ -208,8 +218,13 @@ class StoryClusterer:
         cached = self._feature_cache.get(key)
         if cached is None:
             cached = self._feature_cache[key] = ArticleFeatures.of(article)
-            while len(self._feature_cache) > self.settings.feature_cache:
-                self._feature_cache.popitem(last=False)
+            self._feature_terms += _size(cached)
+            cache = self._feature_cache
+            # oldest out until both bounds hold; the entry just made stays (it is about to be used)
+            while len(cache) > 1 and (
+                len(cache) > self.settings.feature_cache or self._feature_terms > self.settings.feature_cache_terms
+            ):
+                self._feature_terms -= _size(cache.popitem(last=False)[1])
         else:
             self._feature_cache.move_to_end(key)
         return cached
