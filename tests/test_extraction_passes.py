@@ -71,6 +71,14 @@ def test_same_text_as_trafilatura_extract_and_tree_untouched(name: str, guarded:
     assert passes.calls == len(PASSES)
 
 
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_consumed_tree_gives_the_same_text(name: str) -> None:
+    tree = parse_html(PAGES[name])
+    expected = [_reference(tree, **options) for options in PASSES]
+    passes = P.TrafilaturaPasses(tree, "https://example.org/a", _CLASS_OR_ID(tree), consume=True)
+    assert [passes.extract(**options) for options in PASSES] == expected
+
+
 def test_internals_in_use() -> None:
     # written against trafilatura 2.3.1: another version falls back to trafilatura.extract (slower, same text)
     assert (trafilatura.__version__ == "2.3.1") == P.INTERNALS

@@ -235,13 +235,16 @@ def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = 
     wrong comes back short). When the result still has fewer than ``MIN_WORDS`` words, the balanced
     setting gets a last chance and the longer text wins. When it is much shorter than the page's
     paragraphs (a live blog cut to its intro), the recall pass runs and wins if it is much longer.
+
+    ``tree`` is modified (furniture removed, then trafilatura's raw-tree prune): pass a copy to keep it.
     """
     warnings: list[str] = []
     values = _CLASS_OR_ID(tree)
     _prune_furniture(tree, values)
     # every class and id value of the tree (and more: the furniture's) lets the passes skip trafilatura's
     # raw-tree XPaths that cannot match
-    passes = TrafilaturaPasses(tree, url, values)
+    on_page = paragraph_words(tree)  # before the passes prune the tree
+    passes = TrafilaturaPasses(tree, url, values, consume=True)
     raw = _run_trafilatura(passes, warnings, favor_precision=True, fast=True)
     if raw is None or len(raw) < FAST_MIN_CHARS:
         raw = _run_trafilatura(passes, warnings, favor_precision=True)
@@ -250,7 +253,6 @@ def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = 
         second = clean_paragraphs(_paragraphs(_run_trafilatura(passes, warnings)), headings)
         if _words(second) > _words(paragraphs):
             paragraphs = second
-    on_page = paragraph_words(tree)
     if _words(paragraphs) < RECALL_TRIGGER_SHARE * on_page:
         recall = clean_paragraphs(_paragraphs(_run_trafilatura(passes, warnings, favor_recall=True)), headings)
         if RECALL_GAIN * _words(paragraphs) <= _words(recall) <= RECALL_CAP_SHARE * on_page:

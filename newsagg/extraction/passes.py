@@ -121,11 +121,16 @@ _TRAFILATURA_LOGGER = logging.getLogger("trafilatura.core")
 class TrafilaturaPasses:
     """trafilatura passes over one parsed page (``tree`` is never modified)."""
 
-    def __init__(self, tree: Any, url: str | None, attribute_values: Iterable[Any] | None = None) -> None:
+    def __init__(
+        self, tree: Any, url: str | None, attribute_values: Iterable[Any] | None = None, *, consume: bool = False
+    ) -> None:
         """``attribute_values``: every ``@class`` and ``@id`` value of ``tree`` (more is fine, fewer is not);
-        given, the XPaths that no value can satisfy are not evaluated."""
+        given, the XPaths that no value can satisfy are not evaluated. ``consume``: the caller no longer needs
+        ``tree``, which is then pruned in place instead of copied first (except on a forum page, where passes
+        need two different prunes)."""
         self.tree = tree
         self.url = url
+        self.consume = consume
         self._joined = joined_values(attribute_values) if attribute_values is not None else None
         self.calls = 0
         self._forum: bool | None = None
@@ -134,7 +139,10 @@ class TrafilaturaPasses:
     def _raw_tree(self, prune_lists: bool) -> Any:
         raw = self._raw.get(prune_lists)
         if raw is None:
-            raw = prune_unwanted_nodes(copy(self.tree), _needed(RAW_TREE_PRUNE_XPATH, self._joined))
+            # not a forum page: every pass prunes the same way, the only prune may be done on the tree itself
+            mine = self.consume and not self._forum and not self._raw
+            raw = self.tree if mine else copy(self.tree)
+            raw = prune_unwanted_nodes(raw, _needed(RAW_TREE_PRUNE_XPATH, self._joined))
             if prune_lists:
                 raw = prune_unwanted_nodes(raw, _needed(REMOVE_COMMENTS_AND_LISTS_XPATH, self._joined))
             self._raw[prune_lists] = raw
@@ -195,7 +203,11 @@ class TrafilaturaPasses:
             self._forum = _forum_thread_page(self.tree)
         is_forum = self._forum
         tree = self._raw_tree(options.focus == "precision" or not is_forum)
-        cleaned_tree, cleaned_tree_backup = _core._prepare_tree(tree, options, options.url)
+        if options.fast:  # the backup copy is for the external comparison, which the fast mode skips
+            cleaned_tree = _core.convert_tags(_core.tree_cleaning(copy(tree), options), options, options.url)
+            cleaned_tree_backup = None
+        else:
+            cleaned_tree, cleaned_tree_backup = _core._prepare_tree(tree, options, options.url)
         if options.focus == "precision" and not is_forum:
             # conversion renames tags and sets rend/target/href, never a class or id: the page's values hold
             cleaned_tree = prune_unwanted_nodes(cleaned_tree, _needed(REMOVE_COMMENTS_XPATH, self._joined))
