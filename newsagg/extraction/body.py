@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import trafilatura
 from lxml import etree
+
+from .passes import TrafilaturaPasses
 
 # Elements that are page furniture whatever the site: audio players, share bars, newsletter boxes, comment
 # threads. Matched on exact class/id tokens and removed before trafilatura sees the tree.
@@ -67,8 +68,12 @@ _CLASS_OR_ID = etree.XPath("//@class | //@id")
 
 def prune_furniture(tree: Any) -> int:
     """Remove furniture elements (class/id token match) from ``tree`` in place; returns how many."""
+    return _prune_furniture(tree, _CLASS_OR_ID(tree))
+
+
+def _prune_furniture(tree: Any, values: list[Any]) -> int:
     doomed: list[Any] = []
-    for value in _CLASS_OR_ID(tree):
+    for value in values:
         if not _FURNITURE_HINTS.search(value.lower()):
             continue
         el = value.getparent()
@@ -212,11 +217,9 @@ def paragraph_words(tree: Any) -> int:
     return sum(len(str(t).split()) for t in _PARAGRAPH_TEXT(tree))
 
 
-def _run_trafilatura(tree: Any, url: str | None, warnings: list[str], **options: Any) -> str | None:
+def _run_trafilatura(passes: TrafilaturaPasses, warnings: list[str], **options: bool) -> str | None:
     try:
-        return trafilatura.extract(
-            tree, url=url, include_comments=False, include_tables=True, with_metadata=False, **options
-        )
+        return passes.extract(**options)
     except Exception as exc:  # trafilatura on hostile trees: never let it escape
         warnings.append(f"body extraction failed: {type(exc).__name__}")
         return None
@@ -232,20 +235,26 @@ def extract_body(tree: Any, url: str | None, headings: tuple[str | None, ...] = 
     wrong comes back short). When the result still has fewer than ``MIN_WORDS`` words, the balanced
     setting gets a last chance and the longer text wins. When it is much shorter than the page's
     paragraphs (a live blog cut to its intro), the recall pass runs and wins if it is much longer.
+
+    ``tree`` is modified (furniture removed, then trafilatura's raw-tree prune): pass a copy to keep it.
     """
     warnings: list[str] = []
-    prune_furniture(tree)
-    raw = _run_trafilatura(tree, url, warnings, favor_precision=True, fast=True)
+    values = _CLASS_OR_ID(tree)
+    _prune_furniture(tree, values)
+    # every class and id value of the tree (and more: the furniture's) lets the passes skip trafilatura's
+    # raw-tree XPaths that cannot match
+    on_page = paragraph_words(tree)  # before the passes prune the tree
+    passes = TrafilaturaPasses(tree, url, values, consume=True)
+    raw = _run_trafilatura(passes, warnings, favor_precision=True, fast=True)
     if raw is None or len(raw) < FAST_MIN_CHARS:
-        raw = _run_trafilatura(tree, url, warnings, favor_precision=True)
+        raw = _run_trafilatura(passes, warnings, favor_precision=True)
     paragraphs = clean_paragraphs(_paragraphs(raw), headings)
     if _words(paragraphs) < MIN_WORDS:
-        second = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings)), headings)
+        second = clean_paragraphs(_paragraphs(_run_trafilatura(passes, warnings)), headings)
         if _words(second) > _words(paragraphs):
             paragraphs = second
-    on_page = paragraph_words(tree)
     if _words(paragraphs) < RECALL_TRIGGER_SHARE * on_page:
-        recall = clean_paragraphs(_paragraphs(_run_trafilatura(tree, url, warnings, favor_recall=True)), headings)
+        recall = clean_paragraphs(_paragraphs(_run_trafilatura(passes, warnings, favor_recall=True)), headings)
         if RECALL_GAIN * _words(paragraphs) <= _words(recall) <= RECALL_CAP_SHARE * on_page:
             warnings.append(f"precision pass kept {_words(paragraphs)} of {on_page} words: recall pass used")
             paragraphs = recall
