@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from hashlib import sha1 as _sha1
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -300,6 +301,17 @@ class SharedDupeState:
             storage_config={"type": "redis", "basename": f"{self.key}:lsh".encode(), "redis": config},
         )
 
+    #: How long a process may hold the run's dedupe lock (one article's check: milliseconds); a process killed
+    #: while holding it blocks the others no longer than this.
+    LOCK_SECONDS = 10
+
+    def serialized(self) -> AbstractContextManager[Any]:
+        """The run's dedupe lock: one article's check (look up, then add) at a time across the processes.
+        Without it two copies checked at the same moment by two processes each miss the other (neither is
+        in the index yet) and stay in separate groups."""
+        lock: AbstractContextManager[Any] = self.server.lock(f"{self.key}:lock", timeout=self.LOCK_SECONDS)
+        return lock
+
     def _lean(self, values: np.ndarray) -> LeanMinHash:
         return self._lean_class(seed=SEED, hashvalues=values, scheme=SCHEME)
 
@@ -404,6 +416,14 @@ class DuplicateDetector:
 
         ``signature``: the text's :func:`signature_for`, if already computed (by an extraction worker).
         """
+        if self.shared is None:
+            return self._check(article_id, text, text_hash, signature)
+        with self.shared.serialized():
+            return self._check(article_id, text, text_hash, signature)
+
+    def _check(
+        self, article_id: str, text: str, text_hash: str, signature: bytes | None
+    ) -> tuple[DuplicateVerdict, Signature | None]:
         verdict = self._exact(article_id, text_hash)
         minhash: Signature | None = None
         if signature is None or len(signature) != 4 * self.num_perm:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from newsagg.dedupe import (
     DEFAULT_THRESHOLD,
     SCHEME,
     DuplicateDetector,
+    DuplicateVerdict,
     SharedDupeState,
     Signature,
     minhash_of,
@@ -112,3 +114,29 @@ def test_the_shared_state_of_a_distributed_crawl_finds_near_copies(tmp_path: Pat
     for store, state in zip(stores, shared, strict=True):
         store.close()
         state.server.close()  # not left to the collector, which may run it inside another test
+
+
+@pytest.mark.redis
+def test_processes_check_their_articles_one_at_a_time(tmp_path: Path, redis_url: str) -> None:
+    """A check (look up, then add) holds the run's dedupe lock: two copies checked at once by two processes
+    would each miss the other. While another process holds the lock a check waits; then it runs."""
+    store = SQLiteStore(tmp_path / "a.sqlite")
+    state = SharedDupeState(redis_url, "test-lock", threshold=DEFAULT_THRESHOLD, num_perm=128)
+    other = SharedDupeState(redis_url, "test-lock", threshold=DEFAULT_THRESHOLD, num_perm=128)
+    detector = DuplicateDetector(store, shared=state)
+    verdicts: list[DuplicateVerdict] = []
+    try:
+        held = other.serialized()
+        held.__enter__()
+        worker = threading.Thread(target=lambda: verdicts.append(detector.check("wire", WIRE, content_hash(WIRE))[0]))
+        worker.start()
+        worker.join(timeout=0.5)
+        assert worker.is_alive() and not verdicts  # waiting for the lock
+        held.__exit__(None, None, None)
+        worker.join(timeout=30)
+        assert not worker.is_alive() and verdicts[0].kind is None
+        assert state.server.exists(f"{state.key}:lock") == 0  # released
+    finally:
+        store.close()
+        state.server.close()
+        other.server.close()
