@@ -23,6 +23,7 @@ from newsagg.dates import DatedValue, DateSource, Precision
 from newsagg.urls import canonicalize_url
 
 from .page import Page, type_names
+from .title import headline_element
 
 MIN_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -568,22 +569,7 @@ def _text_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
 # trust, just above htmldate's day (which also reads teaser lists and the site header's "today").
 HEADLINE_DATE_CONFIDENCE = 0.74
 _HEADLINE_LINE_MAX = 90
-_H1 = etree.XPath("//body//h1")
 _UPDATE_LABEL = re.compile(r"\b(updated?|aktualisiert|actualizado|atualizado|mis à jour|modifi)", re.IGNORECASE)
-
-
-def _headline(page: Page) -> Any:
-    """The ``<h1>`` holding the headline: the first one whose words are in the page's ``<title>`` or
-    ``og:title`` (a site logo is often an ``<h1>`` too), else the first one."""
-    headings = _H1(page.tree)[:5]
-    if not headings:
-        return None
-    titles = " ".join(filter(None, (page.meta_first("og:title"), page.tree.findtext(".//title")))).lower().split()
-    for heading in headings:
-        words = heading.text_content().lower().split()
-        if len(words) >= 3 and all(word in titles for word in words[:8]):
-            return heading
-    return headings[0]
 
 
 def _headline_neighbours(headline: Any) -> list[Any]:
@@ -605,10 +591,10 @@ def _headline_lines(headline: Any) -> Iterator[Any]:
 
 
 def _headline_dates(page: Page, ctx: DateContext) -> list[DatedValue]:
-    """The date of a short line right beside the page's first ``<h1>`` ("02.02.2022 10:16 Uhr - 1.
+    """The date of a short line right beside the headline's ``<h1>`` ("02.02.2022 10:16 Uhr - 1.
     Bundesliga", "13 Oct 2020 18:29"), even inside a link (to a date archive). Update stamps are not the
     publication date."""
-    headline = _headline(page)
+    headline = headline_element(page)
     if headline is None:
         return []
     for el in _headline_lines(headline):

@@ -11,6 +11,7 @@ candidate the others support.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +151,9 @@ def _strip_full_name(parts: list[str], seps: list[str], ctx: _Context, at_start:
     return False
 
 
-def _h1_element(page: Page) -> Any | None:
+def _h1_elements(page: Page) -> Iterator[Any]:
+    """``<h1>`` elements that may hold the headline: those of the article container first, none in a
+    breadcrumb or navigation, none empty or absurdly long."""
     for xpath in ("//article//h1", "//main//h1", "//h1"):
         for el in page.tree.xpath(xpath)[:3]:
             parent = el.getparent()
@@ -158,13 +161,26 @@ def _h1_element(page: Page) -> Any | None:
                 continue
             text = norm_space(el.text_content())
             if text and 3 <= len(text) <= 300:
-                return el
-    return None
+                yield el
+
+
+def headline_element(page: Page) -> Any | None:
+    """The ``<h1>`` holding the visible headline: the first candidate whose words are all in the page's
+    ``<title>`` or ``og:title`` (a site logo is often an ``<h1>`` too, outside any article container), else
+    the first candidate."""
+    first = None
+    titles = set(" ".join(filter(None, (page.meta_first("og:title"), page.tree.findtext(".//title")))).lower().split())
+    for el in _h1_elements(page):
+        first = el if first is None else first
+        words = el.text_content().lower().split()
+        if len(words) >= 3 and all(word in titles for word in words[:8]):
+            return el
+    return first
 
 
 def h1(page: Page) -> str | None:
-    """The visible headline: the first ``<h1>`` of the article container (not one in a breadcrumb)."""
-    el = _h1_element(page)
+    """The visible headline (see :func:`headline_element`)."""
+    el = headline_element(page)
     return norm_space(el.text_content()) if el is not None else None
 
 
