@@ -55,19 +55,15 @@ def _dateparser_locales() -> None:
     """Extraction asks dateparser to detect the language of a labelled date it could not read in the page's
     language (``languages=None``): dateparser then loads every one of its ≈ 200 locales and compiles their
     word-splitting regexes, ≈ 30 MB built lazily in each worker (measured: all 205 locales loaded in a worker
-    after 60 bench pages). Built here once, with the settings extraction passes, they are shared instead."""
-    import dateparser
+    after 60 bench pages). Built here once, through extraction's own date parser (so with the settings it
+    passes), they are shared instead."""
+    from datetime import UTC, datetime
 
-    settings = {
-        "TIMEZONE": "UTC",
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "past",
-        "STRICT_PARSING": False,
-        "REQUIRE_PARTS": ["day", "month", "year"],
-    }
+    from newsagg.extraction.datefind import DateContext, parse_text
+
+    ctx = DateContext(fetched_at=datetime.now(UTC), tz=None, tz_name=None, languages=["en"], warnings=[])
     for text in _DETECTION_SAMPLES:
-        dateparser.parse(text, languages=None, settings=settings)
-        dateparser.parse(text, languages=["en"], settings=settings)
+        parse_text(text, "text", 0.75, ctx, labelled=True)
 
 
 def _justext_stoplist() -> None:
