@@ -277,3 +277,13 @@ def test_a_printed_offset_is_kept(printed: str, expected: str) -> None:
     art = extract(page(body=f'<div class="byline-date">{printed}</div>'))
     assert art.published is not None
     assert art.published.isoformat() == expected
+
+
+def test_a_byline_with_names_before_the_publication_label_is_read_after_the_label() -> None:
+    # names and outlet first, then the label: no locale reads the whole line, so the date is the part the
+    # label introduces (the whole line used to go to dateparser's language detection and come back empty)
+    byline = "Tom Davies Associated Press Published 11:34 PM EST Nov 19, 2023"
+    art = extract(page(body=f'<div class="byline-date">{byline}</div>'))
+    assert art.published is not None
+    assert art.published.isoformat() == "2023-11-19T23:34:00-05:00"
+    assert art.published.source == "text"
