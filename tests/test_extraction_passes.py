@@ -124,3 +124,8 @@ def test_joined_values_keep_line_starts() -> None:
     if guard is not None:
         assert guard.search(joined)
         assert not guard.search(P.joined_values(["x-comment", "commentary"]))
+
+
+def test_joined_values_hold_each_value_once_and_keep_an_empty_first_line() -> None:
+    # templates repeat their classes hundreds of times; the guards scan the joined text once per page
+    assert P.joined_values(["nav", "comment-list", "nav", "comment-list", "x"]) == "\nnav\ncomment-list\nx"
