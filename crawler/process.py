@@ -129,10 +129,12 @@ def run_crawl(
         # The run id (UTC start time + random part) keeps the logs of a distributed crawl's processes apart.
         log_file = str(logs / f"{'crawl' if spider == 'news' else 'ingest'}-{run_id}.log")
         settings.set("LOG_FILE", log_file, priority="cmdline")
-    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     context = {"run_id": run_id, "job": config.runs.job}
-    # JSON logs: our own root handler instead of Scrapy's (which Scrapy would re-create with a text formatter)
-    process = CrawlerProcess(settings, install_root_handler=log_format != "json")
+    # JSON logs: our own root handler instead of Scrapy's (which Scrapy would re-create with a text formatter).
+    # A setting, not CrawlerProcess's install_root_handler argument, which Scrapy 2.19 deprecates (a warning
+    # on every crawl's stderr).
+    settings.set("LOG_INSTALL_ROOT_HANDLER", log_format != "json", priority="cmdline")
+    process = CrawlerProcess(settings)
     if log_format == "json":
         install_json_handler(settings, context)
         log_scrapy_info(settings)
