@@ -20,7 +20,7 @@ import numpy as np
 
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import ArticleStore, StorageError
-from newsagg.text import word_shingles
+from newsagg.text import shingles_of_tokens, tokens
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -131,9 +131,14 @@ def minhash_of(text: str, num_perm: int = DEFAULT_NUM_PERM) -> Signature:
     """The MinHash of ``text``'s word shingles, equal bit for bit to datasketch's ``MinHash(num_perm, seed=1,
     scheme="affine32")`` updated with each shingle's UTF-8 bytes (its default SHA-1 hash). Stored signatures of
     earlier crawls were made that way, and new ones are compared with them."""
+    return minhash_of_tokens(tokens(text), num_perm)
+
+
+def minhash_of_tokens(words: list[str], num_perm: int = DEFAULT_NUM_PERM) -> Signature:
+    """:func:`minhash_of` the text whose :func:`newsagg.text.tokens` are ``words``."""
     a, b = permutations(num_perm)
     values = np.full(num_perm, _MAX_HASH, dtype=np.uint32)
-    hashes = shingle_hashes(word_shingles(text))
+    hashes = shingle_hashes(shingles_of_tokens(words))
     for start in range(0, len(hashes), _BLOCK):
         mixed = _fmix32(hashes[start : start + _BLOCK]).reshape(-1, 1)
         np.minimum(values, (mixed * a + b).min(axis=0), out=values)
@@ -167,9 +172,15 @@ def signature_for(text: str | None, num_perm: int = DEFAULT_NUM_PERM) -> bytes |
     Pure and picklable, so the extraction workers compute it next to the text they extract and the crawl
     process only compares (MinHash of a 1,000-word article costs ≈ 7 ms of SHA-1 calls).
     """
+    return signature_of_tokens(text or "", tokens(text), num_perm)
+
+
+def signature_of_tokens(text: str, words: list[str], num_perm: int = DEFAULT_NUM_PERM) -> bytes | None:
+    """:func:`signature_for` ``text``, whose :func:`newsagg.text.tokens` are ``words`` (computed once by a caller
+    that needs them for the content hash too)."""
     if not text or len(text.split()) < MIN_WORDS_FOR_NEAR:
         return None
-    return signature_bytes(minhash_of(text, num_perm))
+    return signature_bytes(minhash_of_tokens(words, num_perm))
 
 
 def _legendre_nodes(points: int) -> tuple[np.ndarray, np.ndarray]:

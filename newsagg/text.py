@@ -118,12 +118,21 @@ def normalized_for_hash(text: str | None) -> str:
 
 
 def content_hash(text: str | None) -> str:
-    return hashlib.sha256(normalized_for_hash(text).encode("utf-8")).hexdigest()
+    return content_hash_of_tokens(tokens(text))
+
+
+def content_hash_of_tokens(words: list[str]) -> str:
+    """:func:`content_hash` of the text whose :func:`tokens` are ``words`` (a caller that has them already)."""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
 def word_shingles(text: str | None, size: int = 5) -> set[str]:
     """Overlapping ``size``-word shingles of the folded text (the MinHash input)."""
-    words = tokens(text)
+    return shingles_of_tokens(tokens(text), size)
+
+
+def shingles_of_tokens(words: list[str], size: int = 5) -> set[str]:
+    """:func:`word_shingles` of the text whose :func:`tokens` are ``words``."""
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

@@ -94,7 +94,7 @@ class ExtractPipeline:
             "feed_published": adapter.get("feed_published"),
         }
         try:
-            extracted, signature = await self._extract(body, adapter["url"], kwargs)
+            extracted, signature, text_hash = await self._extract(body, adapter["url"], kwargs)
         except ExtractionBudgetExceeded as exc:
             self.stats.inc_value("newsagg/skipped/extraction_budget")
             raise DropItem(f"not extracted: {adapter['url']} ({exc})") from exc
@@ -125,6 +125,7 @@ class ExtractPipeline:
         self.stats.inc_value(f"newsagg/kinds/{extracted.kind}")
         adapter["extraction"] = extracted
         adapter["minhash"] = signature
+        adapter["content_hash"] = text_hash  # of the extracted text; normalize checks it still is the text
         return item
 
     async def _extract(self, body: bytes, url: str, kwargs: dict[str, Any]) -> Extracted:

@@ -68,7 +68,9 @@ class NormalizePipeline:
         adapter["discovered_at"] = fetched.isoformat()
         adapter["discovered_utc"] = fetched.timestamp()
         self._sanitize(adapter)
-        adapter["content_hash"] = content_hash(adapter["text"])
+        if adapter.get("content_hash") is None or adapter["text"] != extracted.text:
+            # not computed by the extraction worker, or the text changed since (sanitized)
+            adapter["content_hash"] = content_hash(adapter["text"])
         adapter["word_count"] = len(adapter["text"].split())
         return item
 
