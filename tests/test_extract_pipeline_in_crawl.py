@@ -6,21 +6,18 @@ pipelines changed the text after extraction (sanitized)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from newsagg.dedupe import signature_for
-from newsagg.newsweb import LoopbackServer, RequestHandler
 from newsagg.text import content_hash
 from pipelines.extract_worker import extract_with_signature
-from tests.support.crawl import CRAWL_SETTINGS, crawl, scrapy_stat, stored_rows
+from tests.support.crawl import CRAWL_SETTINGS, crawl_pages, scrapy_stat, stored_rows
 from tests.support.hostile import article_html
 
 NAIVE_DATE = '<meta property="article:published_time" content="2026-11-20T10:35:00">'
-#: An escape sequence and a bidi override in the body: kept by extraction, removed by the sanitizer.
+#: An escape sequence and a bidi override in the body text: neither reaches the store.
 HOSTILE_PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the port story, with the terminal's dredging plans\x1b[2J and the \u202eharbour "
     "board's vote on the permits that the council approved last week.</p>"
@@ -28,31 +25,9 @@ HOSTILE_PARAGRAPHS = "".join(
 )
 
 
-def _crawl(
-    pages: dict[str, bytes], home: Path, settings: dict[str, Any]
-) -> tuple[dict, subprocess.CompletedProcess[str]]:
-    """Crawl ``pages`` (path -> HTML), listed in one RSS feed, as one outlet."""
-
-    def respond(handler: RequestHandler) -> int:
-        path = handler.path.split("?")[0]
-        if path == "/rss.xml":
-            items = "".join(f"<item><title>x</title><link>{server.base}{p}</link></item>" for p in pages)
-            feed = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
-            return handler.send(200, feed, "application/rss+xml")
-        if path in pages:
-            return handler.send(200, pages[path])
-        return handler.send(404, b"", "text/plain")
-
-    server = LoopbackServer(respond)
-    with server.start():
-        outlet = {"id": "x", "name": "X", "country": "CL", "language": "en", "home": server.base + "/"}
-        outlet["feeds"] = [server.base + "/rss.xml"]
-        return crawl(yaml.safe_dump({"outlets": [outlet]}), home, {**CRAWL_SETTINGS, **settings})
-
-
 def test_notes_are_stored_and_counted_not_logged_at_info(tmp_path: Path) -> None:
     page = article_html("Harbour terminal opens in spring", extra_head=NAIVE_DATE).encode()
-    summary, result = _crawl({"/news/terminal.html": page}, tmp_path, {"LOG_LEVEL": "INFO"})
+    summary, result = crawl_pages({"/news/terminal.html": page}, tmp_path, {**CRAWL_SETTINGS, "LOG_LEVEL": "INFO"})
     assert summary["articles"] == 1, summary
     (row,) = stored_rows(tmp_path).values()
     notes = json.loads(row["warnings"])
@@ -68,7 +43,7 @@ def test_the_stored_content_hash_is_the_stored_texts(tmp_path: Path) -> None:
         "/news/plain.html": article_html("Harbour terminal opens in spring").encode(),
         "/news/hostile.html": article_html("Dredging permits granted", body=HOSTILE_PARAGRAPHS).encode(),
     }
-    summary, _ = _crawl(pages, tmp_path, {"NEWSAGG_EXTRACT_WORKERS": 1})
+    summary, _ = crawl_pages(pages, tmp_path, {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_WORKERS": 1})
     assert summary["articles"] == 2, summary
     rows = {row["url"].rsplit("/", 1)[1]: row for row in stored_rows(tmp_path).values()}
     assert "\u202e" not in rows["hostile.html"]["text"] and "Paragraph 5" in rows["hostile.html"]["text"]

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from newsagg.extraction import extract_article
 from newsagg.extraction.budget import ExtractionBudgetExceeded
-from newsagg.newsweb import LoopbackServer, RequestHandler
 from pipelines.extract import extract_with_signature
-from tests.support.crawl import CRAWL_SETTINGS, crawl
+from tests.support.crawl import CRAWL_SETTINGS, crawl_pages
 from tests.support.hostile import article_html
 
 pytestmark = pytest.mark.reliability
@@ -46,22 +44,7 @@ def test_a_crawl_counts_both_and_keeps_going(tmp_path: Path) -> None:
         "/news/ok.html": article_html("Dredging permits granted").encode(),
     }
 
-    def respond(handler: RequestHandler) -> int:
-        path = handler.path.split("?")[0]
-        if path == "/rss.xml":
-            items = "".join(f"<item><title>x</title><link>{server.base}{p}</link></item>" for p in pages)
-            return handler.send(
-                200, f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), "application/rss+xml"
-            )
-        if path in pages:
-            return handler.send(200, pages[path])
-        return handler.send(404, b"", "text/plain")
-
-    server = LoopbackServer(respond)
-    with server.start():
-        outlet = {"id": "x", "name": "X", "country": "CL", "language": "en", "home": server.base + "/"}
-        outlet["feeds"] = [server.base + "/rss.xml"]
-        settings = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_CPU_SECONDS": 3, "NEWSAGG_EXTRACT_WORKERS": 1}
-        summary, _ = crawl(yaml.safe_dump({"outlets": [outlet]}), tmp_path, settings)
+    settings = {**CRAWL_SETTINGS, "NEWSAGG_EXTRACT_CPU_SECONDS": 3, "NEWSAGG_EXTRACT_WORKERS": 1}
+    summary, _ = crawl_pages(pages, tmp_path, settings)
     assert summary["skipped"].get("extraction_budget") == 1, summary
     assert summary["articles"] == 2 and "extraction_failed" not in summary["errors"], summary

@@ -17,7 +17,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from newsagg.newsweb import CRAWL_SETTINGS
+import yaml
+
+from newsagg.newsweb import CRAWL_SETTINGS, LoopbackServer, RequestHandler
 
 #: The ``newsagg`` command of the interpreter running the tests (the worktree's code, not an installed script).
 NEWSAGG = (sys.executable, "-m", "newsagg.cli")
@@ -37,6 +39,7 @@ __all__ = [
     "crawl",
     "crawl_args",
     "crawl_command",
+    "crawl_pages",
     "run_cli",
     "scrapy_stat",
     "set_args",
@@ -149,3 +152,26 @@ def stored_rows(home: Path) -> dict[str, dict]:
         return {row["id"]: dict(row) for row in db.execute("SELECT * FROM articles")}
     finally:
         db.close()
+
+
+def crawl_pages(
+    pages: Mapping[str, bytes], home: Path, settings: Mapping[str, object] = CRAWL_SETTINGS
+) -> tuple[dict, subprocess.CompletedProcess[str]]:
+    """Crawl one English-language outlet on loopback whose RSS feed lists ``pages`` (path -> HTML) into ``home``
+    (see :func:`crawl`); every other path is a 404."""
+
+    def respond(handler: RequestHandler) -> int:
+        path = handler.path.split("?")[0]
+        if path == "/rss.xml":
+            items = "".join(f"<item><title>x</title><link>{server.base}{p}</link></item>" for p in pages)
+            feed = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+            return handler.send(200, feed, "application/rss+xml")
+        if path in pages:
+            return handler.send(200, pages[path])
+        return handler.send(404, b"", "text/plain")
+
+    server = LoopbackServer(respond)
+    with server.start():
+        outlet = {"id": "x", "name": "X", "country": "CL", "language": "en", "home": server.base + "/"}
+        outlet["feeds"] = [server.base + "/rss.xml"]
+        return crawl(yaml.safe_dump({"outlets": [outlet]}), home, settings)
