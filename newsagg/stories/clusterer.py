@@ -20,6 +20,7 @@ from typing import Any
 from newsagg.config import Config
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
+from newsagg.stories.camps import Camps
 from newsagg.stories.encoder import StoryEncoder, load_encoder
 from newsagg.stories.frequencies import DocumentFrequencies, document_terms
 from newsagg.stories.order import clustering_order
@@ -108,13 +109,6 @@ def _age(article: Article) -> tuple[float, str]:
 def _size(features: ArticleFeatures) -> int:
     """What an entry of the feature cache counts against ``StorySettings.feature_cache_terms``."""
     return len(features.terms) + len(features.names)
-
-
-def _profile_of(story_id: str, features: list[ArticleFeatures]) -> StoryProfile:
-    profile = StoryProfile(story_id)
-    for f in features:
-        profile.add(f)
-    return profile
 
 
 class IdfTable(dict[str, float]):
@@ -451,18 +445,18 @@ class StoryClusterer:
         if len(members) < 2 * settings.split_min_part:
             return
         features = self._features(members)
+        built = Camps(features)  # every camp profile of this pass, built once (see ``camps.py``)
         best: tuple[float, tuple[list[int], list[int]]] | None = None
-        for camps in self._two_camps(features):
+        for camps in self._two_camps(features, built):
             if len(camps[0]) < settings.split_min_part or len(camps[1]) < settings.split_min_part:
                 continue
-            idf = self._idf(features[0], [_profile_of(story_id, [features[i] for i in c]) for c in camps])
+            idf = self._idf(features[0], [built.profile(c) for c in camps])
             if settings.split_margin:
-                gap = self._separation(features, camps, idf)
+                gap = self._separation(features, camps, idf, built)
                 if gap < settings.split_margin:
                     continue
             else:
-                home_profile = _profile_of(story_id, [features[i] for i in camps[0]])
-                away_profile = _profile_of("b", [features[i] for i in camps[1]])
+                home_profile, away_profile = built.profile(camps[0]), built.profile(camps[1])
                 gap = settings.split_threshold - home_profile.similarity_to(away_profile, idf, self.weights)
                 if gap <= 0:
                     continue
@@ -471,10 +465,10 @@ class StoryClusterer:
         if best is None:
             return
         home, away = best[1]
-        home_profile = _profile_of(story_id, [features[i] for i in home])
+        home_profile = built.build(story_id, home)
         away_members = [members[i] for i in away]
         new_id = story_id_for(away_members[0]["id"])
-        away_profile = _profile_of(new_id, [features[i] for i in away])
+        away_profile = built.build(new_id, away)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         existing = self.store.get_story(new_id)
         if existing is None or existing["id"] != new_id:
@@ -496,13 +490,20 @@ class StoryClusterer:
         self.refresh_story(story_id)
         self.refresh_story(new_id)
 
-    def _separation(self, features: list[ArticleFeatures], camps: tuple[list[int], list[int]], idf: Idf) -> float:
+    def _separation(
+        self,
+        features: list[ArticleFeatures],
+        camps: tuple[list[int], list[int]],
+        idf: Idf,
+        built: Camps | None = None,
+    ) -> float:
         """How much better each camp's members fit their own camp than the other one (the smaller of the two
         camps' mean margins). Own fit is leave-one-out, so a camp of loosely related articles is not
-        flattered by each member matching itself."""
+        flattered by each member matching itself. ``built``: the split pass's camp profiles."""
+        built = built if built is not None else Camps(features)
         languages = [{features[i].language or "?" for i in camp} for camp in camps]
         neutral = not (languages[0] & languages[1])
-        profiles = [_profile_of(str(k), [features[i] for i in camp]) for k, camp in enumerate(camps)]
+        profiles = [built.profile(camp) for camp in camps]
         memo: NormMemo = {}  # keyed by id(): every profile scored below stays referenced until we return
         left_out: list[StoryProfile] = []
         margins = []
@@ -510,7 +511,7 @@ class StoryClusterer:
             own, other = profiles[k], profiles[1 - k]
             gaps = []
             for i in camp:
-                left_out.append(own.without(features[i]))
+                left_out.append(own.without(features[i], built.units(i)))
                 gaps.append(
                     self._fit(features[i], left_out[-1], idf, neutral, memo)
                     - self._fit(features[i], other, idf, neutral, memo)
@@ -524,26 +525,27 @@ class StoryClusterer:
         """Article-to-camp score; ``neutral``: only what crosses languages (names, the encoder)."""
         return profile.score(features, idf, self.weights, cross_lingual=neutral, memo=memo)
 
-    def _two_camps(self, features: list[ArticleFeatures]) -> list[tuple[list[int], list[int]]]:
+    def _two_camps(
+        self, features: list[ArticleFeatures], built: Camps | None = None
+    ) -> list[tuple[list[int], list[int]]]:
         """Deterministic 2-means from several starts: the founder against each of the ``split_seeds`` members
         least like it (one start alone often seeds the second camp with an outlier). Distinct partitions,
-        founder's camp first."""
-        idf = self._idf(features[0], [_profile_of("all", features)])
-        seed = _profile_of("a", [features[0]])
-        # Norms by id(): the features and every profile scored here (kept in `alive`) outlive the memo, so an
+        founder's camp first. ``built``: the split pass's camp profiles."""
+        built = built if built is not None else Camps(features)
+        idf = self._idf(features[0], [built.profile(range(len(features)))])
+        seed = built.profile((0,))  # the founder alone: also every start's first home camp
+        # Norms by id(): the features and every profile scored here (kept by `built`) outlive the memo, so an
         # id is never reused for another vector while the memo is in use. Same figures, ~3x fewer sums.
         memo: NormMemo = {}
-        alive: list[StoryProfile] = [seed]
-        ranked = sorted(
-            range(1, len(features)), key=lambda i: (seed.score(features[i], idf, self.weights, memo=memo), i)
-        )
-        found: list[tuple[list[int], list[int]]] = []
-        # The starts often meet on the same camps: a camp's profile and its members' scores against it are
-        # computed once for all starts (the same profile object, so the same sums in the same order).
-        camp_profiles: dict[tuple[int, ...], StoryProfile] = {}
+        # The starts often meet on the same camps: a camp's profile (``built``) and its members' scores against
+        # it are computed once for all starts (the same profile object, so the same sums in the same order).
         scores: dict[tuple[tuple[int, ...], int], float] = {}
+        for i in range(1, len(features)):
+            scores[((0,), i)] = seed.score(features[i], idf, self.weights, memo=memo)
+        ranked = sorted(range(1, len(features)), key=lambda i: (scores[((0,), i)], i))
+        found: list[tuple[list[int], list[int]]] = []
         for far in ranked[: max(1, self.settings.split_seeds)]:
-            camps = self._two_means(features, idf, far, memo, alive, camp_profiles, scores)
+            camps = self._two_means(features, idf, far, memo, built, scores)
             if camps is not None and camps not in found:
                 found.append(camps)
         return found
@@ -554,22 +556,17 @@ class StoryClusterer:
         idf: Idf,
         far: int,
         memo: NormMemo,
-        alive: list[StoryProfile],
-        camp_profiles: dict[tuple[int, ...], StoryProfile],
+        built: Camps,
         scores: dict[tuple[tuple[int, ...], int], float],
     ) -> tuple[list[int], list[int]] | None:
-        """2-means seeded with the founder and member ``far``; None when one camp empties. ``camp_profiles``
-        and ``scores``: shared by the starts of one split pass (by camp members, and by camp and member)."""
+        """2-means seeded with the founder and member ``far``; None when one camp empties. ``built`` and
+        ``scores``: shared by the starts of one split pass (by camp members, and by camp and member)."""
 
         def fit(camp: tuple[int, ...], i: int) -> float:
             key = (camp, i)
             score = scores.get(key)
             if score is None:
-                profile = camp_profiles.get(camp)
-                if profile is None:
-                    profile = camp_profiles[camp] = _profile_of("camp", [features[j] for j in camp])
-                    alive.append(profile)
-                score = scores[key] = profile.score(features[i], idf, self.weights, memo=memo)
+                score = scores[key] = built.profile(camp).score(features[i], idf, self.weights, memo=memo)
             return score
 
         camps = ([0], [far])
