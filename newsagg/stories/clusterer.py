@@ -22,6 +22,7 @@ from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
 from newsagg.stories.camps import Camps
 from newsagg.stories.encoder import StoryEncoder, load_encoder
+from newsagg.stories.featurecache import FeatureCache
 from newsagg.stories.frequencies import DocumentFrequencies, document_terms
 from newsagg.stories.order import clustering_order
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
@@ -64,12 +65,14 @@ class StorySettings:
     #: Story profiles kept in memory (least recently used first out; a miss rebuilds from the stored members).
     #: ~16 KB each on the bench web: ~80 MB at most.
     profile_cache: int = 5_000
-    #: Features of the most recently assigned articles kept for the split pass (bounded: memory stays flat).
-    feature_cache: int = 2_000
-    #: ... and at most this many terms and names over all of them (≈ 60 bytes each: ≈ 6 MB), the bound that
-    #: holds first on long articles (≈ 12 KB of features an article on the bench web). A miss only costs the
-    #: article's tokenizing again: features are a function of the article, the stories are the same.
-    feature_cache_terms: int = 100_000
+    #: Features of the most recently used articles kept for the split pass, which reads every member of a
+    #: story again at each checkpoint (bounded: memory stays flat; see ``featurecache.py``).
+    feature_cache: int = 4_000
+    #: ... and at most this many terms and names over all of them (≈ 10 bytes each, compact: ≈ 5 MB, what
+    #: 100,000 took as dicts), the bound that holds first (≈ 300 an article on the bench web: ≈ 1,600
+    #: articles). A miss only costs the article's tokenizing again: features are a function of the article,
+    #: the stories are the same.
+    feature_cache_terms: int = 500_000
     #: Optional multilingual encoder (``encoder.py``): auto (when installed) | on | off.
     encoder: str = default_of("NEWSAGG_STORY_ENCODER")
     #: Across languages: share of the encoder's (rescaled) cosine against name overlap.
@@ -106,9 +109,9 @@ def _age(article: Article) -> tuple[float, str]:
     return (float(when) if when is not None else float("inf"), article["id"])
 
 
-def _size(features: ArticleFeatures) -> int:
-    """What an entry of the feature cache counts against ``StorySettings.feature_cache_terms``."""
-    return len(features.terms) + len(features.names)
+def _feature_key(article: Article) -> tuple[Any, ...]:
+    """The feature cache's key: an edited article (text, headline or date: what features read) is a new entry."""
+    return (article["id"], article.get("content_hash"), article.get("title"), article.get("published_utc"))
 
 
 class IdfTable(dict[str, float]):
@@ -177,8 +180,7 @@ class StoryClusterer:
         )
         # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
         self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
-        self._feature_cache: OrderedDict[tuple[Any, ...], ArticleFeatures] = OrderedDict()
-        self._feature_terms = 0  # terms and names held by the feature cache
+        self._feature_cache = FeatureCache(self.settings.feature_cache, self.settings.feature_cache_terms)
         # Document frequencies, kept current from the batches clustered (see ``frequencies.py``): the source
         # of the statistics below, instead of a store query per article.
         self._df = DocumentFrequencies(store, self._document_terms)
@@ -200,27 +202,19 @@ class StoryClusterer:
         todo = [(a, f) for a, f in pairs if f.embedding is None]
         if self.encoder is None or not todo:
             return
-        for (_, f), vector in zip(todo, self.encoder.embed([a for a, _ in todo]), strict=True):
+        for (a, f), vector in zip(todo, self.encoder.embed([a for a, _ in todo]), strict=True):
             f.embedding = vector
+            self._feature_cache.set_embedding(_feature_key(a), vector)  # the cache hands out copies
 
     def _features_of(self, article: Article) -> ArticleFeatures:
         """An article's features, from the bounded cache of recently assigned articles (the split pass and
         profile rebuilds read the members of recent stories again; tokenizing their texts again cost more
         than the rest of the split)."""
-        # an edited article (text, headline or date: what features read) is a new entry
-        key = (article["id"], article.get("content_hash"), article.get("title"), article.get("published_utc"))
+        key = _feature_key(article)
         cached = self._feature_cache.get(key)
         if cached is None:
-            cached = self._feature_cache[key] = ArticleFeatures.of(article)
-            self._feature_terms += _size(cached)
-            cache = self._feature_cache
-            # oldest out until both bounds hold; the entry just made stays (it is about to be used)
-            while len(cache) > 1 and (
-                len(cache) > self.settings.feature_cache or self._feature_terms > self.settings.feature_cache_terms
-            ):
-                self._feature_terms -= _size(cache.popitem(last=False)[1])
-        else:
-            self._feature_cache.move_to_end(key)
+            cached = ArticleFeatures.of(article)
+            self._feature_cache.put(key, cached)
         return cached
 
     def _document_terms(self, article: Article) -> set[str]:
