@@ -26,11 +26,16 @@ from newsagg.stories.similarity import ArticleFeatures
 
 #: The weight of each small count, computed as ``ArticleFeatures.of`` does: unpacking is then a lookup in C.
 _WEIGHTS = [0.0] + [1.0 + math.log(count) for count in range(1, 256)]
+#: ... and the count of each of those weights (equal finite doubles are the same bits).
+_COUNT_OF = {weight: count for count, weight in enumerate(_WEIGHTS) if count}
 
 
 def _pack(weights: dict[str, float]) -> tuple[tuple[str, ...], array[Any]]:
     """The terms of ``weights`` and their counts, or (rarely, for weights that are not ``1 + log(count)``)
     the weights themselves."""
+    small = list(map(_COUNT_OF.get, weights.values()))  # in C: a count below 256 is found by its weight
+    if None not in small:
+        return tuple(weights), array("B", small)
     counts: list[int] = []
     try:
         for weight in weights.values():
@@ -40,8 +45,7 @@ def _pack(weights: dict[str, float]) -> tuple[tuple[str, ...], array[Any]]:
             counts.append(count)
     except (ValueError, OverflowError):
         return tuple(weights), array("d", weights.values())
-    # A byte a count when all are small (nearly always: a term seen 255 times in one article is rare).
-    return tuple(weights), array("B" if max(counts, default=0) < len(_WEIGHTS) else "I", counts)
+    return tuple(weights), array("I", counts)  # a term seen 256 times or more in one article (rare)
 
 
 def _unpack(terms: tuple[str, ...], values: array[Any]) -> dict[str, float]:
