@@ -15,7 +15,7 @@ import pytest
 
 from newsagg.storage.base import StorageError
 from newsagg.storage.sqlite import SCHEMA_VERSION, SQLiteStore
-from tests.factories import article
+from tests.factories import T0, article
 
 V1_INSERT_TRIGGER = """
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
@@ -218,3 +218,36 @@ def test_a_stemmed_index_of_another_analysis_is_rebuilt_on_open(tmp_path: Path) 
         assert store.check() == []
     finally:
         store.close()
+
+
+def test_candidate_stories_read_the_covering_index_with_the_tables_answer(tmp_path: Path) -> None:
+    """``candidate_stories`` reads story ids and dates from ``articles_candidate`` (the table's copies sit past
+    each article's text): a file of an older build gets the index when opened, and the answer is the table's,
+    rank ties cut by the limit included (identical copies score alike)."""
+    path = tmp_path / "old.sqlite"
+    store = SQLiteStore(path)
+    long_text = "Kast visita el CECOT con Bukele en San Salvador. " * 200  # past a page: overflow pages
+    rows = [article(f"c{n:02d}", text=long_text, published_utc=T0 + n) for n in range(30)]
+    rows += [article(f"o{n:02d}", text=f"Bukele y Kast, nota {n}", published_utc=T0 + 100 + n) for n in range(10)]
+    store.upsert_articles(rows)
+    for n, row in enumerate(rows):
+        store.assign_story(row["id"], f"st-{n % 7}")
+    store._db.execute("DROP INDEX articles_candidate")  # as an older build wrote the file
+    store._db.commit()
+    window = {"since_utc": T0 - 3600, "until_utc": T0 + 3600, "exclude_id": "c03", "limit": 12}
+    from_table = [a["story_id"] for a in store.candidates(["Kast", "CECOT", "Bukele"], **window)]
+    store.close()
+
+    read_only = SQLiteStore(path, read_only=True)  # no index, nothing written: the table is read
+    assert read_only.candidate_stories(["Kast", "CECOT", "Bukele"], **window) == from_table
+    read_only.close()
+    reopened = SQLiteStore(path)
+    assert reopened._query("SELECT 1 FROM sqlite_master WHERE name = 'articles_candidate'")
+    plan = reopened._query(
+        "EXPLAIN QUERY PLAN SELECT a.story_id FROM articles_fts JOIN articles a INDEXED BY articles_candidate "
+        "ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'kast' AND a.story_id IS NOT NULL"
+    )
+    assert any("COVERING INDEX articles_candidate" in row[3] for row in plan)
+    assert reopened.candidate_stories(["Kast", "CECOT", "Bukele"], **window) == from_table
+    assert len(from_table) == 12
+    reopened.close()

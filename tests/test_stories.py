@@ -301,8 +301,8 @@ def test_the_feature_cache_keeps_its_bounds_and_a_tiny_one_changes_no_story(tmp_
     by_terms = StorySettings(split_margin=0.15, split_first_size=4, split_min_part=2, feature_cache_terms=60)
     stories, bounded = _stream(tmp_path, "terms", by_terms)
     assert stories == reference
-    held = [len(f.terms) + len(f.names) for f in bounded._feature_cache.values()]
-    assert bounded._feature_terms == sum(held)
+    held = [len(e.terms) + len(e.names) for e in bounded._feature_cache._entries.values()]
+    assert bounded._feature_cache.terms == sum(held)
     # at most the bound, unless one article alone holds more (the entry in use is never evicted)
     assert sum(held) <= 60 or len(held) == 1
     by_entries = StorySettings(split_margin=0.15, split_first_size=4, split_min_part=2, feature_cache=1)

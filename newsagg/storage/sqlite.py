@@ -50,6 +50,10 @@ def _column_type(name: str) -> str:
     return "REAL" if name in NUMERIC_FIELDS else "TEXT"
 
 
+#: What ``candidate_stories`` reads of each full-text match, by rowid (see there): built once when a file of an
+#: older build is opened (one read of every row); an older build opening a newer file ignores it.
+_CANDIDATE_INDEX = "articles_candidate"
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -63,6 +67,7 @@ CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_group ON articles(dup_group);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_utc);
 CREATE INDEX IF NOT EXISTS articles_discovered ON articles(discovered_utc) WHERE published_utc IS NULL;
+CREATE INDEX IF NOT EXISTS {_CANDIDATE_INDEX} ON articles(rowid, story_id, published_utc, discovered_utc, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rowid',
     tokenize = 'unicode61 remove_diacritics 2'
@@ -235,8 +240,10 @@ class SQLiteStore(ArticleStore):
             self._db = self._open_read_only()
             # a file of an older build has no stemmed index yet: searched as that build did
             self._stemmed = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'articles_stem'"))
+            self._candidate_index = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = ?", (_CANDIDATE_INDEX,)))
             return
         self._stemmed = True
+        self._candidate_index = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -622,8 +629,14 @@ class SQLiteStore(ArticleStore):
         exclude_id: str | None = None,
         limit: int = 50,
     ) -> list[str]:
-        # The same query as `candidates`, reading one column: decoding whole articles was a third of it.
-        rows = self._candidate_rows("a.story_id", terms, since_utc, until_utc, exclude_id, limit)
+        # The same query as `candidates`, reading one column: decoding whole articles was a third of it. And
+        # read from the covering index: the columns it reads come after `text` in the row, so reaching them in
+        # the table walks each match's text (its overflow pages), for every match of the window (on the
+        # 5,000-page bench web nearly every article matches): ≈ 15 → 5 ms a query. The index is looked up in
+        # the same order (the full-text scan's), so the same rows reach the sort: the same stories, ties too.
+        rows = self._candidate_rows(
+            "a.story_id", terms, since_utc, until_utc, exclude_id, limit, covering=self._candidate_index
+        )
         return [str(r[0]) for r in rows]
 
     def _candidate_rows(
@@ -634,6 +647,8 @@ class SQLiteStore(ArticleStore):
         until_utc: float | None,
         exclude_id: str | None,
         limit: int,
+        *,
+        covering: bool = False,
     ) -> list[Any]:
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(w for term in terms for w in _WORD.findall(term)))
         if not match:
@@ -666,8 +681,10 @@ class SQLiteStore(ArticleStore):
                 return []
             clauses.append("articles_fts.rowid BETWEEN ? AND ?")
             params.extend(bounds)
+        # The planner prefers the table's own rowid lookup: the covering index has to be named.
+        indexed = f"INDEXED BY {_CANDIDATE_INDEX}" if covering else ""
         rows = self._query(
-            f"SELECT {columns} FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"SELECT {columns} FROM articles_fts JOIN articles a {indexed} ON a.rowid = articles_fts.rowid "
             f"WHERE {' AND '.join(clauses)} ORDER BY bm25(articles_fts, 2.0, 1.0) LIMIT ?",
             [*params, limit],
         )

@@ -20,7 +20,9 @@ from typing import Any
 from newsagg.config import Config
 from newsagg.settings_schema import default_of
 from newsagg.storage.base import Article, ArticleFilter, ArticleStore
+from newsagg.stories.camps import Camps
 from newsagg.stories.encoder import StoryEncoder, load_encoder
+from newsagg.stories.featurecache import FeatureCache
 from newsagg.stories.frequencies import DocumentFrequencies, document_terms
 from newsagg.stories.order import clustering_order
 from newsagg.stories.profile import NormMemo, StoryProfile, Weights
@@ -63,12 +65,14 @@ class StorySettings:
     #: Story profiles kept in memory (least recently used first out; a miss rebuilds from the stored members).
     #: ~16 KB each on the bench web: ~80 MB at most.
     profile_cache: int = 5_000
-    #: Features of the most recently assigned articles kept for the split pass (bounded: memory stays flat).
-    feature_cache: int = 2_000
-    #: ... and at most this many terms and names over all of them (≈ 60 bytes each: ≈ 6 MB), the bound that
-    #: holds first on long articles (≈ 12 KB of features an article on the bench web). A miss only costs the
-    #: article's tokenizing again: features are a function of the article, the stories are the same.
-    feature_cache_terms: int = 100_000
+    #: Features of the most recently used articles kept for the split pass, which reads every member of a
+    #: story again at each checkpoint (bounded: memory stays flat; see ``featurecache.py``).
+    feature_cache: int = 4_000
+    #: ... and at most this many terms and names over all of them (≈ 10 bytes each, compact: ≈ 5 MB, what
+    #: 100,000 took as dicts), the bound that holds first (≈ 300 an article on the bench web: ≈ 1,600
+    #: articles). A miss only costs the article's tokenizing again: features are a function of the article,
+    #: the stories are the same.
+    feature_cache_terms: int = 500_000
     #: Optional multilingual encoder (``encoder.py``): auto (when installed) | on | off.
     encoder: str = default_of("NEWSAGG_STORY_ENCODER")
     #: Across languages: share of the encoder's (rescaled) cosine against name overlap.
@@ -105,16 +109,9 @@ def _age(article: Article) -> tuple[float, str]:
     return (float(when) if when is not None else float("inf"), article["id"])
 
 
-def _size(features: ArticleFeatures) -> int:
-    """What an entry of the feature cache counts against ``StorySettings.feature_cache_terms``."""
-    return len(features.terms) + len(features.names)
-
-
-def _profile_of(story_id: str, features: list[ArticleFeatures]) -> StoryProfile:
-    profile = StoryProfile(story_id)
-    for f in features:
-        profile.add(f)
-    return profile
+def _feature_key(article: Article) -> tuple[Any, ...]:
+    """The feature cache's key: an edited article (text, headline or date: what features read) is a new entry."""
+    return (article["id"], article.get("content_hash"), article.get("title"), article.get("published_utc"))
 
 
 class IdfTable(dict[str, float]):
@@ -183,8 +180,7 @@ class StoryClusterer:
         )
         # Bounded cache of story profiles; a miss rebuilds the profile from the story's stored members.
         self._profiles: OrderedDict[str, StoryProfile] = OrderedDict()
-        self._feature_cache: OrderedDict[tuple[Any, ...], ArticleFeatures] = OrderedDict()
-        self._feature_terms = 0  # terms and names held by the feature cache
+        self._feature_cache = FeatureCache(self.settings.feature_cache, self.settings.feature_cache_terms)
         # Document frequencies, kept current from the batches clustered (see ``frequencies.py``): the source
         # of the statistics below, instead of a store query per article.
         self._df = DocumentFrequencies(store, self._document_terms)
@@ -206,27 +202,19 @@ class StoryClusterer:
         todo = [(a, f) for a, f in pairs if f.embedding is None]
         if self.encoder is None or not todo:
             return
-        for (_, f), vector in zip(todo, self.encoder.embed([a for a, _ in todo]), strict=True):
+        for (a, f), vector in zip(todo, self.encoder.embed([a for a, _ in todo]), strict=True):
             f.embedding = vector
+            self._feature_cache.set_embedding(_feature_key(a), vector)  # the cache hands out copies
 
     def _features_of(self, article: Article) -> ArticleFeatures:
         """An article's features, from the bounded cache of recently assigned articles (the split pass and
         profile rebuilds read the members of recent stories again; tokenizing their texts again cost more
         than the rest of the split)."""
-        # an edited article (text, headline or date: what features read) is a new entry
-        key = (article["id"], article.get("content_hash"), article.get("title"), article.get("published_utc"))
+        key = _feature_key(article)
         cached = self._feature_cache.get(key)
         if cached is None:
-            cached = self._feature_cache[key] = ArticleFeatures.of(article)
-            self._feature_terms += _size(cached)
-            cache = self._feature_cache
-            # oldest out until both bounds hold; the entry just made stays (it is about to be used)
-            while len(cache) > 1 and (
-                len(cache) > self.settings.feature_cache or self._feature_terms > self.settings.feature_cache_terms
-            ):
-                self._feature_terms -= _size(cache.popitem(last=False)[1])
-        else:
-            self._feature_cache.move_to_end(key)
+            cached = ArticleFeatures.of(article)
+            self._feature_cache.put(key, cached)
         return cached
 
     def _document_terms(self, article: Article) -> set[str]:
@@ -451,18 +439,18 @@ class StoryClusterer:
         if len(members) < 2 * settings.split_min_part:
             return
         features = self._features(members)
+        built = Camps(features)  # every camp profile of this pass, built once (see ``camps.py``)
         best: tuple[float, tuple[list[int], list[int]]] | None = None
-        for camps in self._two_camps(features):
+        for camps in self._two_camps(features, built):
             if len(camps[0]) < settings.split_min_part or len(camps[1]) < settings.split_min_part:
                 continue
-            idf = self._idf(features[0], [_profile_of(story_id, [features[i] for i in c]) for c in camps])
+            idf = self._idf(features[0], [built.profile(c) for c in camps])
             if settings.split_margin:
-                gap = self._separation(features, camps, idf)
+                gap = self._separation(features, camps, idf, built)
                 if gap < settings.split_margin:
                     continue
             else:
-                home_profile = _profile_of(story_id, [features[i] for i in camps[0]])
-                away_profile = _profile_of("b", [features[i] for i in camps[1]])
+                home_profile, away_profile = built.profile(camps[0]), built.profile(camps[1])
                 gap = settings.split_threshold - home_profile.similarity_to(away_profile, idf, self.weights)
                 if gap <= 0:
                     continue
@@ -471,10 +459,10 @@ class StoryClusterer:
         if best is None:
             return
         home, away = best[1]
-        home_profile = _profile_of(story_id, [features[i] for i in home])
+        home_profile = built.build(story_id, home)
         away_members = [members[i] for i in away]
         new_id = story_id_for(away_members[0]["id"])
-        away_profile = _profile_of(new_id, [features[i] for i in away])
+        away_profile = built.build(new_id, away)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         existing = self.store.get_story(new_id)
         if existing is None or existing["id"] != new_id:
@@ -496,13 +484,20 @@ class StoryClusterer:
         self.refresh_story(story_id)
         self.refresh_story(new_id)
 
-    def _separation(self, features: list[ArticleFeatures], camps: tuple[list[int], list[int]], idf: Idf) -> float:
+    def _separation(
+        self,
+        features: list[ArticleFeatures],
+        camps: tuple[list[int], list[int]],
+        idf: Idf,
+        built: Camps | None = None,
+    ) -> float:
         """How much better each camp's members fit their own camp than the other one (the smaller of the two
         camps' mean margins). Own fit is leave-one-out, so a camp of loosely related articles is not
-        flattered by each member matching itself."""
+        flattered by each member matching itself. ``built``: the split pass's camp profiles."""
+        built = built if built is not None else Camps(features)
         languages = [{features[i].language or "?" for i in camp} for camp in camps]
         neutral = not (languages[0] & languages[1])
-        profiles = [_profile_of(str(k), [features[i] for i in camp]) for k, camp in enumerate(camps)]
+        profiles = [built.profile(camp) for camp in camps]
         memo: NormMemo = {}  # keyed by id(): every profile scored below stays referenced until we return
         left_out: list[StoryProfile] = []
         margins = []
@@ -510,7 +505,7 @@ class StoryClusterer:
             own, other = profiles[k], profiles[1 - k]
             gaps = []
             for i in camp:
-                left_out.append(own.without(features[i]))
+                left_out.append(own.without(features[i], built.units(i)))
                 gaps.append(
                     self._fit(features[i], left_out[-1], idf, neutral, memo)
                     - self._fit(features[i], other, idf, neutral, memo)
@@ -524,26 +519,27 @@ class StoryClusterer:
         """Article-to-camp score; ``neutral``: only what crosses languages (names, the encoder)."""
         return profile.score(features, idf, self.weights, cross_lingual=neutral, memo=memo)
 
-    def _two_camps(self, features: list[ArticleFeatures]) -> list[tuple[list[int], list[int]]]:
+    def _two_camps(
+        self, features: list[ArticleFeatures], built: Camps | None = None
+    ) -> list[tuple[list[int], list[int]]]:
         """Deterministic 2-means from several starts: the founder against each of the ``split_seeds`` members
         least like it (one start alone often seeds the second camp with an outlier). Distinct partitions,
-        founder's camp first."""
-        idf = self._idf(features[0], [_profile_of("all", features)])
-        seed = _profile_of("a", [features[0]])
-        # Norms by id(): the features and every profile scored here (kept in `alive`) outlive the memo, so an
+        founder's camp first. ``built``: the split pass's camp profiles."""
+        built = built if built is not None else Camps(features)
+        idf = self._idf(features[0], [built.profile(range(len(features)))])
+        seed = built.profile((0,))  # the founder alone: also every start's first home camp
+        # Norms by id(): the features and every profile scored here (kept by `built`) outlive the memo, so an
         # id is never reused for another vector while the memo is in use. Same figures, ~3x fewer sums.
         memo: NormMemo = {}
-        alive: list[StoryProfile] = [seed]
-        ranked = sorted(
-            range(1, len(features)), key=lambda i: (seed.score(features[i], idf, self.weights, memo=memo), i)
-        )
-        found: list[tuple[list[int], list[int]]] = []
-        # The starts often meet on the same camps: a camp's profile and its members' scores against it are
-        # computed once for all starts (the same profile object, so the same sums in the same order).
-        camp_profiles: dict[tuple[int, ...], StoryProfile] = {}
+        # The starts often meet on the same camps: a camp's profile (``built``) and its members' scores against
+        # it are computed once for all starts (the same profile object, so the same sums in the same order).
         scores: dict[tuple[tuple[int, ...], int], float] = {}
+        for i in range(1, len(features)):
+            scores[((0,), i)] = seed.score(features[i], idf, self.weights, memo=memo)
+        ranked = sorted(range(1, len(features)), key=lambda i: (scores[((0,), i)], i))
+        found: list[tuple[list[int], list[int]]] = []
         for far in ranked[: max(1, self.settings.split_seeds)]:
-            camps = self._two_means(features, idf, far, memo, alive, camp_profiles, scores)
+            camps = self._two_means(features, idf, far, memo, built, scores)
             if camps is not None and camps not in found:
                 found.append(camps)
         return found
@@ -554,22 +550,17 @@ class StoryClusterer:
         idf: Idf,
         far: int,
         memo: NormMemo,
-        alive: list[StoryProfile],
-        camp_profiles: dict[tuple[int, ...], StoryProfile],
+        built: Camps,
         scores: dict[tuple[tuple[int, ...], int], float],
     ) -> tuple[list[int], list[int]] | None:
-        """2-means seeded with the founder and member ``far``; None when one camp empties. ``camp_profiles``
-        and ``scores``: shared by the starts of one split pass (by camp members, and by camp and member)."""
+        """2-means seeded with the founder and member ``far``; None when one camp empties. ``built`` and
+        ``scores``: shared by the starts of one split pass (by camp members, and by camp and member)."""
 
         def fit(camp: tuple[int, ...], i: int) -> float:
             key = (camp, i)
             score = scores.get(key)
             if score is None:
-                profile = camp_profiles.get(camp)
-                if profile is None:
-                    profile = camp_profiles[camp] = _profile_of("camp", [features[j] for j in camp])
-                    alive.append(profile)
-                score = scores[key] = profile.score(features[i], idf, self.weights, memo=memo)
+                score = scores[key] = built.profile(camp).score(features[i], idf, self.weights, memo=memo)
             return score
 
         camps = ([0], [far])

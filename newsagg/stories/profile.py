@@ -63,6 +63,15 @@ def weighted_norm(vector: Mapping[str, float], idf: Idf) -> float:
     return math.sqrt(sum((v * idf(t)) ** 2 for t, v in vector.items()))
 
 
+#: A member's unit term and name vectors (``_unit`` of its ``terms`` and ``names``), as ``StoryProfile.add`` sums
+#: them: the split pass adds each member to many camp profiles and computes them once (``camps.Camps``).
+Units = tuple[dict[str, float], dict[str, float]]
+
+
+def units_of(features: ArticleFeatures) -> Units:
+    return _unit(features.terms), _unit(features.names)
+
+
 #: Norms already computed, by ``id()`` of the vector: for loops that score many articles against the same
 #: few profiles with one IDF (the split pass). The caller keeps every vector in it alive and unchanged.
 NormMemo = dict[int, float]
@@ -107,13 +116,15 @@ class StoryProfile:
     #: a story is scored against many articles between two changes. Emptied whenever the sums change.
     norms: dict[tuple[int, str | None], float] = field(default_factory=dict, repr=False, compare=False)
 
-    def add(self, features: ArticleFeatures) -> None:
+    def add(self, features: ArticleFeatures, units: Units | None = None) -> None:
+        """Add a member; ``units``: its :func:`units_of` when the caller has them (the same sums)."""
         self.norms.clear()
+        term_units, name_units = units_of(features) if units is None else units
         language = features.language or "?"
         bucket = self.terms.setdefault(language, Counter())
-        bucket.update(_unit(features.terms))
+        bucket.update(term_units)
         self.terms[language] = _trim(bucket, MAX_TERMS)
-        self.names.update(_unit(features.names))
+        self.names.update(name_units)
         self.names = _trim(self.names, MAX_NAMES)
         if features.embedding is not None:
             vector = features.embedding
@@ -142,17 +153,19 @@ class StoryProfile:
             return None
         return semantic_score(_cosine(embedding, self.embedding))
 
-    def without(self, features: ArticleFeatures) -> StoryProfile:
-        """This profile minus one member (leave-one-out comparisons); the copy is not trimmed again."""
+    def without(self, features: ArticleFeatures, units: Units | None = None) -> StoryProfile:
+        """This profile minus one member (leave-one-out comparisons); the copy is not trimmed again.
+        ``units``: as for :meth:`add`."""
+        term_units, name_units = units_of(features) if units is None else units
         terms = {lang: Counter(bucket) for lang, bucket in self.terms.items()}
         bucket = terms.get(features.language or "?")
         if bucket is not None:
-            bucket.subtract(_unit(features.terms))
+            bucket.subtract(term_units)
             terms[features.language or "?"] = Counter({k: v for k, v in bucket.items() if v > 1e-9})
             if not terms[features.language or "?"]:
                 del terms[features.language or "?"]
         names = Counter(self.names)
-        names.subtract(_unit(features.names))
+        names.subtract(name_units)
         embedding = self.embedding
         if embedding is not None and features.embedding is not None:
             embedding = embedding - features.embedding
