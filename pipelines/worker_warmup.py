@@ -2,9 +2,9 @@
 loads lazily in every worker, pins glibc's malloc thresholds, then freezes the garbage collector's view of it.
 
 Measured on the bench pages, a worker's first pages load ≈ 130 MB: the py3langid model (≈ 75 MB), jusText's
-stoplists of every language (≈ 15 MB as trafilatura's tuple, plus ≈ 20 MB for the lower-cased frozenset jusText
-builds from it at its first call), tldextract's Public Suffix List (≈ 6 MB), dateparser's locale map and its
-205 locales with their compiled regexes (≈ 30 MB: language detection loads them all). Loaded in
+stoplists of every language (the lower-cased frozenset jusText builds at its first call, ≈ 20 MB; trafilatura's tuple
+of the same words is not kept: :func:`_justext_stoplist`), tldextract's Public Suffix List (≈ 6 MB), dateparser's
+locale map and its 205 locales with their compiled regexes (≈ 30 MB: language detection loads them all). Loaded in
 the fork server instead, they are shared copy-on-write by every worker forked from it (the extraction workers
 and the story worker), and counted once in the crawl's PSS. ``gc.freeze()`` moves everything loaded so far out
 of the collector's generations, so collections in the workers do not write to those objects' headers and copy
@@ -76,7 +76,7 @@ def _justext_stoplist() -> None:
 
     trafilatura's own stoplist is a tuple of the 154,000 words, and the cache keeps its key alive: the words twice
     (the tuple's and the frozenset's lower-cased copies, ≈ 10 MB of strings) and a tuple hashed again at every call
-    (the cache's lookup, ≈ 0.5 ms: a tuple does not keep its hash). :class:`Stoplist` is the key instead: hashed by
+    (the cache's lookup, ≈ 1 ms: a tuple does not keep its hash). :class:`Stoplist` is the key instead: hashed by
     identity, iterated once to build the frozenset, then pointed at that frozenset (the same words: jusText's
     stoplists are lower-case already), so the tuple is freed."""
     from justext.core import define_stoplist
