@@ -2,9 +2,9 @@
 loads lazily in every worker, pins glibc's malloc thresholds, then freezes the garbage collector's view of it.
 
 Measured on the bench pages, a worker's first pages load ≈ 130 MB: the py3langid model (≈ 75 MB), jusText's
-stoplists of every language (≈ 15 MB as trafilatura's tuple, plus ≈ 20 MB for the lower-cased frozenset jusText
-builds from it at its first call), tldextract's Public Suffix List (≈ 6 MB), dateparser's locale map and its
-205 locales with their compiled regexes (≈ 30 MB: language detection loads them all). Loaded in
+stoplists of every language (the lower-cased frozenset jusText builds at its first call, ≈ 20 MB; trafilatura's tuple
+of the same words is not kept: :func:`_justext_stoplist`), tldextract's Public Suffix List (≈ 6 MB), dateparser's
+locale map and its 205 locales with their compiled regexes (≈ 30 MB: language detection loads them all). Loaded in
 the fork server instead, they are shared copy-on-write by every worker forked from it (the extraction workers
 and the story worker), and counted once in the crawl's PSS. ``gc.freeze()`` moves everything loaded so far out
 of the collector's generations, so collections in the workers do not write to those objects' headers and copy
@@ -17,6 +17,7 @@ from the fork server returns the memory of its big pages instead of keeping its 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Iterator
 
 from newsagg.malloc import pin_malloc_thresholds
 
@@ -68,16 +69,39 @@ def _dateparser_locales() -> None:
 
 def _justext_stoplist() -> None:
     """trafilatura's jusText fallback (no target language: it never passes one) classifies paragraphs with the
-    stopwords of every language: ``trafilatura.external.JT_STOPLIST``, a tuple built at its first call, which
-    ``justext.core.classify_paragraphs`` turns into a lower-cased frozenset through ``define_stoplist``, an
-    ``lru_cache`` keyed by that tuple. Both are built here, so the workers find them in the cache (shared) instead
-    of each building its own 35 MB at its first page that falls back to jusText."""
+    stopwords of every language: ``trafilatura.external.JT_STOPLIST``, which ``justext.core.classify_paragraphs``
+    turns into a lower-cased frozenset through ``define_stoplist``, an ``lru_cache`` keyed by the stoplist it is
+    given. Built here, so the workers find it in the cache (shared) instead of each building its own at its first
+    page that falls back to jusText.
+
+    trafilatura's own stoplist is a tuple of the 154,000 words, and the cache keeps its key alive: the words twice
+    (the tuple's and the frozenset's lower-cased copies, ≈ 10 MB of strings) and a tuple hashed again at every call
+    (the cache's lookup, ≈ 1 ms: a tuple does not keep its hash). :class:`Stoplist` is the key instead: hashed by
+    identity, iterated once to build the frozenset, then pointed at that frozenset (the same words: jusText's
+    stoplists are lower-case already), so the tuple is freed."""
     from justext.core import define_stoplist
     from trafilatura import external
 
-    if external.JT_STOPLIST is None:
-        external.jt_stoplist_init()
-    define_stoplist(external.JT_STOPLIST)
+    words = external.JT_STOPLIST if external.JT_STOPLIST is not None else external.jt_stoplist_init()
+    stoplist = Stoplist(words)
+    lowered = define_stoplist(stoplist)
+    stoplist.words = lowered
+    external.JT_STOPLIST = stoplist  # type: ignore[assignment]
+
+
+class Stoplist:
+    """A stoplist handed to jusText (iterable words) that ``define_stoplist``'s cache finds by identity."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = words
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.words)
+
+    def __bool__(self) -> bool:
+        return True  # trafilatura builds its own tuple when the stoplist is falsy
 
 
 warm_up()

@@ -66,6 +66,7 @@ def probe() -> dict[str, Any]:
         "warmed": worker_warmup.WARMED,
         "frozen": gc.get_freeze_count(),
         "stoplist_kept": external.JT_STOPLIST is stoplist and stoplist is not None,
+        "stoplist_words": type(getattr(stoplist, "words", None)).__name__,
         "cache_before": [before.hits, before.misses],
         "cache_after": [after.hits, after.misses],
         "mmapped": mmapped_after_a_big_free(),
@@ -114,6 +115,7 @@ def test_a_pool_worker_finds_the_stoplist_built_once_and_the_malloc_thresholds_p
     assert seen["locales"][0] >= 200 and seen["locales"][0] == seen["locales"][1]
     assert seen["regexes"][0] >= 200 and seen["regexes"][0] == seen["regexes"][1]
     assert seen["stoplist_kept"]
+    assert seen["stoplist_words"] == "frozenset"  # trafilatura's tuple of the words is not kept
     # built in the fork server (one miss there), found by the worker: no new miss, one more hit
     assert seen["cache_before"] == [0, 1]
     assert seen["cache_after"] == [1, 1]
@@ -166,3 +168,25 @@ def test_the_crawl_process_does_not_load_extraction_for_the_workers_results() ->
     assert "scrapy" in loaded
     # dateparser (≈ 12 MB): the spider's story focus parses relative dates only for --since/--until
     assert not loaded & {"trafilatura", "justext", "htmldate", "datasketch", "scipy", "dateparser"}
+
+
+STOPLIST_SCRIPT = """
+from justext.core import define_stoplist
+from trafilatura import external
+
+expected = frozenset(w.lower() for w in external.jt_stoplist_init())
+from pipelines import worker_warmup
+
+stoplist = external.JT_STOPLIST
+assert isinstance(stoplist, worker_warmup.Stoplist), type(stoplist)
+assert define_stoplist(stoplist) is stoplist.words
+print(len(expected), define_stoplist(stoplist) == expected, frozenset(stoplist) == expected)
+"""
+
+
+def test_the_shared_stoplist_holds_the_words_of_every_justext_stoplist() -> None:
+    """jusText sees the same lower-cased words through the warm-up's :class:`~pipelines.worker_warmup.Stoplist` as
+    through trafilatura's tuple."""
+    count, cached_equal, iterated_equal = run(STOPLIST_SCRIPT).split()
+    assert int(count) > 100_000
+    assert cached_equal == iterated_equal == "True"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +17,20 @@ _LANG_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return compact(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+
+
+def compact(identifier: Any) -> Any:
+    """py3langid's identifier with its two per-state tables of the DFA (``_rowbase``, each state's row offset, and
+    ``tk_output``, each state's feature) as machine-integer arrays instead of lists of Python ints.
+
+    The identifier is loaded once in the extraction pool's fork server and shared by its workers
+    (``pipelines.worker_warmup``). As lists, the tables are ≈ 200,000 int objects (≈ 7.6 MB) whose reference counts
+    every lookup of the DFA walk writes, so each worker soon has its own copy of their pages; as arrays they take
+    ≈ 1.7 MB and a lookup only reads them. Same values, so the same scores (tested), and no slower."""
+    identifier._rowbase = array("q", identifier._rowbase)
+    identifier.tk_output = array("q", identifier.tk_output)
+    return identifier
 
 
 def primary_subtag(tag: str | None) -> str | None:
